@@ -1,0 +1,28 @@
+"""Typed errors raised by the library. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class ExtractorError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class LexiconError(ExtractorError):
+    """A lexicon data file is invalid; the message names the file and line."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path, self.line = path, line
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class InputError(ExtractorError):
+    """One input record cannot be processed; ``source`` and ``line`` say where it is."""
+
+    def __init__(self, source: str, line: int | None, reason: str, doc_id: str | None = None):
+        self.source, self.line, self.reason, self.doc_id = source, line, reason, doc_id
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {reason}")
+
+
+class ModelNotInstalledError(ExtractorError):
+    """The pinned spaCy model package is missing."""

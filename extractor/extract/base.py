@@ -1,0 +1,28 @@
+"""Shared shapes of the finders' results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ..models import Span
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention(Generic[T]):
+    """A value found in a Doc: token range ``[start, end)``, its syntactic head token, the item."""
+
+    start: int
+    end: int
+    head: int
+    value: T
+
+
+def char_span(doc, start: int, end: int) -> tuple[str, Span]:
+    """Text and character span of tokens ``[start, end)`` of ``doc``."""
+    sp = doc[start:end]
+    return sp.text, Span(start=sp.start_char, end=sp.end_char)

