@@ -1,0 +1,28 @@
+"""The command-line interface: a thin layer that parses options, calls the library, prints
+messages and picks exit codes. Commands live in ``extractor/commands/`` (one module each) and
+import their heavy dependencies inside the command body, so ``extractor --help`` stays fast."""
+
+from __future__ import annotations
+
+import typer
+
+from .commands import db as db_commands
+from .commands import extract as extract_commands
+from .commands import schema as schema_commands
+
+app = typer.Typer(
+    name="extractor",
+    help="Extract structured, checkable claims about arms and military support from English news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command("extract")(extract_commands.extract)
+app.command("schema")(schema_commands.schema)
+app.command("load")(db_commands.load)
+app.command("export")(db_commands.export)
+
+
+def main() -> None:
+    app()

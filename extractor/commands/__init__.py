@@ -1,0 +1,1 @@
+"""One module per CLI command group; each keeps heavy imports inside the command body."""
