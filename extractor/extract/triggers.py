@@ -1,0 +1,58 @@
+"""Claim triggers: the verbs and nouns that make a clause an assertion about materiel.
+
+Each trigger carries the claim type it gives (``claim_type follows the main verb``) and a
+*frame* that says how the participants of the clause map to roles:
+
+``out``      the subject gives (send, supply, sell): subject → supplier, "to X" → recipient
+``in``       the subject gets (receive, buy): subject → recipient, "from X" → supplier
+``arrive``   the goods move (arrive, reach, come): "to/in X" → recipient, "from X" → supplier
+``use``      the subject fires (fire, launch, strike): subject → user, "at X" → target
+``produce``  the subject makes (produce, manufacture): subject → producer
+``agree``    the subject commits (pledge, approve, sign): supplier/recipient when directed, else party
+``assess``   a count or an estimate (estimate, hold, own)
+``other``    needs, requests, training, funding
+
+Verb forms are listed in full in the data file, so the pipeline needs no lemmatizer.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import ClaimType
+
+Frame = Literal["out", "in", "arrive", "use", "produce", "agree", "assess", "other"]
+
+
+class Trigger(LexiconEntry):
+    pos: Literal["verb", "noun"]
+    frame: Frame
+    claim_type: ClaimType
+    forms: list[str]
+
+
+def _keys(entry: Trigger) -> list[str]:
+    return [f"{entry.pos}:{form.lower()}" for form in entry.forms]
+
+
+@cache
+def trigger_index() -> dict[str, Trigger]:
+    """``"verb:sent"`` / ``"noun:shipments"`` → trigger (loaded once per process)."""
+    entries = load_package_lexicon("claim_triggers.jsonl", Trigger, keys=_keys)
+    return {key: entry for entry in entries for key in _keys(entry)}
+
+
+def verb_trigger(token) -> Trigger | None:
+    """The trigger of a verb token (VERB/AUX), or None."""
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBN", "VBG", "VBD", "VBZ", "VBP", "VB"):
+        return None
+    return trigger_index().get(f"verb:{token.lower_}")
+
+
+def noun_trigger(token) -> Trigger | None:
+    """The trigger of a noun token ("shipments", "package"), or None."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return trigger_index().get(f"noun:{token.lower_}")
