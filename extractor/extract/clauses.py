@@ -1,0 +1,160 @@
+"""Clause segmentation on the dependency parse.
+
+A sentence is cut into clauses at verbs that head one (root, complement, conjoined verb, relative
+or adverbial clause, parataxis). Every token belongs to the nearest clause head above it. A clause
+that turns out to assert nothing (no trigger, nothing about materiel) is folded back into the
+clause above it, so each claim's evidence is the smallest clause that says something whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .triggers import Trigger, noun_trigger, verb_trigger
+
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "conj", "relcl", "advcl", "parataxis", "csubj", "pcomp"})
+#: Leading/trailing tokens trimmed from an evidence span.
+EDGE_TRIM_POS = frozenset({"PUNCT", "CCONJ", "SCONJ"})
+EDGE_TRIM_LOWER = frozenset({"that", "and", "but", "while", "as", "—", "-", "–", '"', "“", "”", "'", ","})
+
+
+@dataclass
+class Clause:
+    """A clause: its head token, the verb chain (head + xcomp verbs) and its tokens."""
+
+    head: object  # spacy Token
+    chain: list = field(default_factory=list)
+    tokens: set[int] = field(default_factory=set)
+    parent: "Clause | None" = None
+    children: list["Clause"] = field(default_factory=list)
+    trigger: Trigger | None = None  # gives the claim type
+    frame_trigger: Trigger | None = None  # gives the role frame (innermost content verb)
+    nominal: object | None = None  # a trigger noun heading the content ("denied any transfers")
+
+    @property
+    def depth(self) -> int:
+        d, c = 0, self.parent
+        while c is not None:
+            d, c = d + 1, c.parent
+        return d
+
+
+def is_clause_head(tok) -> bool:
+    if tok.dep_ == "ROOT":
+        return True
+    if tok.dep_ not in CLAUSE_DEPS:
+        return False
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if tok.dep_ == "conj":
+        return tok.head.pos_ in ("VERB", "AUX")
+    if tok.dep_ == "pcomp":
+        return False
+    return True
+
+
+def verb_chain(head) -> list:
+    """The head and its open-complement verbs: "plans to deliver" → [plans, deliver]."""
+    chain = [head]
+    cur = head
+    while True:
+        nxt = [c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if not nxt:
+            break
+        cur = nxt[0]
+        chain.append(cur)
+    return chain
+
+
+def segment(sent) -> list[Clause]:
+    """Clauses of a sentence (a spaCy Span), outer clauses first."""
+    heads = [t for t in sent if is_clause_head(t)]
+    by_head = {t.i: Clause(head=t) for t in heads}
+    for clause in by_head.values():
+        clause.chain = verb_chain(clause.head)
+        triggers = [(verb_trigger(t), t) for t in clause.chain]
+        triggers = [(tr, t) for tr, t in triggers if tr is not None]
+        if triggers:
+            clause.trigger = triggers[0][0]
+            clause.frame_trigger = triggers[-1][0]
+    for tok in sent:
+        cur = tok
+        while cur.i not in by_head and cur.head.i != cur.i:
+            cur = cur.head
+        owner = by_head.get(cur.i)
+        if owner is None:  # a fragment root that is not a clause head cannot happen; be safe
+            owner = by_head.setdefault(cur.i, Clause(head=cur, chain=[cur]))
+        owner.tokens.add(tok.i)
+    for clause in by_head.values():
+        h = clause.head
+        if h.head.i != h.i:
+            up = h.head
+            while up.i not in by_head and up.head.i != up.i:
+                up = up.head
+            parent = by_head.get(up.i)
+            if parent is not None and parent is not clause:
+                clause.parent = parent
+                parent.children.append(clause)
+    for clause in by_head.values():
+        if clause.trigger is None:
+            clause.nominal = _nominal_trigger(clause)
+    return sorted(by_head.values(), key=lambda c: (c.depth, c.head.i))
+
+
+def _nominal_trigger(clause: Clause):
+    """A trigger noun that carries the assertion when the verb does not ("verified the shipments")."""
+    for child in clause.head.children:
+        if child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and child.i in clause.tokens:
+            tr = noun_trigger(child)
+            if tr is not None:
+                return child
+            for grand in child.children:  # "any arms transfers": compound head is the noun itself
+                if grand.dep_ == "prep":
+                    for pobj in grand.children:
+                        tr2 = noun_trigger(pobj)
+                        if tr2 is not None and grand.lower_ in ("of", "for"):
+                            return pobj
+    return None
+
+
+def fold(clause: Clause) -> None:
+    """Merge a clause's tokens into its parent (it asserts nothing on its own)."""
+    parent = clause.parent
+    if parent is None:
+        return
+    parent.tokens |= clause.tokens
+    clause.tokens = set()
+    parent.children.remove(clause)
+    for child in clause.children:
+        child.parent = parent
+        parent.children.append(child)
+    clause.children = []
+
+
+def evidence_range(doc, clause: Clause, exclude: set[int]) -> tuple[int, int] | None:
+    """The contiguous token range ``[start, end)`` of the clause around its head.
+
+    Grows from the head over tokens of the clause (skipping nothing that belongs to another
+    claim or to an attribution frame), then trims punctuation, conjunctions and
+    complementisers at the edges.
+    """
+    own = clause.tokens - exclude
+    if clause.head.i not in own:
+        if not own:
+            return None
+        anchor = min(own, key=lambda i: abs(i - clause.head.i))
+    else:
+        anchor = clause.head.i
+    start = end = anchor
+    while start - 1 in own:
+        start -= 1
+    while end + 1 in own:
+        end += 1
+    end += 1
+    while start < end and (doc[start].pos_ in EDGE_TRIM_POS or doc[start].lower_ in EDGE_TRIM_LOWER):
+        start += 1
+    while end > start and (doc[end - 1].pos_ in EDGE_TRIM_POS or doc[end - 1].lower_ in EDGE_TRIM_LOWER):
+        end -= 1
+    if end <= start:
+        return None
+    return start, end
