@@ -1,0 +1,770 @@
+"""Date expressions: find them in a parsed Doc and resolve them against the publication date.
+
+Resolution follows FORMAT.md "Conventions -> dates". The grammar of date expressions is ours (a
+small set of regular forms over a normalised string); the words it is built from (qualifiers,
+parts of a year, seasons, relative modifiers, vague expressions, future cues) are data in
+``extractor/data/date_cues.jsonl``. One reused ``DateDataParser(languages=["en"])`` is the
+fallback for numeric and unusual absolute forms that carry a four-digit year; it is never asked
+about an expression without an explicit year, so its "fill the day/year from RELATIVE_BASE"
+and "future month" quirks cannot leak (perf-findings §6).
+
+Decisions the spec leaves open, documented here and pinned by tests:
+
+* The precision is the text's: "February 2022" is ``2022-02``, never a day.
+* A bare month, month-day or weekday is the most recent one not after ``published``; with
+  ``future=True`` (the claim's verb is future: "will deliver by the end of March") the nearest
+  one not before it. "last August" is the most recent August before the publication month.
+* "N years ago" gives a month ("about a year ago" -> the publication month a year earlier);
+  "N weeks ago" that week, Monday to Sunday; "N days ago" the day.
+* "within N units" (a number is required) is a window from ``published`` to ``published + N``
+  at the unit's precision; "within weeks" is vague.
+* Vague and anaphoric spans get no date (``resolve`` returns None): "soon", "recently", "now",
+  "in the coming days", "the past year", "the last few months", "that year", "the same day",
+  "since then", durations ("20 months", "over three years"), frequencies ("every month").
+* With ``published`` None a relative expression keeps its granularity and qualifier but has
+  ``start`` and ``end`` None; nothing is ever resolved against today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import DateRef, Granularity
+from .base import Mention, char_span
+
+log = logging.getLogger(__name__)
+
+CUES_FILE = "date_cues.jsonl"
+CACHE_SIZE = 4096
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+UNITS = ("day", "week", "month", "quarter", "year", "decade")
+#: Month names a Matcher may take for a date only when tagged as a proper noun ("may" is a modal).
+_AMBIGUOUS_NAMES = {"may", "march", "fall", "spring", "sat", "sun", "wed"}
+MIN_YEAR, MAX_YEAR = 1800, 2199
+
+
+class DateCue(LexiconEntry):
+    """One entry of ``date_cues.jsonl``; which fields it needs depends on ``kind``."""
+
+    kind: Literal[
+        "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future"
+    ]
+    phrases: tuple[str, ...] = Field(min_length=1)
+    role: Literal["start", "end", "range", "point", "window"] | None = None
+    label: str | None = None
+    year_month: int | None = Field(None, ge=1, le=12)
+    decade_years: tuple[int, int] | None = None
+    months: tuple[int, int] | None = None
+    value: int | None = None
+    match: Literal["contains", "whole"] | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> "DateCue":
+        need = {
+            "qualifier": ("role",), "part": ("label",), "half": ("label", "months"), "season": ("months",),
+            "ordinal": ("value",), "shift": ("value",), "relative_day": ("value",), "number": ("value",),
+            "vague": ("match",), "future": (),
+        }[self.kind]  # fmt: skip
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} cue needs {', '.join(missing)}")
+        for p in self.phrases:
+            if p != p.strip().lower() or not p:
+                raise ValueError(f"phrase {p!r} must be lower case without outer spaces")
+        if self.months is not None and not all(1 <= m <= 12 for m in self.months):
+            raise ValueError("months must be 1..12")
+        return self
+
+
+def _cue_keys(entry: DateCue) -> list[str]:
+    return [f"{entry.kind}:{p}" for p in entry.phrases]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolved date expression: ISO prefixes at the text's precision (None when unknown)."""
+
+    start: str | None
+    end: str | None
+    granularity: Granularity | None
+    qualifier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Val:
+    """An interval ``[lo, hi]`` of ISO prefixes (``hi`` None for a point)."""
+
+    lo: str | None
+    hi: str | None
+    gran: Granularity
+    relative: bool = False
+    yearless: bool = False  # month/day/season with no year in the text: a range partner may lend one
+    label: str | None = None
+    decade: bool = False
+
+
+class _Unresolvable(Exception):
+    """Internal: the expression has no form the grammar knows."""
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _ym(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _check_year(y: int) -> int:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise _Unresolvable(f"year {y} out of range")
+    return y
+
+
+def _day_iso(d: dt.date) -> str:
+    return d.isoformat()
+
+
+class _Grammar:
+    """The regular forms of date expressions, compiled once from the cue lexicon."""
+
+    def __init__(self, cues: Iterable[DateCue]) -> None:
+        by_kind: dict[str, list[DateCue]] = {}
+        for c in cues:
+            by_kind.setdefault(c.kind, []).append(c)
+        self.qualifiers = sorted(
+            ((p, c.role) for c in by_kind.get("qualifier", []) for p in c.phrases), key=lambda x: -len(x[0])
+        )
+        self.parts = sorted(((p, c) for c in by_kind.get("part", []) for p in c.phrases), key=lambda x: -len(x[0]))
+        self.halves = sorted(((p, c) for c in by_kind.get("half", []) for p in c.phrases), key=lambda x: -len(x[0]))
+        self.seasons = {p: c.months for c in by_kind.get("season", []) for p in c.phrases}
+        self.ordinals = {p: c.value for c in by_kind.get("ordinal", []) for p in c.phrases}
+        self.shifts = {p: c.value for c in by_kind.get("shift", []) for p in c.phrases}
+        self.rel_days = {p: c.value for c in by_kind.get("relative_day", []) for p in c.phrases}
+        self.numbers = {p: c.value for c in by_kind.get("number", []) for p in c.phrases}
+        self.future_words = frozenset(p for c in by_kind.get("future", []) for p in c.phrases)
+        vague = by_kind.get("vague", [])
+        contains = [p for c in vague if c.match == "contains" for p in c.phrases]
+        self.vague_whole = frozenset(p for c in vague if c.match == "whole" for p in c.phrases)
+        self.vague_re = re.compile(rf"(?<![\w'])(?:{_alt(contains)})(?![\w'])") if contains else None
+
+        sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
+        num = rf"\d{{1,3}}|{_alt(self.numbers)}"
+        yearspec = rf"(?:of\s+)?(?P<yr>\d{{4}}|(?P<ysh>{sh})\s+year)"
+        self.re_ago = re.compile(rf"^(?P<n>{num})\s+(?P<u>day|week|month|year|decade)s?\s+(?:ago|back)$")
+        self.re_unit = re.compile(rf"^(?P<sh>{sh})\s+(?P<u>week|month|quarter|year)$")
+        self.re_weekday = re.compile(
+            rf"^(?:(?P<sh>{sh})\s+)?(?P<wd>{wd})(?:\s+(?:morning|afternoon|evening|night))?$"
+        )
+        self.re_weekday_prefix = re.compile(rf"^(?:{wd})\s+(?P<rest>.+)$")
+        self.re_season = re.compile(rf"^(?:(?P<sh>{sh})\s+)?(?P<se>{se})(?:\s+{yearspec})?$")
+        self.re_quarter = re.compile(
+            rf"^(?:(?P<ord>{_alt(self.ordinals)})\s+quarter|q(?P<q>[1-4]))(?:\s+{yearspec})?$"
+        )
+        self.re_month = re.compile(rf"^(?:(?P<sh>{sh})\s+)?(?P<mo>{mo})(?:\s+{yearspec})?$")
+        self.re_month_day = re.compile(rf"^(?P<mo>{mo})\s+(?P<d>\d{{1,2}})(?:\s+{yearspec})?$")
+        self.re_day_month = re.compile(rf"^(?P<d>\d{{1,2}})\s+(?:of\s+)?(?P<mo>{mo})(?:\s+{yearspec})?$")
+        self.re_year = re.compile(r"^(?:(?:the\s+)?(?:calendar\s+)?year\s+)?(?P<y>\d{4})$")
+        self.re_decade = re.compile(r"^(?P<c>\d{3})0s$")
+        self.re_iso = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?$")
+        self.re_window = re.compile(
+            rf"^(?:the\s+next\s+)?(?P<n>{num})(?:\s*(?:to|-|or)\s*(?P<n2>{num}))?\s+(?P<u>day|week|month|year)s?$"
+        )
+        self.re_this_unit = re.compile(r"^(?:the\s+)?(?P<u>year|month|week)$")
+        self.re_numeric = re.compile(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$")
+
+
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?(?:\s*(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt|kst|jst|msk))?"
+)
+_ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
+_ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def normalise(text: str) -> str:
+    """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
+    s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = _TIME.sub(" ", s)
+    s = _ABBR_DOT.sub(r"\1", s)
+    s = _ORD_SUFFIX.sub(r"\1", s)
+    s = re.sub(r"\bmid\s*-\s*", "mid ", s)
+    s = re.sub(r"\byear\s*-?\s*end\b", "the end of the year", s)
+    s = re.sub(r"'s\b", "", s)
+    s = re.sub(r"[,;:!?()\[\]\"]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip(" .'-")
+    return s
+
+
+def _strip_prefix(s: str, phrase: str) -> str | None:
+    if s == phrase:
+        return ""
+    if s.startswith(phrase) and (phrase.endswith("-") or s[len(phrase)] == " "):
+        return s[len(phrase) :].lstrip()
+    return None
+
+
+class DateResolver:
+    """Resolves date expressions; build once per process (holds the parser and a cache)."""
+
+    def __init__(self, cues: Iterable[DateCue] | None = None, cache_size: int = CACHE_SIZE) -> None:
+        from dateparser.date import DateDataParser
+
+        entries = tuple(cues) if cues is not None else load_package_lexicon(CUES_FILE, DateCue, _cue_keys)
+        self.cues = entries
+        self.grammar = _Grammar(entries)
+        # A fixed, far-away RELATIVE_BASE: the fallback only sees texts with an explicit year,
+        # so the base can never show through; if it did, the result would be absurd, not plausible.
+        self._parser = DateDataParser(
+            languages=["en"],
+            settings={
+                "RELATIVE_BASE": dt.datetime(1800, 1, 1),
+                "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_TIME_AS_PERIOD": True,
+                "STRICT_PARSING": False,
+            },
+        )
+        self._cache: OrderedDict[tuple[str, dt.date | None, bool], Resolved | None] = OrderedDict()
+        self._cache_size = cache_size
+        self._matchers: dict[int, object] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def resolve(self, text: str, published: dt.date | None, *, future: bool = False) -> Resolved | None:
+        """Resolve one date expression; None when it is vague or not a date. Never raises.
+
+        ``future``: the expression belongs to a future-tense clause, so bare months and
+        weekdays resolve forward from ``published`` instead of back.
+        """
+        try:
+            norm = normalise(text)
+        except Exception:  # pragma: no cover - defensive: str methods on str do not fail
+            return None
+        key = (norm, published, bool(future))
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        try:
+            result = self._resolve(norm, published, bool(future))
+        except (_Unresolvable, ValueError, OverflowError):
+            result = None
+        except Exception:  # noqa: BLE001 - the contract is "never raises"; log what slipped through
+            log.warning("date expression %r could not be resolved", text, exc_info=True)
+            result = None
+        self._cache[key] = result
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return result
+
+    def is_future(self, doc, i: int) -> bool:
+        """Whether token ``i`` (a date's head) sits in a future-tense clause ("will send", "is due to")."""
+        words = self.grammar.future_words
+        t = doc[i]
+        for _ in range(4):
+            if t.lower_ in words or any(c.dep_ in ("aux", "auxpass") and c.lower_ in words for c in t.children):
+                return True
+            if t.dep_ not in ("conj", "xcomp", "prep", "pobj", "acomp") or t.head is t:
+                return False
+            t = t.head
+        return False
+
+    # ---------------------------------------------------------------- internal
+
+    def _resolve(self, s: str, pub: dt.date | None, future: bool) -> Resolved | None:
+        g = self.grammar
+        if not s or (g.vague_re is not None and g.vague_re.search(s)):
+            return None
+        role, qual = "point", None
+        while True:
+            for phrase, r in g.qualifiers:
+                rest = _strip_prefix(s, phrase)
+                if rest is not None:
+                    if role == "point" and r != "point":
+                        role, qual = r, phrase
+                    s = rest
+                    break
+            else:
+                break
+        if not s or s in g.vague_whole:
+            return None
+        if role == "window":
+            return self._window(s, pub, qual)
+        if role in ("range", "point"):
+            pair = self._split_range(s, pub, future, need=role == "range" and qual == "between")
+            if pair is not None:
+                a, b = pair
+                return self._out(a.lo, b.hi or b.lo, a, pub, qual if role == "range" else None, b)
+            if role == "range" and qual == "between":
+                return None
+            if role == "range":
+                role = "start"  # "from X" with no second date: open-ended from X
+        v = self._single(s, pub, future)
+        label = qual if role != "point" else v.label
+        if role == "start":
+            return self._out(v.lo, None, v, pub, label)
+        if role == "end":
+            end = v.lo if qual in ("by", "before", "prior to", "ahead of", "no later than", "not later than") else (v.hi or v.lo)
+            return self._out(None, end, v, pub, label)
+        return self._out(v.lo, v.hi, v, pub, label)
+
+    @staticmethod
+    def _out(lo, hi, v: _Val, pub, qual, other: _Val | None = None) -> Resolved:
+        if pub is None and (v.relative or (other is not None and other.relative)):
+            lo = hi = None
+        return Resolved(lo, hi, v.gran, qual)
+
+    def _window(self, s: str, pub: dt.date | None, qual: str | None) -> Resolved | None:
+        m = self.grammar.re_window.match(s)
+        if not m:
+            return None
+        n = self._num(m["n2"] or m["n"])
+        unit = m["u"]
+        gran = Granularity.day if unit in ("day", "week") else Granularity(unit)
+        if pub is None:
+            return Resolved(None, None, gran, qual)
+        if unit in ("day", "week"):
+            end = _day_iso(pub + dt.timedelta(days=n * (7 if unit == "week" else 1)))
+        elif unit == "month":
+            end = _ym(*_add_months(pub.year, pub.month, n))
+        else:
+            end = f"{_check_year(pub.year + n):04d}"
+        return Resolved(_day_iso(pub), end, gran, qual)
+
+    def _split_range(self, s: str, pub, future: bool, need: bool) -> tuple[_Val, _Val] | None:
+        seps = r"\s+and\s+" if need else r"\s+(?:to|until|till|through|and)\s+|\s*-\s*"
+        for m in re.finditer(seps, s):
+            left, right = s[: m.start()].strip(), s[m.end() :].strip()
+            if not left or not right:
+                continue
+            if re.fullmatch(r"\d{4}", left) and re.fullmatch(r"\d{2}", right):
+                right = left[:2] + right  # "2022-23"
+            try:
+                a = self._single(left, pub, future)
+                b = self._single(right, pub, future)
+            except _Unresolvable:
+                continue
+            if not need and " and " in m.group(0):
+                continue  # "2026 and 2027" is two expressions, not a range
+            if a.yearless and not b.yearless and not b.relative and b.lo:
+                a = self._single(left, pub, future, year_hint=int(b.lo[:4]))
+                if a.lo and a.lo > b.lo:
+                    a = self._single(left, pub, future, year_hint=int(b.lo[:4]) - 1)
+            elif b.yearless and a.lo:
+                b = self._single(right, pub, future, year_hint=int(a.lo[:4]))
+                if b.lo and b.lo < a.lo:
+                    b = self._single(right, pub, future, year_hint=int(a.lo[:4]) + 1)
+                b = _Val(b.lo, b.hi, b.gran, a.relative, False, b.label)
+            if a.lo and b.lo and (b.hi or b.lo) < a.lo:
+                continue
+            return a, b
+        return None
+
+    def _num(self, token: str) -> int:
+        return int(token) if token.isdigit() else self.grammar.numbers[token]
+
+    def _year(self, m: re.Match, pub) -> tuple[int | None, bool]:
+        """Year of a ``yearspec`` group: (year, relative); (None, False) when the text has none."""
+        if m["yr"] is None:
+            return None, False
+        if m["ysh"] is not None:
+            return (pub.year + self.grammar.shifts[m["ysh"]] if pub else None), True
+        return _check_year(int(m["yr"])), False
+
+    def _single(self, s: str, pub: dt.date | None, future: bool, year_hint: int | None = None) -> _Val:
+        g = self.grammar
+        if s.startswith("the ") and not any(s.startswith(p) for p, _ in (*g.halves, *g.parts)):
+            s = s[4:]
+        for phrase, cue in g.halves:
+            rest = _strip_prefix(s, phrase)
+            if rest:
+                inner = self._this(rest, pub) if g.re_this_unit.match(rest) else self._single(rest, pub, future, year_hint)
+                if inner.gran is not Granularity.year or inner.decade:
+                    raise _Unresolvable(s)
+                y = inner.lo
+                a, b = cue.months
+                return _Val(y and f"{y}-{a:02d}", y and f"{y}-{b:02d}", Granularity.month, inner.relative, label=cue.label)
+        for phrase, cue in g.parts:
+            rest = _strip_prefix(s, phrase)
+            if rest:
+                inner = self._this(rest, pub) if g.re_this_unit.match(rest) else self._single(rest, pub, future, year_hint)
+                return self._apply_part(cue, inner)
+        return self._core(s, pub, future, year_hint)
+
+    def _this(self, s: str, pub) -> _Val:
+        """"the year" / "the month" / "the week" after a part: the current one."""
+        unit = self.grammar.re_this_unit.match(s)["u"]
+        return self._shifted_unit(unit, 0, pub)
+
+    @staticmethod
+    def _apply_part(cue: DateCue, v: _Val) -> _Val:
+        if v.decade and cue.decade_years and v.lo:
+            d0 = int(v.lo)
+            a, b = cue.decade_years
+            return _Val(f"{d0 + a:04d}", f"{d0 + b:04d}", Granularity.year, v.relative, label=cue.label)
+        if v.gran is Granularity.year and not v.decade and cue.year_month:
+            return _Val(v.lo and f"{v.lo}-{cue.year_month:02d}", None, Granularity.month, v.relative, label=cue.label)
+        return _Val(v.lo, v.hi, v.gran, v.relative, v.yearless, cue.label, v.decade)
+
+    def _shifted_unit(self, unit: str, shift: int, pub) -> _Val:
+        gran = Granularity(unit)
+        if pub is None:
+            return _Val(None, None, gran, True)
+        if unit == "year":
+            return _Val(f"{_check_year(pub.year + shift):04d}", None, gran, True)
+        if unit == "month":
+            return _Val(_ym(*_add_months(pub.year, pub.month, shift)), None, gran, True)
+        if unit == "quarter":
+            y, m = _add_months(pub.year, (pub.month - 1) // 3 * 3 + 1, 3 * shift)
+            return _Val(_ym(y, m), _ym(*_add_months(y, m, 2)), gran, True)
+        monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=shift)
+        return _Val(_day_iso(monday), _day_iso(monday + dt.timedelta(days=6)), gran, True)
+
+    def _core(self, s: str, pub: dt.date | None, future: bool, year_hint: int | None) -> _Val:
+        g = self.grammar
+        if s in g.rel_days:
+            return _Val(pub and _day_iso(pub + dt.timedelta(days=g.rel_days[s])), None, Granularity.day, True)
+        if m := g.re_ago.match(s):
+            return self._ago(self._num(m["n"]), m["u"], pub)
+        if m := g.re_unit.match(s):
+            return self._shifted_unit(m["u"], g.shifts[m["sh"]], pub)
+        if m := g.re_weekday.match(s):
+            return self._weekday(WEEKDAYS[m["wd"]], g.shifts.get(m["sh"]) if m["sh"] else None, pub, future)
+        if m := g.re_season.match(s):
+            return self._cycle(g.seasons[m["se"]], Granularity.season, m, pub, future, year_hint)
+        if m := g.re_quarter.match(s):
+            q = int(m["q"]) if m["q"] else g.ordinals[m["ord"]]
+            months = ((q - 1) * 3 + 1, (q - 1) * 3 + 3)
+            return self._cycle(months, Granularity.quarter, m, pub, future, year_hint)
+        if m := g.re_month.match(s):
+            mo = MONTHS[m["mo"]]
+            return self._cycle((mo, mo), Granularity.month, m, pub, future, year_hint)
+        if (m := g.re_month_day.match(s)) or (m := g.re_day_month.match(s)):
+            return self._month_day(MONTHS[m["mo"]], int(m["d"]), m, pub, future, year_hint)
+        if m := g.re_year.match(s):
+            return _Val(f"{_check_year(int(m['y'])):04d}", None, Granularity.year)
+        if m := g.re_decade.match(s):
+            d0 = _check_year(int(m["c"]) * 10)
+            return _Val(f"{d0:04d}", f"{d0 + 9:04d}", Granularity.year, decade=True)
+        if m := g.re_iso.match(s):
+            y, mo = _check_year(int(m["y"])), int(m["m"])
+            if m["d"]:
+                return _Val(dt.date(y, mo, int(m["d"])).isoformat(), None, Granularity.day)
+            if 1 <= mo <= 12:
+                return _Val(_ym(y, mo), None, Granularity.month)
+            raise _Unresolvable(s)
+        if m := g.re_weekday_prefix.match(s):
+            v = self._core(m["rest"], pub, future, year_hint)
+            if v.gran is Granularity.day:
+                return v
+            raise _Unresolvable(s)
+        return self._fallback(s)
+
+    def _fallback(self, s: str) -> _Val:
+        """Absolute forms outside the grammar ("2024/08/28", "the 5 of may 2024") via dateparser."""
+        words = s.split()
+        numeric = self.grammar.re_numeric.match(s)
+        if not numeric and not (re.search(r"\b\d{4}\b", s) and len(words) <= 5):
+            raise _Unresolvable(s)
+        if any(w in ("and", "or", "to", "ago") for w in words) or not re.fullmatch(r"[a-z0-9 ./-]+", s):
+            raise _Unresolvable(s)
+        data = self._parser.get_date_data(s)
+        d = data.date_obj if data else None
+        if d is None or not MIN_YEAR <= d.year <= MAX_YEAR or d.year == 1800:
+            raise _Unresolvable(s)
+        has_day = numeric or re.search(r"(?<![\d/.-])\d{1,2}(?![\d/.-])", s)
+        if data.period == "day" and has_day:
+            return _Val(d.date().isoformat(), None, Granularity.day)
+        if data.period in ("day", "month") and (numeric or any(w in MONTHS for w in words)):
+            return _Val(_ym(d.year, d.month), None, Granularity.month)
+        if data.period == "year":
+            return _Val(f"{d.year:04d}", None, Granularity.year)
+        raise _Unresolvable(s)
+
+    def _ago(self, n: int, unit: str, pub) -> _Val:
+        gran = {"day": Granularity.day, "week": Granularity.week, "month": Granularity.month,
+                "year": Granularity.month, "decade": Granularity.year}[unit]  # fmt: skip
+        if pub is None:
+            return _Val(None, None, gran, True)
+        if unit == "day":
+            return _Val(_day_iso(pub - dt.timedelta(days=n)), None, gran, True)
+        if unit == "week":
+            d = pub - dt.timedelta(weeks=n)
+            monday = d - dt.timedelta(days=d.weekday())
+            return _Val(_day_iso(monday), _day_iso(monday + dt.timedelta(days=6)), gran, True)
+        if unit == "decade":
+            return _Val(f"{_check_year(pub.year - 10 * n):04d}", None, gran, True)
+        months = n * (12 if unit == "year" else 1)
+        y, m = _add_months(pub.year, pub.month, -months)
+        return _Val(_ym(_check_year(y), m), None, gran, True)
+
+    @staticmethod
+    def _weekday(wd: int, shift: int | None, pub, future: bool) -> _Val:
+        if pub is None:
+            return _Val(None, None, Granularity.day, True)
+        if shift == 0:
+            d = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(days=wd)
+        elif shift == -1:
+            d = pub - dt.timedelta(days=(pub.weekday() - wd) % 7 or 7)
+        elif shift == 1:
+            d = pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7)
+        elif future:
+            d = pub + dt.timedelta(days=(wd - pub.weekday()) % 7)
+        else:
+            d = pub - dt.timedelta(days=(pub.weekday() - wd) % 7)
+        return _Val(_day_iso(d), None, Granularity.day, True)
+
+    def _cycle(self, months: tuple[int, int], gran: Granularity, m: re.Match, pub, future: bool, year_hint) -> _Val:
+        """A month, season or quarter: explicit year, relative year, shift or nearest occurrence."""
+        a, b = months
+        length = (b - a) % 12 + 1
+        shift = self.grammar.shifts.get(m["sh"]) if "sh" in m.re.groupindex and m["sh"] else None
+        year, relative = self._year(m, pub)
+
+        def val(y: int | None, rel: bool, yearless: bool = False) -> _Val:
+            if y is None:
+                return _Val(None, None, gran, True, yearless)
+            y = _check_year(y)
+            lo = _ym(y, a)
+            hi = _ym(*_add_months(y, a, length - 1)) if length > 1 else None
+            return _Val(lo, hi, gran, rel, yearless)
+
+        if m["yr"] is not None:
+            if year is None:
+                return val(None, True)
+            return val(year, relative)
+        if shift is None and year_hint is not None:
+            return val(year_hint, False, True)
+        if pub is None:
+            return val(None, True, shift is None)
+        p = pub.year * 12 + pub.month - 1
+        # Occurrences starting in year Y span months [Y*12+a-1, +length-1]; pick by the rule.
+        occ = [(y * 12 + a - 1, y * 12 + a - 1 + length - 1, y) for y in range(pub.year - 2, pub.year + 3)]
+        if shift == -1:
+            y = max(o[2] for o in occ if o[1] < p)
+        elif shift == 1:
+            y = min(o[2] for o in occ if o[0] > p)
+        elif shift == 0:
+            cur = [o[2] for o in occ if o[0] <= p <= o[1]]
+            y = cur[0] if cur else pub.year
+        elif future:
+            y = min(o[2] for o in occ if o[1] >= p)
+        else:
+            y = max(o[2] for o in occ if o[0] <= p)
+        return val(y, True, shift is None)
+
+    def _month_day(self, mo: int, day: int, m: re.Match, pub, future: bool, year_hint) -> _Val:
+        year, relative = self._year(m, pub)
+        yearless = m["yr"] is None
+        if not yearless:
+            if year is None:
+                return _Val(None, None, Granularity.day, True)
+            return _Val(dt.date(year, mo, day).isoformat(), None, Granularity.day, relative)
+        if year_hint is not None:
+            return _Val(dt.date(_check_year(year_hint), mo, day).isoformat(), None, Granularity.day, False, True)
+        if pub is None:
+            dt.date(2000, mo, day)  # still reject impossible days
+            return _Val(None, None, Granularity.day, True, True)
+        y = pub.year
+        if future:
+            while _safe_date(y, mo, day) is None or _safe_date(y, mo, day) < pub:
+                y += 1
+                if y > pub.year + 4:
+                    raise _Unresolvable("no such day")
+        else:
+            while _safe_date(y, mo, day) is None or _safe_date(y, mo, day) > pub:
+                y -= 1
+                if y < pub.year - 4:
+                    raise _Unresolvable("no such day")
+        return _Val(dt.date(y, mo, day).isoformat(), None, Granularity.day, True, True)
+
+    # ------------------------------------------------------------ find_dates
+
+    def matcher(self, vocab):
+        """The few token patterns for date expressions the NER misses (one Matcher per vocab)."""
+        key = id(vocab)
+        if key not in self._matchers:
+            from spacy.matcher import Matcher
+
+            g = self.grammar
+            months = [m for m in MONTHS if len(m) > 3] + ["jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."]
+            weekdays = [w for w in WEEKDAYS if w.endswith("day")]
+            seasons = list(g.seasons)
+            single_parts = [p for p, _ in g.parts if " " not in p and not p.endswith("-")]
+            temporal_preps = [p for p, r in g.qualifiers if " " not in p and r != "point"] + ["in", "during"]
+            mt = Matcher(vocab)
+            mt.add("DATE_SHIFTED", [[{"LOWER": {"IN": list(g.shifts)}},
+                                     {"LOWER": {"IN": [*UNITS[:-1], *weekdays, *months, *seasons]}}]])
+            mt.add("DATE_WORD", [[{"LOWER": {"IN": [*weekdays, *(p for p in g.rel_days if " " not in p)]}}]])
+            mt.add("DATE_NAMED", [[{"LOWER": {"IN": single_parts}, "OP": "?"}, {"ORTH": "-", "OP": "?"},
+                                   {"LOWER": {"IN": [*months, *seasons]}},
+                                   {"IS_DIGIT": True, "LENGTH": {"<=": 4}, "OP": "?"}]])
+            mt.add("DATE_YEAR", [[{"LOWER": {"IN": temporal_preps}},
+                                  {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d(s)?$"}}]])
+            mt.add("DATE_AGO", [[{"LIKE_NUM": True}, {"LOWER": {"IN": [f"{u}s" for u in UNITS] + list(UNITS)}},
+                                 {"LOWER": {"IN": ["ago"]}}]])  # fmt: skip
+            self._matchers[key] = mt
+        return self._matchers[key]
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- finding in a Doc
+
+_RANGE_JOINERS = {"and", "to", "until", "till", "through", "-", "\u2013", "\u2014"}
+_LIST_JOINERS = {"and", "or"}
+#: Qualifier phrases a span is not widened over: approximators and words too loose to be temporal.
+_NO_EXTEND = {
+    "of", "to", "over", "some", "about", "around", "approximately", "roughly", "nearly", "almost", "circa",
+    "more than", "just over", "less than", "in and around",
+}  # fmt: skip
+
+
+def _candidate_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
+    spans = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"]
+    for _, s, e in resolver.matcher(doc.vocab)(doc):
+        toks = doc[s:e]
+        if any(t.lower_ in _AMBIGUOUS_NAMES and (t.tag_ and t.tag_ not in ("NNP", "NN", "NNPS")) for t in toks):
+            continue
+        if any(t.lower_ in _AMBIGUOUS_NAMES and t.lower_ in ("may", "march") and not t.is_title for t in toks):
+            continue
+        spans.append((s, e))
+    spans.sort()
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _trim(doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].is_punct or doc[s].is_space) and doc[s].text not in ("'",):
+        s += 1
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space or doc[e - 1].lower_ in ("'s", "'")):
+        e -= 1
+    return s, e
+
+
+def _extend_left(doc, s: int, phrases: list[list[str]]) -> int:
+    """Take in the qualifier and part words right before the date ("since", "by the end of")."""
+    for _ in range(4):
+        for words in phrases:
+            n = len(words)
+            if s - n >= 0 and [t.lower_ for t in doc[s - n : s]] == words:
+                s -= n
+                break
+        else:
+            return s
+    return s
+
+
+def _head(doc, s: int, e: int) -> int:
+    root = doc[s:e].root
+    if root.head.i == root.i:
+        return root.i
+    if root.dep_ == "prep" or root.head.dep_ != "prep":
+        return root.head.i
+    return root.head.head.i  # the preposition left outside the span: attach to what it modifies
+
+
+def _split_lists(doc, s: int, e: int) -> list[tuple[int, int]]:
+    """"2026 and 2027" is two expressions; "between June and August" one."""
+    if doc[s].lower_ in ("between", "from") or not any(t.lower_ in _LIST_JOINERS for t in doc[s:e]):
+        return [(s, e)]
+    out, cur = [], s
+    for t in doc[s:e]:
+        if t.lower_ in _LIST_JOINERS:
+            if t.i > cur:
+                out.append((cur, t.i))
+            cur = t.i + 1
+    if cur < e:
+        out.append((cur, e))
+    return out
+
+
+def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[Mention[DateRef]]:
+    """Every date expression of ``doc`` with its resolved value, in text order.
+
+    Spans come from spaCy DATE entities and a few Matcher patterns; each is widened to its
+    qualifier and part words ("since mid-2022", "by the end of March"), joined with a range
+    partner ("between X and Y", "from X to Y"), split when it is a list ("2026 and 2027"), and
+    dropped when :meth:`DateResolver.resolve` finds it vague. ``head`` is the token the
+    expression attaches to: the head of its preposition, or of the date word itself.
+    """
+    g = resolver.grammar
+    phrases = sorted(
+        {tuple(p.split()) for p, r in g.qualifiers if p not in _NO_EXTEND}
+        | {tuple(p.split()) for p, _ in g.parts if not p.endswith("-")}
+        | {tuple(p.split()) for p, _ in g.halves}
+        | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")},
+        key=lambda w: -len(w),
+    )
+    phrase_lists = [list(p) for p in phrases]
+    spans = []
+    for s, e in _candidate_spans(doc, resolver):
+        s, e = _trim(doc, s, e)
+        if s < e:
+            spans.append([_extend_left(doc, s, phrase_lists), e])
+    # Join range partners: "from X to Y", "between X and Y", "X - Y".
+    joined: list[list[int]] = []
+    for s, e in spans:
+        if joined:
+            ps, pe = joined[-1]
+            gap = doc[pe:s]
+            if len(gap) == 1 and gap[0].lower_ in _RANGE_JOINERS and (
+                gap[0].lower_ != "and" or doc[ps].lower_ == "between"
+            ):
+                joined[-1][1] = e
+                continue
+            if s < pe:
+                joined[-1][1] = max(pe, e)
+                continue
+        joined.append([s, e])
+    has_deps = doc.has_annotation("DEP")
+    out: list[Mention[DateRef]] = []
+    for s0, e0 in joined:
+        for s, e in _split_lists(doc, s0, e0):
+            s = _extend_left(doc, s, phrase_lists) if s != s0 else s
+            s, e = _trim(doc, s, e)
+            if s >= e:
+                continue
+            head = _head(doc, s, e) if has_deps else s
+            future = has_deps and resolver.is_future(doc, head)
+            text, span = char_span(doc, s, e)
+            res = resolver.resolve(text, published, future=future)
+            if res is None:
+                continue
+            ref = DateRef(text=text, span=span, start=res.start, end=res.end, granularity=res.granularity,
+                          qualifier=res.qualifier)  # fmt: skip
+            out.append(Mention(s, e, head, ref))
+    return out
