@@ -34,6 +34,7 @@ class Frame:
     links: list[Attribution] = field(default_factory=list)
     governs: set[int] = field(default_factory=set)  # clause-head token ids it covers
     tokens: set[int] = field(default_factory=set)  # tokens of the frame itself ("X said")
+    subjects: list = field(default_factory=list)  # entity mentions of the speaker ("Pakistan denied")
 
     @property
     def negating(self) -> bool:
@@ -88,15 +89,17 @@ class SourceResolver:
             kind = SourceKind.official
         else:
             srcs = [m for m in mentions if m.value.source_kind is not None]
+            states = [m for m in mentions if m.value.type.value in ("state", "alliance")]
             if srcs:
                 chosen = srcs[0]
                 kind = chosen.value.source_kind
+            elif states and not _has_body_noun(tok):
+                # a state or capital speaking ("Tehran denied", "Norway said") is its government
+                chosen = states[0]
+                kind = SourceKind.government
         if chosen is not None:
             start, end = doc[chosen.start].idx, doc[chosen.end - 1].idx + len(doc[chosen.end - 1])
-            # a state mention used as a body ("Russia's defence ministry") keeps the whole phrase
-            if chosen.value.type.value == "state" and _has_body_noun(tok):
-                chosen = None
-            else:
+            if True:
                 name = chosen.value.name
                 att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
                 memory.remember(att, person=person is not None)

@@ -30,6 +30,8 @@ class Clause:
     trigger: Trigger | None = None  # gives the claim type
     frame_trigger: Trigger | None = None  # gives the role frame (innermost content verb)
     nominal: object | None = None  # a trigger noun heading the content ("denied any transfers")
+    #: objects that are the logical subject of a later chain verb ("accuse Iran of supplying")
+    raised: set[int] = field(default_factory=set)
 
     @property
     def depth(self) -> int:
@@ -53,12 +55,25 @@ def is_clause_head(tok) -> bool:
     return True
 
 
-def verb_chain(head) -> list:
-    """The head and its open-complement verbs: "plans to deliver" → [plans, deliver]."""
+def verb_chain(head, raised: set[int] | None = None) -> list:
+    """The head and the verbs that complete it.
+
+    Open complements ("plans to deliver" → [plans, deliver]) and gerunds after "of"/"for"
+    ("accused Iran of supplying" → [accused, supplying]; the object of the first verb is then the
+    logical subject of the gerund and is added to ``raised``).
+    """
     chain = [head]
     cur = head
-    while True:
+    while len(chain) < 6:
         nxt = [c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if not nxt:
+            for prep in cur.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "about", "on"):
+                    nxt = [c for c in prep.children if c.dep_ == "pcomp" and c.tag_ == "VBG"]
+                    if nxt:
+                        if raised is not None:
+                            raised.update(c.i for c in cur.children if c.dep_ == "dobj")
+                        break
         if not nxt:
             break
         cur = nxt[0]
@@ -71,7 +86,7 @@ def segment(sent) -> list[Clause]:
     heads = [t for t in sent if is_clause_head(t)]
     by_head = {t.i: Clause(head=t) for t in heads}
     for clause in by_head.values():
-        clause.chain = verb_chain(clause.head)
+        clause.chain = verb_chain(clause.head, clause.raised)
         triggers = [(verb_trigger(t), t) for t in clause.chain]
         triggers = [(tr, t) for tr, t in triggers if tr is not None]
         if triggers:

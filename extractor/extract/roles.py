@@ -61,7 +61,7 @@ _PASS = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "attr", "oprd"}
 
 
-def relation(tok, chain_ids: set[int], stop: set[int]) -> str | None:
+def relation(tok, chain_ids: set[int], stop: set[int], raised: frozenset[int] | set[int] = frozenset()) -> str | None:
     """The relation of ``tok`` to the verb chain: "subj", "obj", "prep:to", "poss"...
 
     Walks up the tree from ``tok``; the nearest preposition met on the way decides, otherwise
@@ -97,7 +97,7 @@ def relation(tok, chain_ids: set[int], stop: set[int]) -> str | None:
             if dep == "agent":
                 return "agent"
             if dep in _OBJ:
-                return "obj"
+                return "subj" if cur.i in raised else "obj"
             if dep in ("dative", "iobj"):
                 return "dative"
             if dep == "npadvmod":
