@@ -38,6 +38,13 @@ RESOLVE_TABLE = [
     ("for 2024", P, "2024", None),
     ("2024-08-28", None, "2024-08-28", None),
     ("08/28/2024", None, "2024-08-28", None),
+    ("28.08.2024", None, "2024-08-28", None),
+    ("2024-08-28T06:46:00Z", None, "2024-08-28", None),
+    ("Wednesday 10.30am", P, "2024-08-28", None),
+    ("last night", P, "2024-08-27", None),
+    ("late last year", P, "2023-10", None),
+    ("the end of the month", P, "2024-08", None),
+    ("the mid-1990s", P, "1994", "1996"),
     ("the 5th of May 2024", None, "2024-05-05", None),
     # weekdays and days relative to published
     ("on Wednesday", P, "2024-08-28", None),
@@ -89,6 +96,9 @@ RESOLVE_TABLE = [
     ("before the end of 2024", P, None, "2024-12"),
     ("by the end of the year", D(2024, 1, 31), None, "2024-12"),
     ("by 2027", P, None, "2027"),
+    ("by spring 2023", P, None, "2023-03"),
+    ("until spring 2023", P, None, "2023-05"),
+    ("since the 1990s", P, "1990", None),
     # ranges
     ("between June and August 2023", P, "2023-06", "2023-08"),
     ("between Sept. 7 and Oct. 1", D(2023, 10, 16), "2023-09-07", "2023-10-01"),
@@ -247,6 +257,14 @@ def test_find_dates_never_raises_on_blank_pipeline(resolver, text):
     find_dates(nlp(text), resolver, P)
 
 
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(_WORDS, min_size=1, max_size=12), published=st.one_of(st.none(), st.just(P)))
+def test_find_dates_never_raises_on_model(nlp, resolver, words, published):
+    text = "Russia received shells " + " ".join(words) + "."
+    for m in find_dates(nlp(text), resolver, published):
+        assert text[m.value.span.start : m.value.span.end] == m.value.text
+
+
 def _blank():
     global _BLANK
     try:
@@ -281,6 +299,8 @@ FIND_TABLE = [
     ("The first jets are expected early next year.", P, ["early next year"]),
     ("Norway said last week it would send more.", P, ["last week"]),
     ("Germany may send more tanks in the coming months.", P, []),
+    ("Russian drones struck Odesa last night.", P, ["last night"]),
+    ("The decision was announced at 06:46 on Wednesday.", P, ["on Wednesday"]),
 ]
 
 

@@ -57,8 +57,9 @@ WEEKDAYS = {
     "sunday": 6, "sun": 6,
 }  # fmt: skip
 UNITS = ("day", "week", "month", "quarter", "year", "decade")
-#: Month names a Matcher may take for a date only when tagged as a proper noun ("may" is a modal).
-_AMBIGUOUS_NAMES = {"may", "march", "fall", "spring", "sat", "sun", "wed"}
+#: Month and season names that are also common words: a Matcher hit on them counts only when the
+#: tagger calls them nouns ("may" is a modal, "march" and "fall" verbs); month names must be capitalised.
+_AMBIGUOUS_NAMES = {"may": True, "march": True, "fall": False, "spring": False}
 MIN_YEAR, MAX_YEAR = 1800, 2199
 
 
@@ -69,7 +70,7 @@ class DateCue(LexiconEntry):
         "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future"
     ]
     phrases: tuple[str, ...] = Field(min_length=1)
-    role: Literal["start", "end", "range", "point", "window"] | None = None
+    role: Literal["start", "end", "until", "between", "range", "point", "window"] | None = None
     label: str | None = None
     year_month: int | None = Field(None, ge=1, le=12)
     decade_years: tuple[int, int] | None = None
@@ -199,7 +200,8 @@ class _Grammar:
 
 
 _TIME = re.compile(
-    r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?(?:\s*(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt|kst|jst|msk))?"
+    r"\b\d{1,2}(?::\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b\.?)?|(?:\.\d{2})?\s*[ap]\.?m\b\.?)"
+    r"(?:\s*(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt|kst|jst|msk)\b)?"
 )
 _ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
 _ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
@@ -209,6 +211,7 @@ def normalise(text: str) -> str:
     """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
     s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub(r"\b(\d{4}-\d{2}-\d{2})t[\d:.]+(?:z|[+-]\d{2}:?\d{2})?", r"\1", s)
     s = _TIME.sub(" ", s)
     s = _ABBR_DOT.sub(r"\1", s)
     s = _ORD_SUFFIX.sub(r"\1", s)
@@ -223,7 +226,7 @@ def normalise(text: str) -> str:
 def _strip_prefix(s: str, phrase: str) -> str | None:
     if s == phrase:
         return ""
-    if s.startswith(phrase) and (phrase.endswith("-") or s[len(phrase)] == " "):
+    if s.startswith(phrase) and s[len(phrase)] == " ":
         return s[len(phrase) :].lstrip()
     return None
 
@@ -235,7 +238,6 @@ class DateResolver:
         from dateparser.date import DateDataParser
 
         entries = tuple(cues) if cues is not None else load_package_lexicon(CUES_FILE, DateCue, _cue_keys)
-        self.cues = entries
         self.grammar = _Grammar(entries)
         # A fixed, far-away RELATIVE_BASE: the fallback only sees texts with an explicit year,
         # so the base can never show through; if it did, the result would be absurd, not plausible.
@@ -287,7 +289,7 @@ class DateResolver:
         for _ in range(4):
             if t.lower_ in words or any(c.dep_ in ("aux", "auxpass") and c.lower_ in words for c in t.children):
                 return True
-            if t.dep_ not in ("conj", "xcomp", "prep", "pobj", "acomp") or t.head is t:
+            if t.dep_ not in ("conj", "xcomp", "prep", "pobj", "acomp") or t.head.i == t.i:
                 return False
             t = t.head
         return False
@@ -313,12 +315,12 @@ class DateResolver:
             return None
         if role == "window":
             return self._window(s, pub, qual)
-        if role in ("range", "point"):
-            pair = self._split_range(s, pub, future, need=role == "range" and qual == "between")
+        if role in ("between", "range", "point"):
+            pair = self._split_range(s, pub, future, between=role == "between")
             if pair is not None:
                 a, b = pair
-                return self._out(a.lo, b.hi or b.lo, a, pub, qual if role == "range" else None, b)
-            if role == "range" and qual == "between":
+                return self._out(a.lo, b.hi or b.lo, a, pub, qual, b)
+            if role == "between":
                 return None
             if role == "range":
                 role = "start"  # "from X" with no second date: open-ended from X
@@ -326,9 +328,10 @@ class DateResolver:
         label = qual if role != "point" else v.label
         if role == "start":
             return self._out(v.lo, None, v, pub, label)
-        if role == "end":
-            end = v.lo if qual in ("by", "before", "prior to", "ahead of", "no later than", "not later than") else (v.hi or v.lo)
-            return self._out(None, end, v, pub, label)
+        if role == "end":  # a deadline: no later than X itself ("by spring" -> spring's first month)
+            return self._out(None, v.lo, v, pub, label)
+        if role == "until":  # up to the end of X
+            return self._out(None, v.hi or v.lo, v, pub, label)
         return self._out(v.lo, v.hi, v, pub, label)
 
     @staticmethod
@@ -354,8 +357,9 @@ class DateResolver:
             end = f"{_check_year(pub.year + n):04d}"
         return Resolved(_day_iso(pub), end, gran, qual)
 
-    def _split_range(self, s: str, pub, future: bool, need: bool) -> tuple[_Val, _Val] | None:
-        seps = r"\s+and\s+" if need else r"\s+(?:to|until|till|through|and)\s+|\s*-\s*"
+    def _split_range(self, s: str, pub, future: bool, between: bool) -> tuple[_Val, _Val] | None:
+        """Split "X and Y" (after "between") or "X to Y" / "X-Y" into two dates, lending a year across."""
+        seps = r"\s+and\s+" if between else r"\s+(?:to|until|till|through|and)\s+|\s*-\s*"
         for m in re.finditer(seps, s):
             left, right = s[: m.start()].strip(), s[m.end() :].strip()
             if not left or not right:
@@ -367,7 +371,7 @@ class DateResolver:
                 b = self._single(right, pub, future)
             except _Unresolvable:
                 continue
-            if not need and " and " in m.group(0):
+            if not between and " and " in m.group(0):
                 continue  # "2026 and 2027" is two expressions, not a range
             if a.yearless and not b.yearless and not b.relative and b.lo:
                 a = self._single(left, pub, future, year_hint=int(b.lo[:4]))
@@ -613,13 +617,14 @@ class DateResolver:
             months = [m for m in MONTHS if len(m) > 3] + ["jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."]
             weekdays = [w for w in WEEKDAYS if w.endswith("day")]
             seasons = list(g.seasons)
-            single_parts = [p for p, _ in g.parts if " " not in p and not p.endswith("-")]
+            single_parts = [p for p, _ in g.parts if " " not in p]
             temporal_preps = [p for p, r in g.qualifiers if " " not in p and r != "point"] + ["in", "during"]
             mt = Matcher(vocab)
             mt.add("DATE_SHIFTED", [[{"LOWER": {"IN": list(g.shifts)}},
                                      {"LOWER": {"IN": [*UNITS[:-1], *weekdays, *months, *seasons]}}]])
             mt.add("DATE_WORD", [[{"LOWER": {"IN": [*weekdays, *(p for p in g.rel_days if " " not in p)]}}]])
-            mt.add("DATE_NAMED", [[{"LOWER": {"IN": single_parts}, "OP": "?"}, {"ORTH": "-", "OP": "?"},
+            mt.add("DATE_NAMED", [[{"IS_DIGIT": True, "LENGTH": {"<=": 2}, "OP": "?"},
+                                   {"LOWER": {"IN": single_parts}, "OP": "?"}, {"ORTH": "-", "OP": "?"},
                                    {"LOWER": {"IN": [*months, *seasons]}},
                                    {"IS_DIGIT": True, "LENGTH": {"<=": 4}, "OP": "?"}]])
             mt.add("DATE_YEAR", [[{"LOWER": {"IN": temporal_preps}},
@@ -649,12 +654,14 @@ _NO_EXTEND = {
 
 
 def _candidate_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
-    spans = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"]
+    spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")]
     for _, s, e in resolver.matcher(doc.vocab)(doc):
         toks = doc[s:e]
-        if any(t.lower_ in _AMBIGUOUS_NAMES and (t.tag_ and t.tag_ not in ("NNP", "NN", "NNPS")) for t in toks):
-            continue
-        if any(t.lower_ in _AMBIGUOUS_NAMES and t.lower_ in ("may", "march") and not t.is_title for t in toks):
+        if any(
+            t.lower_ in _AMBIGUOUS_NAMES
+            and ((t.tag_ and t.tag_ not in ("NNP", "NN", "NNPS")) or (_AMBIGUOUS_NAMES[t.lower_] and not t.is_title))
+            for t in toks
+        ):
             continue
         spans.append((s, e))
     spans.sort()
@@ -689,12 +696,15 @@ def _extend_left(doc, s: int, phrases: list[list[str]]) -> int:
 
 
 def _head(doc, s: int, e: int) -> int:
-    root = doc[s:e].root
-    if root.head.i == root.i:
-        return root.i
-    if root.dep_ == "prep" or root.head.dep_ != "prep":
-        return root.head.i
-    return root.head.head.i  # the preposition left outside the span: attach to what it modifies
+    """The token the expression attaches to: its preposition's head, or the date word's head."""
+    t = doc[s:e].root
+    while t.dep_ == "conj" and t.head.i != t.i:  # "in 2026 and 2027": the second year attaches like the first
+        t = t.head
+    if t.head.i == t.i:
+        return t.i
+    if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.i != t.head.i:
+        return t.head.head.i  # the preposition left outside the span: attach to what it modifies
+    return t.head.i
 
 
 def _split_lists(doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -724,7 +734,7 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     g = resolver.grammar
     phrases = sorted(
         {tuple(p.split()) for p, r in g.qualifiers if p not in _NO_EXTEND}
-        | {tuple(p.split()) for p, _ in g.parts if not p.endswith("-")}
+        | {tuple(p.split()) for p, _ in g.parts}
         | {tuple(p.split()) for p, _ in g.halves}
         | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")},
         key=lambda w: -len(w),
