@@ -189,7 +189,7 @@ class _Grammar:
         self.re_month = re.compile(rf"^(?:(?P<sh>{sh})\s+)?(?P<mo>{mo})(?:\s+{yearspec})?$")
         self.re_month_day = re.compile(rf"^(?P<mo>{mo})\s+(?P<d>\d{{1,2}})(?:\s+{yearspec})?$")
         self.re_day_month = re.compile(rf"^(?P<d>\d{{1,2}})\s+(?:of\s+)?(?P<mo>{mo})(?:\s+{yearspec})?$")
-        self.re_year = re.compile(r"^(?:(?:the\s+)?(?:calendar\s+)?year\s+)?(?P<y>\d{4})$")
+        self.re_year = re.compile(r"^(?:(?:the\s+)?(?:calendar\s+|fiscal\s+|financial\s+)?year\s+|fiscal\s+|fy\s*)?(?P<y>\d{4})$")
         self.re_decade = re.compile(r"^(?P<c>\d{3})0s$")
         self.re_iso = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?$")
         self.re_window = re.compile(
@@ -315,7 +315,13 @@ class DateResolver:
             return None
         if role == "window":
             return self._window(s, pub, qual)
-        if role in ("between", "range", "point"):
+        v = None
+        if role == "point":
+            try:
+                v = self._single(s, pub, future)
+            except _Unresolvable:
+                pass  # perhaps a range without a qualifier: "2022-23", "June-August 2023"
+        if v is None and role in ("between", "range", "point"):
             pair = self._split_range(s, pub, future, between=role == "between")
             if pair is not None:
                 a, b = pair
@@ -324,7 +330,8 @@ class DateResolver:
                 return None
             if role == "range":
                 role = "start"  # "from X" with no second date: open-ended from X
-        v = self._single(s, pub, future)
+        if v is None:
+            v = self._single(s, pub, future)
         label = qual if role != "point" else v.label
         if role == "start":
             return self._out(v.lo, None, v, pub, label)
@@ -366,6 +373,10 @@ class DateResolver:
                 continue
             if re.fullmatch(r"\d{4}", left) and re.fullmatch(r"\d{2}", right):
                 right = left[:2] + right  # "2022-23"
+            elif re.fullmatch(r"\d{1,2}", left) and (d := re.match(r"\d{1,2}\s+(\D.*)$", right)):
+                left = f"{left} {d[1]}"  # "12-13 june": the first day takes the month and year
+            elif re.fullmatch(r"\d{1,2}(?:\s+\d{4})?", right) and (d := re.match(r"(\D+?)\s+\d{1,2}$", left)):
+                right = f"{d[1]} {right}"  # "june 12-13 2023": the second day takes the month
             try:
                 a = self._single(left, pub, future)
                 b = self._single(right, pub, future)
@@ -493,7 +504,7 @@ class DateResolver:
         numeric = self.grammar.re_numeric.match(s)
         if not numeric and not (re.search(r"\b\d{4}\b", s) and len(words) <= 5):
             raise _Unresolvable(s)
-        if any(w in ("and", "or", "to", "ago") for w in words) or not re.fullmatch(r"[a-z0-9 ./-]+", s):
+        if any(w in ("and", "or", "to", "ago") for w in words) or not re.fullmatch(r"[a-z0-9 ./]+", s):
             raise _Unresolvable(s)
         data = self._parser.get_date_data(s)
         d = data.date_obj if data else None
@@ -751,8 +762,9 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
         if joined:
             ps, pe = joined[-1]
             gap = doc[pe:s]
-            if len(gap) == 1 and gap[0].lower_ in _RANGE_JOINERS and (
-                gap[0].lower_ != "and" or doc[ps].lower_ == "between"
+            joiner = gap[0] if len(gap) == 1 else doc[s] if s == pe else None  # "from 2025" + "to 2027"
+            if joiner is not None and joiner.lower_ in _RANGE_JOINERS and (
+                joiner.lower_ != "and" or doc[ps].lower_ == "between"
             ):
                 joined[-1][1] = e
                 continue
