@@ -26,13 +26,23 @@ DEFAULT_CHUNK_CHARS = 100_000
 
 
 def load_nlp(model: str = MODEL_NAME):
-    """Load the pinned spaCy model with the claim component appended."""
+    """Load the pinned spaCy model with the claim component appended.
+
+    The numeric back-end is configured first (:mod:`extractor.perf`: numpy matrix products
+    instead of blis' generic kernels, single-threaded BLAS), before spaCy imports numpy; the
+    components the claim logic does not read (:data:`DISABLED_COMPONENTS`) are not loaded.
+    """
+    from . import perf
+
+    perf.limit_blas_threads()
     import spacy
 
     from . import components  # noqa: F401  (registers factories and extensions)
 
     try:
-        nlp = spacy.load(model, exclude=list(DISABLED_COMPONENTS))
+        with perf.model_ops() as ops:
+            nlp = spacy.load(model, exclude=list(DISABLED_COMPONENTS))
+        log.debug("loaded %s with %s", model, ops)
     except OSError as exc:
         raise ModelNotInstalledError(
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "

@@ -1,0 +1,61 @@
+"""Numeric back-end settings that make the spaCy model run faster, with identical output.
+
+Call :func:`limit_blas_threads` before spaCy (and so numpy) is imported, and load the model
+inside :func:`model_ops`; :func:`extractor.pipeline.load_nlp` does both. Measured on the
+project's machines (see ``bench/README.md``):
+
+* cython-blis, thinc's default matrix back-end, falls back to its slow ``generic`` kernels on
+  the CPUs we run on; thinc's ``NumpyOps(use_blis=False)`` does the same matrix products with
+  numpy's OpenBLAS, 1.5–2× faster for tok2vec and NER, with identical tags, parses and entities.
+* OpenBLAS must then run single-threaded (``OPENBLAS_NUM_THREADS=1``): the matrices of a
+  32-document batch are too small to gain from threads, and two worker processes on two cores
+  would oversubscribe them. The variable is read when numpy loads OpenBLAS, so it has to be set
+  before the first ``import numpy`` of the process (a worker process inherits it).
+
+Set ``EXTRACTOR_OPS=default`` to keep thinc's own choice (for comparisons); a value the user
+already gave ``OPENBLAS_NUM_THREADS`` is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
+
+#: Environment variables read by the BLAS libraries numpy may be built against.
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+OPS_VARIABLE = "EXTRACTOR_OPS"
+
+
+def limit_blas_threads() -> bool:
+    """Make BLAS single-threaded unless the user chose otherwise (or ``EXTRACTOR_OPS=default``);
+    False if it is too late (numpy, and with it OpenBLAS, already loaded in this process)."""
+    if os.environ.get(OPS_VARIABLE, "").lower() == "default":
+        return False
+    if "numpy" in sys.modules:
+        log.debug("numpy already imported: BLAS thread count left as it is")
+        return False
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    return True
+
+
+@contextmanager
+def model_ops() -> Iterator[str]:
+    """Context to load a model in: its layers are built with ``NumpyOps(use_blis=False)`` and
+    keep them after the context (the process's current ops are restored, so other models of
+    the host program are not affected). Yields the ops' description. Leaves thinc's choice
+    alone when ``EXTRACTOR_OPS=default`` or when the current ops are not thinc's CPU default
+    (a GPU, say)."""
+    from thinc.api import NumpyOps, get_current_ops, use_ops
+
+    current = get_current_ops()
+    if os.environ.get(OPS_VARIABLE, "").lower() == "default" or type(current) is not NumpyOps:
+        yield f"{type(current).__name__}(use_blis={getattr(current, 'use_blis', None)})"
+        return
+    with use_ops("numpy", use_blis=False):
+        yield "NumpyOps(use_blis=False)"
