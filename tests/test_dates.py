@@ -139,6 +139,12 @@ RESOLVE_TABLE = [
     ("the third quarter of last year", P, "2023-07", "2023-09"),
     ("the 1990s", P, "1990", "1999"),
     ("the early 1990s", P, "1990", "1993"),
+    # well-known events as anchors (data: event cues)
+    ("since Russia's full-scale invasion", P, "2022-02", None),
+    ("since Russia\u2019s invasion began", None, "2022-02", None),
+    ("since the start of the full-scale invasion", P, "2022-02", None),
+    ("before the annexation of Crimea", P, None, "2014-03"),
+    ("since the October 7 attack", P, "2023-10-07", None),
     # relative expressions without a publication date: kept, but no value
     ("last month", None, None, None),
     ("on Wednesday", None, None, None),
@@ -303,6 +309,9 @@ FIND_TABLE = [
     ("The first jets are expected early next year.", P, ["early next year"]),
     ("Norway said last week it would send more.", P, ["last week"]),
     ("The missiles would be delivered from 2025 to 2027.", P, ["from 2025 to 2027"]),
+    ("Kyiv has received 300 tanks since Russia's full-scale invasion in February 2022.", P,
+     ["since Russia's full-scale invasion in February 2022"]),
+    ("The invasion of Ukraine changed everything.", P, []),
     ("May will see the first deliveries, the minister said.", P, []),
     ("The tanks may arrive in March or April.", P, ["in March", "April"]),
     ("Germany may send more tanks in the coming months.", P, []),
@@ -327,6 +336,12 @@ def test_find_dates_heads_and_values(nlp, resolver):
     assert doc[since.head].text == "sent" and doc[wednesday.head].text == "said"
     assert (since.value.start, since.value.end, since.value.qualifier) == ("2022-06", None, "since")
     assert wednesday.value.start == "2024-08-28"
+
+
+def test_find_dates_event_anchor_attaches_to_main_clause(nlp, resolver):
+    doc = nlp("The EU has sent 300,000 shells since Russia's invasion began, officials said.")
+    (m,) = find_dates(doc, resolver, P)
+    assert (m.value.text, m.value.start, doc[m.head].text) == ("since Russia's invasion", "2022-02", "sent")
 
 
 def test_find_dates_future_clause_resolves_forward(nlp, resolver):

@@ -38,7 +38,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..lexicon import LexiconEntry, load_package_lexicon
-from ..models import DateRef, Granularity
+from ..models import ISO_PREFIX, DateRef, Granularity
 from .base import Mention, char_span
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class DateCue(LexiconEntry):
     """One entry of ``date_cues.jsonl``; which fields it needs depends on ``kind``."""
 
     kind: Literal[
-        "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future"
+        "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future", "event"
     ]
     phrases: tuple[str, ...] = Field(min_length=1)
     role: Literal["start", "end", "until", "between", "range", "point", "window"] | None = None
@@ -77,13 +77,14 @@ class DateCue(LexiconEntry):
     months: tuple[int, int] | None = None
     value: int | None = None
     match: Literal["contains", "whole"] | None = None
+    iso: str | None = Field(None, pattern=ISO_PREFIX)
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> "DateCue":
         need = {
             "qualifier": ("role",), "part": ("label",), "half": ("label", "months"), "season": ("months",),
             "ordinal": ("value",), "shift": ("value",), "relative_day": ("value",), "number": ("value",),
-            "vague": ("match",), "future": (),
+            "vague": ("match",), "future": (), "event": ("iso",),
         }[self.kind]  # fmt: skip
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
@@ -172,6 +173,20 @@ class _Grammar:
         contains = [p for c in vague if c.match == "contains" for p in c.phrases]
         self.vague_whole = frozenset(p for c in vague if c.match == "whole" for p in c.phrases)
         self.vague_re = re.compile(rf"(?<![\w'])(?:{_alt(contains)})(?![\w'])") if contains else None
+
+        events = [(p, c.iso) for c in by_kind.get("event", []) for p in c.phrases]
+        #: Event phrases as :func:`normalise` leaves them, without "the" (``_single`` strips it), longest first.
+        self.events = sorted(((re.sub(r"^the ", "", normalise(p)), iso) for p, iso in events), key=lambda x: -len(x[0]))
+        anchors = [p for p, r in self.qualifiers if r in ("start", "end", "until", "range")]
+        self.event_re = (
+            re.compile(
+                rf"(?<!\w)(?:{_alt(anchors)})\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?"
+                rf"(?:{_alt(p for p, _ in events)})(?![\w-])".replace("'", "['\u2019]"),
+                re.IGNORECASE,
+            )
+            if events
+            else None
+        )
 
         sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
         num = rf"\d{{1,3}}|{_alt(self.numbers)}"
@@ -460,6 +475,9 @@ class DateResolver:
 
     def _core(self, s: str, pub: dt.date | None, future: bool, year_hint: int | None) -> _Val:
         g = self.grammar
+        for phrase, iso in g.events:
+            if s == phrase or s.startswith(phrase + " "):
+                return _Val(iso, None, Granularity.day if len(iso) == 10 else Granularity.month)
         if s in g.rel_days:
             return _Val(pub and _day_iso(pub + dt.timedelta(days=g.rel_days[s])), None, Granularity.day, True)
         if m := g.re_ago.match(s):
@@ -664,8 +682,20 @@ _NO_EXTEND = {
 }  # fmt: skip
 
 
-def _candidate_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
-    spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
+    """Qualified event anchors ("since Russia's full-scale invasion") found in the Doc text."""
+    if resolver.grammar.event_re is None:
+        return []
+    out = []
+    for m in resolver.grammar.event_re.finditer(doc.text):
+        sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if sp is not None:
+            out.append((sp.start, sp.end))
+    return out
+
+
+def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")] + events
     for _, s, e in resolver.matcher(doc.vocab)(doc):
         toks = doc[s:e]
         if any(
@@ -708,6 +738,8 @@ def _extend_left(doc, s: int, phrases: list[list[str]]) -> int:
 
 def _head(doc, s: int, e: int) -> int:
     """The token the expression attaches to: its preposition's head, or the date word's head."""
+    if doc[s].dep_ == "mark" and doc[s].head.dep_ == "advcl":  # "since Russia's invasion began": the main clause
+        return doc[s].head.head.i
     t = doc[s:e].root
     while t.dep_ == "conj" and t.head.i != t.i:  # "in 2026 and 2027": the second year attaches like the first
         t = t.head
@@ -751,8 +783,10 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
         key=lambda w: -len(w),
     )
     phrase_lists = [list(p) for p in phrases]
+    events = _event_spans(doc, resolver)
+    event_ends = {e for _, e in events}
     spans = []
-    for s, e in _candidate_spans(doc, resolver):
+    for s, e in _candidate_spans(doc, resolver, events):
         s, e = _trim(doc, s, e)
         if s < e:
             spans.append([_extend_left(doc, s, phrase_lists), e])
@@ -768,8 +802,8 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             ):
                 joined[-1][1] = e
                 continue
-            if s < pe:
-                joined[-1][1] = max(pe, e)
+            if s < pe or (s == pe and pe in event_ends and doc[s].lower_ in ("in", "on")):
+                joined[-1][1] = max(pe, e)  # "since Russia's full-scale invasion in February 2022": one expression
                 continue
         joined.append([s, e])
     has_deps = doc.has_annotation("DEP")
