@@ -1,0 +1,49 @@
+"""One run at a time: an exclusive ``fcntl.flock`` on a lock file beside the state or output."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from ..errors import ExtractorError
+
+
+class LockBusyError(ExtractorError):
+    """Another run holds the lock; nothing was written."""
+
+
+class RunLock:
+    """Hold ``<target>.lock`` exclusively for the life of the context (non-blocking).
+
+    The lock file stays on disk (removing it would let two runs lock different files); it
+    holds the pid of the run that has it, for the message another run prints.
+    """
+
+    def __init__(self, target: str | os.PathLike):
+        self.target = Path(target)
+        self.path = Path(f"{target}.lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> "RunLock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise LockBusyError(
+                f"another extractor run is using {self.target}{pid}: lock {self.path} is held; nothing was written"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

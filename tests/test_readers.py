@@ -1,0 +1,204 @@
+"""Input readers: every record read is a document or a reject naming its source and line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.io.readers import (
+    InputPathError,
+    ReadOptions,
+    document_record,
+    expand_inputs,
+    find_dateline,
+    looks_binary,
+    read_inputs,
+    read_jsonl_stream,
+)
+
+DATA = Path(__file__).parent / "data" / "inputs"
+
+
+def records(data: bytes, **options):
+    return list(read_jsonl_stream(io.BytesIO(data), "in.jsonl", ReadOptions(**options)))
+
+
+def test_directory_is_read_recursively_in_sorted_order_skipping_hidden_and_other_files():
+    found = [(r.source, r.line, r.document.doc_id) for r in read_inputs([str(DATA)])]
+    assert found == [
+        (f"{DATA}/article.html", None, "article.html"),
+        (f"{DATA}/feed.jsonl", 1, "feed-1"),
+        (f"{DATA}/feed.jsonl", 2, "feed-2"),
+        (f"{DATA}/seed.json", None, "seed-nk-shipments-2024-08-28"),
+        (f"{DATA}/sub/dateline.txt", None, "sub/dateline.txt"),
+    ]
+
+
+def test_txt_doc_id_is_relative_to_the_argument_and_dateline_gives_published():
+    (rec,) = read_inputs([str(DATA / "sub" / "dateline.txt")])
+    assert rec.document.doc_id == "dateline.txt"
+    assert rec.document.published == "2024-08-28"
+    assert rec.document.text == (DATA / "sub" / "dateline.txt").read_text()
+
+
+def test_txt_without_dateline_takes_published_option_and_keeps_text_as_given(tmp_path):
+    raw = "Line one\r\nTabs\there, a NUL \x00 and &amp; \u201csmart\u201d quotes\r\n"
+    (tmp_path / "a.txt").write_bytes(raw.encode())
+    (rec,) = read_inputs([str(tmp_path)], ReadOptions(published="2024-05-01"))
+    assert rec.document.text == raw
+    assert rec.document.published == "2024-05-01"
+
+
+def test_html_file_gives_article_text_title_and_date():
+    (rec,) = read_inputs([str(DATA / "article.html")])
+    doc = rec.document
+    assert rec.from_html
+    assert (doc.doc_id, doc.title, doc.published, doc.source_name) == (
+        "article.html", "Germany to send more Patriot launchers to Ukraine", "2025-08-01", "Example Wire",
+    )
+    assert "BERLIN \u2014 Germany will send two more Patriot launchers" in doc.text
+    assert "&mdash;" not in doc.text and "Home" not in doc.text
+
+
+def test_json_document_with_html_field_is_extracted_and_given_fields_win():
+    html = (DATA / "article.html").read_text()
+    rec = document_record({"doc_id": "x", "html": html, "title": "Given"}, "s", 3, ReadOptions())
+    assert rec.from_html and rec.document.title == "Given" and rec.document.published == "2025-08-01"
+    assert rec.document.text.startswith("Germany to send more Patriot launchers")
+
+
+def test_stdin_dash_reads_json_lines():
+    stdin = io.BytesIO(b'{"doc_id": "s1", "text": "Some text."}\n')
+    (rec,) = read_inputs(["-"], stdin=stdin)
+    assert (rec.source, rec.line, rec.document.doc_id) == ("<stdin>", 1, "s1")
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("missing.json", "missing.json: no such file or directory"),
+        (str(DATA / "notes.md"), f"{DATA}/notes.md: unsupported input type '.md'; expected .json, .jsonl, "
+                                 ".ndjson, .txt, .html, .htm, a directory or -"),
+    ],
+)
+def test_unusable_arguments_are_usage_errors(argument, message):
+    with pytest.raises(InputPathError) as err:
+        expand_inputs([argument])
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "reason"),
+    [
+        (b"{bad", "invalid_json", "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
+        (b'{"doc_id": "a", "text": "x"', "invalid_json", "invalid JSON: Expecting ',' delimiter (column 28)"),
+        (b'{"doc_id": "a"}', "no_text", "invalid document: text: Field required"),
+        (b'{"doc_id": "a", "text": " \\n "}', "no_text", "invalid document: text: text is empty"),
+        (b'{"doc_id": "a", "text": null}', "no_text", "invalid document: text: Input should be a valid string"),
+        (b'{"text": "x"}', "invalid_document", "invalid document: doc_id: Field required"),
+        (b'{"doc_id": "a", "text": "x", "published": "last week"}', "invalid_document",
+         "invalid document: published: published 'last week' is not an ISO date (YYYY-MM-DD)"),
+        (b"[1, 2]", "invalid_document", "expected a JSON object, got array"),
+        (b'"text"', "invalid_document", "expected a JSON object, got string"),
+        (b'{"doc_id": "a", "text": "caf\xe9"}', "not_utf8", "not UTF-8: invalid byte 0xe9 at column 29"),
+        (b'{"doc_id": "a", "text": "abcdefghijk"}', "too_long", "text has 11 characters, over --max-chars 10"),
+        (b'{"doc_id": "a", "html": "<html></html>"}', "no_text", "no article text found in the HTML"),
+        (b'{"doc_id": "a", "html": 5}', "invalid_document", "html: expected a string, got number"),
+    ],
+)
+def test_bad_jsonl_lines_are_rejected_with_line_and_reason(line, kind, reason):
+    data = b'{"doc_id": "ok", "text": "fine"}\n\n' + line + b"\n"
+    first, bad = records(data, max_chars=10)
+    assert first.document.doc_id == "ok"
+    reject = bad.reject
+    assert (reject.source, reject.line, reject.kind, reject.reason) == ("in.jsonl", 3, kind, reason)
+    assert reject.to_dict()["line"] == 3
+
+
+def test_reject_message_names_file_line_and_doc_id():
+    (rec,) = records(b'{"doc_id": "a"}\n')
+    assert rec.reject.message() == "in.jsonl:1 (doc_id 'a'): invalid document: text: Field required"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "reason", "line"),
+    [
+        ("bin.txt", bytes(range(256)) * 4, "binary", "binary file, not text", None),
+        ("bin.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary", "binary file, not JSON Lines", None),
+        ("utf16.txt", "Russia sent tanks.".encode("utf-16"), "binary", "binary file, not text", None),
+        ("latin1.txt", "Line one\nCaf\xe9 Kyiv".encode("latin-1"), "not_utf8", "not UTF-8: invalid byte 0xe9", 2),
+        ("empty.txt", b"  \n", "no_text", "invalid document: text: text is empty", None),
+        ("doc.json", b'{"doc_id": "a",\n "text": }', "invalid_json", "invalid JSON: Expecting value (column 10)", 2),
+        ("long.txt", b"x" * 40_001, "too_long", "file is over --max-chars (10000 characters)", None),
+    ],
+)
+def test_bad_files_give_one_reject_each(tmp_path, name, content, kind, reason, line):
+    (tmp_path / name).write_bytes(content)
+    (rec,) = read_inputs([str(tmp_path / name)], ReadOptions(max_chars=10_000))
+    assert (rec.reject.kind, rec.reject.reason, rec.reject.line) == (kind, reason, line)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28 August 2024 06:46\nNorth Korea has sent...", "2024-08-28"),
+        ("By Jane Doe\nPublished: Aug. 28, 2024\nBody.", "2024-08-28"),
+        ("KYIV, 3rd March 2023 (Wire) -\nBody.", "2023-03-03"),
+        ("Updated 2025-01-31T10:00Z\nBody.", "2025-01-31"),
+        ("No date here.\nNone at all.", None),
+        ("31 February 2024\nBody.", None),
+        ("In a long opening sentence that goes on and on about events, officials said on 12 March 2022 that "
+         "shipments had started and would continue for many months to come.", None),
+    ],
+)
+def test_find_dateline(text, expected):
+    assert find_dateline(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"", False),
+        (b"plain text\r\n\twith tabs", False),
+        ("Text with a stray NUL \x00 inside, and \u201cquotes\u201d".encode(), False),
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xfe", True),
+        ("ascii as utf-16".encode("utf-16-le"), True),
+        (bytes(range(32)) * 10, True),
+    ],
+)
+def test_looks_binary(head, expected):
+    assert looks_binary(head) is expected
+
+
+_valid = st.builds(
+    lambda i, text: json.dumps({"doc_id": f"d{i}", "text": text}).encode(),
+    st.integers(0, 10**6),
+    st.text(min_size=1).filter(lambda t: t.strip()),
+)
+_broken = st.one_of(
+    st.binary(max_size=80),
+    _valid.map(lambda b: b[: len(b) // 2]),
+    st.text(max_size=40).map(str.encode),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), _valid, _broken), max_size=12))
+def test_fuzz_jsonl_reader_never_raises_and_accounts_for_every_line(lines):
+    raw = [valid if keep else broken.replace(b"\n", b" ") for keep, valid, broken in lines]
+    got = list(read_jsonl_stream(io.BytesIO(b"\n".join(raw)), "fuzz.jsonl", ReadOptions()))
+    expected_lines = [n for n, line in enumerate(raw, 1) if line.strip() and not (n == 1 and line == b"\xef\xbb\xbf")]
+    assert [r.line for r in got] == expected_lines
+    for rec in got:
+        assert (rec.document is None) != (rec.reject is None)
+        if rec.reject is not None:
+            assert "\n" not in rec.reject.reason and rec.reject.source == "fuzz.jsonl"
+    for n, (keep, valid, _) in enumerate(lines, 1):
+        if keep:
+            (rec,) = [r for r in got if r.line == n]
+            assert rec.document.doc_id == json.loads(valid)["doc_id"]
