@@ -222,8 +222,9 @@ def build_docs(
         target = rng.randint(min_words, max_words)
         year = rng.randint(2022, 2025)
         published = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        dateline = f"{rng.choice(DATELINE_CITIES).upper()} — "
         paragraphs: list[str] = []
-        words = 0
+        words = len(dateline.split())
         while True:
             para: list[str] = []
             for _ in range(rng.randint(1, 4)):
@@ -240,7 +241,7 @@ def build_docs(
                 paragraphs.append(" ".join(para))
             if words >= target or (not para and words >= min_words):
                 break
-        text = f"{rng.choice(DATELINE_CITIES).upper()} — " + "\n".join(paragraphs)
+        text = dateline + "\n".join(paragraphs)
         yield {"doc_id": f"bench-{i + 1:05d}", "text": text, "published": published}
 
 
