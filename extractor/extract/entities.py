@@ -169,8 +169,9 @@ TRADE_SUFFIXES = frozenset({
     "engineering", "explosives", "group", "aeronautics", "avionics", "robotics", "labs",
 })
 
-#: Source-kind cue words, tried in this order; the first kind with a cue in the phrase wins.
-#: Multi-word cues are written with spaces. ``_PROPER_MEDIA`` words count only capitalised.
+#: Source-kind cue words, tried in this order; the first kind with a cue in the phrase wins
+#: (document cues count only as the phrase's head noun). Multi-word cues are written with
+#: spaces. ``_PROPER_MEDIA`` words count only capitalised.
 _MEDIA_CUES = (
     "news", "newspaper", "newspapers", "broadcaster", "broadcasters", "tv", "television", "radio",
     "daily", "portal", "magazine", "journal", "outlet", "outlets", "media", "press", "website",
@@ -255,6 +256,17 @@ def _has_cue(words: list[str], cues: frozenset[tuple[str, ...]]) -> bool:
     return False
 
 
+_PREPOSITIONS = frozenset({"of", "for", "on", "by", "from", "in", "at", "about", "with", "to", "into", "over"})
+
+
+def _head_words(words: list[str]) -> list[str]:
+    """The words of a phrase before its first preposition (where its head noun is)."""
+    for i, w in enumerate(words[1:], 1):
+        if w in _PREPOSITIONS:
+            return words[:i]
+    return words
+
+
 def _classify(text: str, label: str | None = None) -> SourceKind | None:
     """The kind of a source phrase by its cue words and entity label; None when nothing says."""
     raw = _WORD.findall(text.replace("’", "'"))
@@ -263,8 +275,11 @@ def _classify(text: str, label: str | None = None) -> SourceKind | None:
         return SourceKind.media
     if label == "PERSON":
         return SourceKind.official
+    head = _head_words(words)
     for kind, cues in _CUES:
-        if _has_cue(words, cues):
+        # a document is one by a word before any preposition ("a Pentagon report", "a report
+        # disclosed by ..."), not by a word inside a name ("Institute for the Study of War")
+        if _has_cue(head if kind is SourceKind.document else words, cues):
             return kind
     if label == "GPE":
         return SourceKind.government
