@@ -1,12 +1,618 @@
-"""Claim assembly (work in progress: being written)."""
+"""Claim assembly: from a parsed Doc and the finders' mentions to claims.
+
+For each sentence (headings, bylines and captions give none):
+
+1. :func:`~extractor.extract.clauses.segment` cuts it into clauses; a clause that asserts nothing
+   about materiel on its own is folded into the clause above it.
+2. Reporting verbs become attribution frames (:mod:`extractor.extract.attributions`); their own
+   words ("the Pentagon said on Friday") are not evidence and their dates are the reporting act's.
+3. Every remaining clause with a trigger and something about materiel or its parties is a claim:
+   its evidence is the contiguous run of its tokens around the verb; actors get roles from the
+   dependency path (:mod:`extractor.extract.roles`); munitions, quantities and dates are the
+   mentions inside it; modality comes from the ConText-style cues.
+
+The component stores plain dicts on ``doc._.extractor_claims`` (they cross process boundaries
+with ``nlp.pipe(n_process=...)``); offsets are shifted by ``doc._.extractor_offset`` so they
+index the original document text.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from ..isodate import parse_published
+from ..models import (
+    Actor,
+    ActorType,
+    Attribution,
+    ClaimType,
+    Modality,
+    Role,
+    Span,
+    make_claim_id,
+)
+from .attributions import Frame, SourceMemory, SourceResolver
+from .clauses import Clause, evidence_range, fold, segment
+from .roles import relation, role_for
+from .triggers import noun_trigger
+
+log = logging.getLogger(__name__)
+
+#: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
+CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
+                           "voyage", "vessel", "ship", "batch", "package", "load", "delivery", "crate"})
+#: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
+BODY_NOUNS = frozenset({
+    "forces", "force", "military", "army", "navy", "troops", "units", "unit", "government", "governments",
+    "ministry", "officials", "plants", "factories", "industry", "ships", "vessels", "vessel", "gunners",
+    "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
+    "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
+})
+_FUTURE = frozenset({"will", "would", "'ll", "shall", "plans", "plan", "planned", "to"})
+_HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
+
+
+def _offset_span(start: int, end: int, offset: int) -> Span:
+    return Span(start=start + offset, end=end + offset)
+
 
 class ClaimAssembler:
-    def __init__(self, vocab):
-        self.vocab = vocab
+    """spaCy component ``extractor_claims``: fills ``doc._.extractor_claims``."""
 
+    def __init__(self, vocab):
+        from .cues import CueMatcher
+        from .dates import DateResolver
+        from .entities import Gazetteer, source_kind
+        from .munitions import MunitionFinder
+
+        self.munitions = MunitionFinder(vocab)
+        self.gazetteer = Gazetteer(vocab)
+        self.cues = CueMatcher(vocab)
+        self.dates = DateResolver()
+        self.sources = SourceResolver(self.gazetteer, source_kind)
+
+    # -- component entry point -------------------------------------------------------------
     def __call__(self, doc):
-        doc._.extractor_claims = []
+        try:
+            doc._.extractor_claims = self.assemble(doc)
+        except Exception:  # one bad document must never stop a batch; it is logged with its id
+            log.exception("claim assembly failed for doc %r", doc._.extractor_doc_id)
+            doc._.extractor_claims = []
         return doc
+
+    def assemble(self, doc) -> list[dict]:
+        from .dates import find_dates
+        from .quantities import find_quantities
+
+        published = _published(doc._.extractor_published)
+        offset = doc._.extractor_offset or 0
+        doc_id = doc._.extractor_doc_id or "doc"
+        munitions = self.munitions.find(doc)
+        quantities = find_quantities(doc, munitions)
+        dates = find_dates(doc, self.dates, published)
+        skip = _dateline_tokens(doc) if offset == 0 else set()
+        entities = [e for e in self.gazetteer.find(doc) if e.start not in skip]
+        cues = self.cues.find(doc)
+        ctx = _DocContext(doc, offset, munitions, quantities, dates, entities, cues)
+        memory = SourceMemory()
+        claims: list[dict] = []
+        for sent in doc.sents:
+            if _is_heading(doc, sent):
+                continue
+            claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
+        return claims
+
+    # -- one sentence ------------------------------------------------------------------------
+    def _sentence_claims(self, ctx: "_DocContext", sent, memory: SourceMemory, doc_id: str) -> list[dict]:
+        doc = ctx.doc
+        clauses = segment(sent)
+        frames = self._frames(ctx, sent, clauses, memory)
+        frame_heads = {f.verb.i for f in frames}
+        frame_tokens: set[int] = set()
+        for f in frames:
+            frame_tokens |= f.tokens
+        according = self._according_to(ctx, sent, memory)
+        for _, toks in according:
+            frame_tokens |= toks
+
+        # fold clauses that assert nothing on their own, innermost first
+        for clause in sorted(clauses, key=lambda c: -c.depth):
+            if clause.parent is None or clause.head.i in frame_heads:
+                continue
+            if not self._qualifies(ctx, clause, frame_tokens):
+                fold(clause)
+        live = [c for c in clauses if c.tokens and c.head.i not in frame_heads and self._qualifies(ctx, c, frame_tokens)]
+        exclude = set(frame_tokens)
+        out: list[tuple[Clause, dict]] = []
+        for clause in sorted(live, key=lambda c: c.head.i):
+            rng = evidence_range(doc, clause, exclude)
+            if rng is None:
+                continue
+            claim = self._claim(ctx, sent, clause, rng, frames, according, memory, doc_id)
+            if claim is not None:
+                out.append((clause, claim))
+        self._inherit(out)
+        for _, claim in out:
+            self._complete_pair(ctx, claim)
+        for clause, claim in out:
+            subj_actors = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
+            if subj_actors:
+                memory_actors = subj_actors
+                ctx.last_subject_actors = memory_actors
+        return [c for _, c in out]
+
+    def _qualifies(self, ctx: "_DocContext", clause: Clause, frame_tokens: set[int]) -> bool:
+        toks = clause.tokens - frame_tokens
+        if not toks:
+            return False
+        if clause.trigger is None and clause.nominal is None:
+            has_mun = any(m.start in toks for m in ctx.munitions)
+            has_qty = any(q.start in toks for q in ctx.quantities)
+            return has_mun and has_qty
+        has_mun = any(m.start in toks for m in ctx.munitions)
+        has_qty = any(q.start in toks for q in ctx.quantities)
+        has_actor = any(e.start in toks and e.value.type != ActorType.person for e in ctx.entities)
+        if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
+            return False
+        frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
+        acting = frame in ("out", "in", "arrive", "use", "produce", "agree")
+        return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
+
+    # -- frames ------------------------------------------------------------------------------
+    def _frames(self, ctx: "_DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
+        doc = ctx.doc
+        report_tokens = {c.start for c in ctx.cues if c.category.value == "REPORT" and c.end - c.start == 1}
+        frames: list[Frame] = []
+        by_head = {c.head.i: c for c in clauses}
+        for clause in clauses:
+            v = clause.head
+            if v.i not in report_tokens or v.pos_ not in ("VERB", "AUX"):
+                continue
+            comps = [c for c in clauses if c.parent is clause and c.head.dep_ in ("ccomp", "conj", "parataxis", "advcl") and c.head.i > v.i or c.parent is clause and c.head.dep_ == "ccomp"]
+            frame = Frame(verb=v)
+            if comps:
+                for comp in comps:
+                    frame.governs |= _descendant_heads(comp)
+            else:
+                # trailing or parenthetical "..., X said": governs the rest of the sentence
+                own = _descendant_heads(clause)
+                frame.governs = {c.head.i for c in clauses if c.head.i not in own}
+                if clause.parent is not None:
+                    frame.governs.add(clause.parent.head.i)
+            if not frame.governs:
+                # "Moscow denies any arms transfers": the frame is its own claim
+                if clause.nominal is None:
+                    continue
+                frame.governs = {v.i}
+            governed_tokens: set[int] = set()
+            for h in frame.governs:
+                if h in by_head and h != v.i:
+                    governed_tokens |= by_head[h].tokens
+            frame.tokens = {t.i for t in v.subtree} - governed_tokens if frame.governs != {v.i} else set()
+            frame.links = self._frame_links(ctx, v, memory)
+            for c in v.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    ids = {t.i for t in c.subtree}
+                    frame.subjects.extend(
+                        m for m in ctx.entities
+                        if m.start in ids and (m.value.type != ActorType.person or getattr(m.value, "state", None))
+                    )
+            frames.append(frame)
+        return frames
+
+    def _frame_links(self, ctx: "_DocContext", v, memory: SourceMemory) -> list[Attribution]:
+        doc = ctx.doc
+        outlets: list[Attribution] = []
+        speakers: list[Attribution] = []
+        cited: list[Attribution] = []
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            subj = [c for c in v.children if c.dep_ in ("dobj",) and c.i > v.i]
+        for s in subj:
+            for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
+                if att is not None:
+                    speakers.append(att)
+        for c in list(v.children):
+            # "told the BBC", "in an interview with Bloomberg", "speaking to Bloomberg"
+            if c.dep_ in ("dative", "dobj") and c not in subj:
+                att = self._outlet(ctx, c, memory, v.text)
+                if att is not None:
+                    outlets.append(att)
+            if c.dep_ == "advcl" and c.lower_ in ("speaking", "talking"):
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ in ("to", "with"):
+                        for o in p.children:
+                            att = self._outlet(ctx, o, memory, c.text)
+                            if att is not None:
+                                outlets.append(att)
+            if c.dep_ == "prep" and c.lower_ in ("in",):
+                for o in c.children:
+                    if o.lower_ in ("interview", "statement", "report", "article"):
+                        for p in o.children:
+                            if p.dep_ == "prep" and p.lower_ in ("with", "to", "by"):
+                                for oo in p.children:
+                                    att = self._outlet(ctx, oo, memory, "interview")
+                                    if att is not None:
+                                        outlets.append(att)
+            if c.lower_ in ("citing", "quoting") or (c.dep_ in ("advcl", "xcomp", "conj") and c.lower_ in ("citing", "quoting")):
+                for o in c.children:
+                    if o.dep_ in ("dobj", "pobj"):
+                        att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                        if att is not None:
+                            cited.append(att)
+        for s in subj:
+            for c in s.children:
+                if c.lower_ in ("citing", "quoting"):
+                    for o in c.children:
+                        if o.dep_ in ("dobj", "pobj"):
+                            att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                            if att is not None:
+                                cited.append(att)
+        return _dedupe(outlets + speakers + cited)
+
+    def _outlet(self, ctx: "_DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
+        att = self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue)
+        if att is not None and att.kind.value == "media":
+            return att
+        return None
+
+    def _according_to(self, ctx: "_DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
+        """``according to X`` phrases: their links and the tokens they cover."""
+        out = []
+        for tok in sent:
+            if tok.lower_ == "according":
+                to = next((c for c in tok.children if c.lower_ == "to"), None)
+                if to is None and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
+                    to = ctx.doc[tok.i + 1]
+                if to is None:
+                    continue
+                links = []
+                for o in to.children:
+                    if o.dep_ == "pobj":
+                        links.extend(self._phrase_sources(ctx, o, memory))
+                toks = {tok.i} | {t.i for t in to.subtree} | {t.i for t in tok.subtree}
+                if links:
+                    out.append((links, toks))
+        return out
+
+    def _phrase_sources(self, ctx: "_DocContext", head, memory: SourceMemory) -> list[Attribution]:
+        """Sources named in a phrase: "an investigation published by Reuters and the Open Source Centre"."""
+        doc = ctx.doc
+        named = []
+        seen = set()
+        for t in head.subtree:
+            m = ctx.entity_by_token.get(t.i)
+            if m is not None and id(m) not in seen and (m.value.source_kind is not None or m.value.type == ActorType.person):
+                seen.add(id(m))
+                tok = doc[m.end - 1]
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, "according to")
+                if att is not None:
+                    named.append(att)
+        if named:
+            return _dedupe(named)
+        att = self.sources.link(doc, head, ctx.entity_by_token, ctx.offset, memory, "according to")
+        return [att] if att is not None else []
+
+    # -- one claim ---------------------------------------------------------------------------
+    def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> dict | None:
+        from .cues import modality_for
+
+        doc, offset = ctx.doc, ctx.offset
+        start, end = rng
+        toks = set(range(start, end)) & clause.tokens | set(range(start, end))
+        frame_trigger = clause.frame_trigger
+        claim_type = clause.trigger.claim_type if clause.trigger is not None else None
+        nominal = clause.nominal
+        if claim_type is None and nominal is not None:
+            nt = noun_trigger(nominal)
+            claim_type = nt.claim_type
+            frame_trigger = nt
+        if claim_type is None:
+            claim_type = ClaimType.other
+        governing = [f for f in frames if clause.head.i in f.governs]
+        governing.sort(key=lambda f: _depth(f.verb))
+        if any(f.assessing for f in governing) and claim_type in (ClaimType.transfer, ClaimType.other):
+            claim_type = ClaimType.assessment
+        # attributions: frames outermost first, then "according to"
+        links: list[Attribution] = []
+        for f in governing:
+            links.extend(f.links)
+        for acc_links, acc_toks in according:
+            links.extend(acc_links)
+        links = _dedupe(links)
+        # modality: cues over the clause and its frames
+        modality = modality_for(sent, ctx.cues, clause.chain[-1].i)
+        if any(f.negating for f in governing):
+            modality = Modality.negated
+        actors = self._actors(ctx, clause, toks, frame_trigger, nominal, governing)
+        munitions = [m for m in ctx.munitions if start <= m.start < end]
+        quantities = [q for q in ctx.quantities if start <= q.start < end]
+        own_dates = [d for d in ctx.dates if start <= d.start < end]
+        frame_dates = []
+        if claim_type == ClaimType.agreement or _is_future(clause):
+            for f in governing:
+                frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
+        date_items = own_dates + [d for d in frame_dates if d not in own_dates]
+        claim = {
+            "schema_version": "1.0",
+            "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
+            "doc_id": doc_id,
+            "text": doc.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
+            "span": {"start": doc[start].idx + offset, "end": doc[end - 1].idx + len(doc[end - 1]) + offset},
+            "claim_type": claim_type.value,
+            "modality": modality.value,
+            "actors": [a.model_dump(mode="json") for a in actors],
+            "quantities": [_shift(q.value, offset) for q in quantities],
+            "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+            "dates": [_shift(d.value, offset) for d in date_items if d.value.start or d.value.end],
+            "attributions": [a.model_dump(mode="json") for a in links],
+        }
+        return claim
+
+    def _actors(self, ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
+        doc, offset = ctx.doc, ctx.offset
+        frame = frame_trigger.frame if frame_trigger is not None else "other"
+        chain_ids = {t.i for t in clause.chain}
+        if nominal is not None and clause.trigger is None:
+            chain_ids = {nominal.i}
+        found: list[Actor] = []
+        mun_tokens = ctx.munition_tokens
+        raising = clause.chain[0].i if len(clause.chain) > 1 else None
+        for m in ctx.entities:
+            if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
+                continue
+            ent = m.value
+            name, etype = ent.name, ent.type
+            if etype == ActorType.person:
+                state = getattr(ent, "state", None)
+                if not state:
+                    continue
+                name, etype = state, ActorType.state
+            elif not _is_actor_type(ent):
+                continue
+            head = doc[m.head]
+            role: Role | None = None
+            if ent.made_in:
+                role = Role.producer
+            elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
+                noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
+                if noun.i in mun_tokens and noun.lower_ not in BODY_NOUNS:
+                    if not ent.is_demonym and head.dep_ == "compound" and frame in ("out", "agree") \
+                            and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
+                        role = Role.recipient  # "send Ukraine cluster munitions" parsed as a compound
+                    else:
+                        role = Role.producer
+                elif noun_trigger(noun) is not None:
+                    nt = noun_trigger(noun)
+                    role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
+                else:
+                    role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
+            else:
+                role = role_for(frame, relation(head, chain_ids, set(), clause.raised, raising))
+            if role is None:
+                continue
+            found.append(Actor(
+                text=ent_text(doc, m), span=_offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+                name=name, role=role, type=etype, entity_id=ent.entity_id,
+            ))
+        # a pronoun subject ("it had sent", "they signed") stands for the last acting party
+        if not any(a.role in (Role.supplier, Role.user, Role.producer, Role.party, Role.recipient) for a in found if _is_subject_role(a, frame)):
+            for t in clause.chain:
+                for c in t.children:
+                    if c.dep_ not in ("nsubj", "nsubjpass") or c.lower_ not in ("it", "they", "he", "she"):
+                        continue
+                    role = role_for(frame, "subj") or Role.other
+                    if c.lower_ == "they" and frame == "agree":
+                        role = Role.party
+                    speaker = [m for f in governing for m in f.subjects]
+                    if speaker:
+                        # "Pakistan denied that it is arming Ukraine": the pronoun is the speaker
+                        antecedents = [_as_state(m.value) for m in speaker]
+                    else:
+                        antecedents = ctx.last_subject_actors
+                    if antecedents:
+                        for prev in antecedents[:2 if c.lower_ == "they" else 1]:
+                            found.append(Actor(
+                                text=c.text, span=_offset_span(c.idx, c.idx + len(c), offset), name=prev["name"],
+                                role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
+                            ))
+        return _dedupe_actors(found)
+
+    @staticmethod
+    def _complete_pair(ctx: "_DocContext", claim: dict) -> None:
+        """Discourse memory of the last supplier → recipient pair: a transfer that names one side
+        of the pair takes the other ("Iran had received some of the jets" after "Russia ... Iran")."""
+        if claim["claim_type"] not in ("transfer", "agreement", "assessment", "other"):
+            return
+        sup = [a for a in claim["actors"] if a["role"] == "supplier"]
+        rec = [a for a in claim["actors"] if a["role"] == "recipient"]
+        pair = ctx.last_pair
+        if sup and rec:
+            ctx.last_pair = (sup, rec)
+            return
+        if pair is None or not claim["munitions"] and not claim["quantities"] and claim["claim_type"] != "transfer":
+            return
+        names = {a["name"] for a in claim["actors"]}
+        psup, prec = pair
+        if sup and not rec and {a["name"] for a in sup} == {a["name"] for a in psup}:
+            claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
+        elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
+            claim["actors"].extend(dict(a) for a in psup if a["name"] not in names)
+        elif sup and not rec and not any(a["name"] in names for a in prec):
+            pass
+
+    @staticmethod
+    def _inherit(out: list[tuple[Clause, dict]]) -> None:
+        """Within a sentence: a clause with no parties takes its parent's; carrier counts take the
+        sentence's munitions; a relative clause takes its parent's dates."""
+        by_clause = {id(c): claim for c, claim in out}
+        for clause, claim in out:
+            parent = clause.parent
+            while parent is not None and id(parent) not in by_clause:
+                parent = parent.parent
+            donor = by_clause.get(id(parent)) if parent is not None else (out[0][1] if out and out[0][1] is not claim else None)
+            if donor is None:
+                continue
+            if not claim["actors"]:
+                claim["actors"] = [dict(a) for a in donor["actors"]]
+            if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj"):
+                claim["dates"] = [dict(d) for d in donor["dates"]]
+        all_munitions = []
+        for _, claim in out:
+            all_munitions.extend(claim["munitions"])
+        for _, claim in out:
+            units = {(q.get("unit") or "") for q in claim["quantities"]}
+            if not claim["munitions"] and units and all(u in CARRIER_UNITS for u in units):
+                claim["munitions"] = _dedupe_munitions([dict(m) for m in all_munitions])
+
+
+class _DocContext:
+    def __init__(self, doc, offset, munitions, quantities, dates, entities, cues):
+        self.doc = doc
+        self.offset = offset
+        self.munitions = munitions
+        self.quantities = quantities
+        self.dates = dates
+        self.entities = entities
+        self.cues = cues
+        self.entity_by_token = {}
+        for m in entities:
+            for i in range(m.start, m.end):
+                self.entity_by_token[i] = m
+        self.munition_tokens = set()
+        for m in munitions:
+            self.munition_tokens.update(range(m.start, m.end))
+        self.last_subject_actors: list[dict] = []
+        self.last_pair: tuple[list[dict], list[dict]] | None = None
+
+
+def ent_text(doc, m) -> str:
+    return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def _as_state(ent) -> dict:
+    """An entity as an actor dict; a person acting for a state ("Putin") becomes the state."""
+    if ent.type == ActorType.person and getattr(ent, "state", None):
+        return {"name": ent.state, "type": "state", "entity_id": getattr(ent, "state_id", None)}
+    return {"name": ent.name, "type": ent.type.value, "entity_id": ent.entity_id}
+
+
+def _is_actor_type(ent) -> bool:
+    """States, alliances, armed groups and companies are actors; an unknown place or an unresolved
+    organisation name (often a mis-tagged weapon) is not."""
+    if ent.type in (ActorType.state, ActorType.alliance, ActorType.armed_group, ActorType.company):
+        return True
+    return ent.entity_id is not None and ent.source_kind is None
+
+
+def _is_subject_role(actor: Actor, frame: str) -> bool:
+    return actor.role in (Role.supplier, Role.user, Role.producer, Role.party) or frame in ("in", "other") and actor.role == Role.recipient
+
+
+def _published(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return parse_published(value)
+    except ValueError:
+        return None
+
+
+def _shift(item, offset: int) -> dict:
+    data = item.model_dump(mode="json")
+    data["span"] = {"start": item.span.start + offset, "end": item.span.end + offset}
+    return data
+
+
+def _dedupe(links: list[Attribution]) -> list[Attribution]:
+    out: list[Attribution] = []
+    for a in links:
+        if out and any(a.source.lower() == b.source.lower() for b in out):
+            continue
+        out.append(a)
+    return out
+
+
+def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    seen: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    for a in actors:
+        key = (a.name.lower(), a.role.value)
+        if key in seen or a.name.lower() in names:
+            continue
+        seen.add(key)
+        names.add(a.name.lower())
+        out.append(a)
+    return out
+
+
+def _dedupe_munitions(items: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for m in items:
+        key = (m["category"], m.get("caliber_mm"), m.get("name"))
+        if any((o["category"], o.get("caliber_mm"), o.get("name")) == key for o in out):
+            continue
+        if m.get("caliber_mm") is None and not m.get("name") and any(o["category"] == m["category"] for o in out):
+            continue
+        out.append(m)
+    return out
+
+
+def _descendant_heads(clause: Clause) -> set[int]:
+    out = {clause.head.i}
+    for c in clause.children:
+        out |= _descendant_heads(c)
+    return out
+
+
+def _depth(tok) -> int:
+    d = 0
+    while tok.head.i != tok.i:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def _is_future(clause: Clause) -> bool:
+    for t in clause.chain:
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ in _FUTURE:
+                return True
+    return len(clause.chain) > 1 and clause.chain[0].lower_ in ("plans", "plan", "planned", "intends", "aims")
+
+
+def _has_materiel_word(doc, toks: set[int]) -> bool:
+    """A clause with parties but no munition counts when a trigger noun or "weapons"-like word is there."""
+    for i in toks:
+        if noun_trigger(doc[i]) is not None or doc[i].lower_ in ("arms", "weapons", "military", "munitions", "ammunition"):
+            return True
+    return False
+
+
+def _dateline_tokens(doc) -> set[int]:
+    """Tokens of a dateline opening the article ("SEOUL —", "KYIV, May 3 (Reuters) -")."""
+    for tok in doc[:12]:
+        if tok.text in ("—", "–", "-", "--") and tok.i > 0:
+            words = [t for t in doc[: tok.i] if t.is_alpha]
+            if words and all(t.is_upper or t.text[0].isupper() and t.ent_type_ in ("DATE", "ORG") for t in words):
+                return set(range(tok.i + 1))
+            return set()
+    return set()
+
+
+def _is_heading(doc, sent) -> bool:
+    """Headings and captions: a line that does not end like a sentence."""
+    text = sent.text.strip()
+    if not text:
+        return True
+    line_end = doc.text.find("\n", sent.start_char)
+    if line_end == -1:
+        line_end = len(doc.text)
+    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+    line = doc.text[line_start:line_end].strip()
+    if line and not line.endswith(_HEADLINE_END) and len(line.split()) < 20:
+        return True
+    return False

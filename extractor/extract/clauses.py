@@ -66,6 +66,8 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
     cur = head
     while len(chain) < 6:
         nxt = [c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if nxt and verb_trigger(cur) is not None and verb_trigger(nxt[0]) is None:
+            nxt = []  # a purpose clause after a trigger ("needs jets to challenge") is not the claim
         if not nxt:
             for prep in cur.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "about", "on"):

@@ -61,7 +61,9 @@ _PASS = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "attr", "oprd"}
 
 
-def relation(tok, chain_ids: set[int], stop: set[int], raised: frozenset[int] | set[int] = frozenset()) -> str | None:
+def relation(
+    tok, chain_ids: set[int], stop: set[int], raised: frozenset[int] | set[int] = frozenset(), raising: int | None = None
+) -> str | None:
     """The relation of ``tok`` to the verb chain: "subj", "obj", "prep:to", "poss"...
 
     Walks up the tree from ``tok``; the nearest preposition met on the way decides, otherwise
@@ -93,7 +95,7 @@ def relation(tok, chain_ids: set[int], stop: set[int], raised: frozenset[int] | 
             if dep in _SUBJ:
                 return "subj"
             if dep in _PASS:
-                return "pass"
+                return "subj" if parent.i == raising else "pass"
             if dep == "agent":
                 return "agent"
             if dep in _OBJ:
