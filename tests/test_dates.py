@@ -216,6 +216,15 @@ def test_future_context_resolves_forward(resolver, text, published, past, future
     assert (got_future.start, got_future.end) == future
 
 
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [(dt.datetime(2024, 8, 28, 23, 59), "2024-08-27"), ("2024-08-28", "2024-08-27"), ("not a date", None), (17, None)],
+)
+def test_published_forms(resolver, published, expected):
+    assert resolver.resolve("yesterday", published).start == expected
+    assert resolver.resolve("28 August 2024", published).start == "2024-08-28"
+
+
 def test_cache_returns_same_result(resolver):
     a = resolver.resolve("since mid-2022", P)
     assert resolver.resolve("Since  mid-2022", P) is a
@@ -312,6 +321,8 @@ FIND_TABLE = [
     ("Kyiv has received 300 tanks since Russia's full-scale invasion in February 2022.", P,
      ["since Russia's full-scale invasion in February 2022"]),
     ("The invasion of Ukraine changed everything.", P, []),
+    ("Production increased by 2000 shells a month.", P, []),
+    ("Output will double by 2027.", P, ["by 2027"]),
     ("May will see the first deliveries, the minister said.", P, []),
     ("The tanks may arrive in March or April.", P, ["in March", "April"]),
     ("Germany may send more tanks in the coming months.", P, []),

@@ -63,6 +63,13 @@ _AMBIGUOUS_NAMES = {"may": True, "march": True, "fall": False, "spring": False}
 MIN_YEAR, MAX_YEAR = 1800, 2199
 
 
+#: Qualifier phrases a span is not widened over: approximators and words too loose to be temporal.
+_NO_EXTEND = {
+    "of", "to", "over", "some", "about", "around", "approximately", "roughly", "nearly", "almost", "circa",
+    "more than", "just over", "less than", "in and around",
+}  # fmt: skip
+
+
 class DateCue(LexiconEntry):
     """One entry of ``date_cues.jsonl``; which fields it needs depends on ``kind``."""
 
@@ -188,6 +195,14 @@ class _Grammar:
             else None
         )
 
+        #: Token sequences a found date is widened over, leftwards: qualifiers (not approximators), parts.
+        self.extend_phrases = frozenset(
+            {tuple(p.split()) for p, _ in self.qualifiers if p not in _NO_EXTEND}
+            | {tuple(p.split()) for p, _ in (*self.parts, *self.halves)}
+            | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")}
+        )
+        self.extend_longest = max(len(p) for p in self.extend_phrases)
+
         sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
         num = rf"\d{{1,3}}|{_alt(self.numbers)}"
         yearspec = rf"(?:of\s+)?(?P<yr>\d{{4}}|(?P<ysh>{sh})\s+year)"
@@ -267,20 +282,22 @@ class DateResolver:
         )
         self._cache: OrderedDict[tuple[str, dt.date | None, bool], Resolved | None] = OrderedDict()
         self._cache_size = cache_size
-        self._matchers: dict[int, object] = {}
+        self._matcher = None  # (vocab, Matcher), built on first use
 
     # ------------------------------------------------------------------ public
 
     def resolve(self, text: str, published: dt.date | None, *, future: bool = False) -> Resolved | None:
         """Resolve one date expression; None when it is vague or not a date. Never raises.
 
+        ``published`` is the article's date (a datetime or an ISO string is accepted too).
         ``future``: the expression belongs to a future-tense clause, so bare months and
         weekdays resolve forward from ``published`` instead of back.
         """
         try:
             norm = normalise(text)
-        except Exception:  # pragma: no cover - defensive: str methods on str do not fail
+        except (AttributeError, TypeError):  # not a str
             return None
+        published = _as_date(published)
         key = (norm, published, bool(future))
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -637,9 +654,8 @@ class DateResolver:
     # ------------------------------------------------------------ find_dates
 
     def matcher(self, vocab):
-        """The few token patterns for date expressions the NER misses (one Matcher per vocab)."""
-        key = id(vocab)
-        if key not in self._matchers:
+        """The few token patterns for date expressions the NER misses (built once per vocab)."""
+        if self._matcher is None or self._matcher[0] is not vocab:
             from spacy.matcher import Matcher
 
             g = self.grammar
@@ -657,11 +673,28 @@ class DateResolver:
                                    {"LOWER": {"IN": [*months, *seasons]}},
                                    {"IS_DIGIT": True, "LENGTH": {"<=": 4}, "OP": "?"}]])
             mt.add("DATE_YEAR", [[{"LOWER": {"IN": temporal_preps}},
-                                  {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d(s)?$"}}]])
+                                  {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d(s)?$"},
+                                   "ENT_TYPE": {"NOT_IN": ["CARDINAL", "QUANTITY", "MONEY", "PERCENT"]}}]])
             mt.add("DATE_AGO", [[{"LIKE_NUM": True}, {"LOWER": {"IN": [f"{u}s" for u in UNITS] + list(UNITS)}},
                                  {"LOWER": {"IN": ["ago"]}}]])  # fmt: skip
-            self._matchers[key] = mt
-        return self._matchers[key]
+            self._matcher = (vocab, mt)
+        return self._matcher[1]
+
+
+def _as_date(published: object) -> dt.date | None:
+    """``published`` as a date: datetimes lose their time, ISO strings are parsed; anything else
+    (a malformed value) is logged and treated as unknown, so relative dates get no value."""
+    if isinstance(published, dt.datetime):
+        return published.date()
+    if published is None or isinstance(published, dt.date):
+        return published
+    from ..isodate import parse_published
+
+    try:
+        return parse_published(published)
+    except (ValueError, AttributeError, TypeError):
+        log.warning("published %r is not an ISO date; relative dates stay unresolved", published)
+        return None
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -675,11 +708,6 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 _RANGE_JOINERS = {"and", "to", "until", "till", "through", "-", "\u2013", "\u2014"}
 _LIST_JOINERS = {"and", "or"}
-#: Qualifier phrases a span is not widened over: approximators and words too loose to be temporal.
-_NO_EXTEND = {
-    "of", "to", "over", "some", "about", "around", "approximately", "roughly", "nearly", "almost", "circa",
-    "more than", "just over", "less than", "in and around",
-}  # fmt: skip
 
 
 def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
@@ -705,6 +733,11 @@ def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]])
         ):
             continue
         spans.append((s, e))
+    # A number that counts the noun after it is not a year, whatever the NER says ("by 2000 shells").
+    spans = [
+        (s, e) for s, e in spans
+        if not (doc[e - 1].like_num and doc[e - 1].dep_ == "nummod" and doc[e - 1].head.i >= e)
+    ]  # fmt: skip
     spans.sort()
     merged: list[list[int]] = []
     for s, e in spans:
@@ -723,12 +756,11 @@ def _trim(doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _extend_left(doc, s: int, phrases: list[list[str]]) -> int:
+def _extend_left(lower: list[str], s: int, phrases: frozenset[tuple[str, ...]], longest: int) -> int:
     """Take in the qualifier and part words right before the date ("since", "by the end of")."""
     for _ in range(4):
-        for words in phrases:
-            n = len(words)
-            if s - n >= 0 and [t.lower_ for t in doc[s - n : s]] == words:
+        for n in range(min(longest, s), 0, -1):
+            if tuple(lower[s - n : s]) in phrases:
                 s -= n
                 break
         else:
@@ -775,21 +807,15 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     expression attaches to: the head of its preposition, or of the date word itself.
     """
     g = resolver.grammar
-    phrases = sorted(
-        {tuple(p.split()) for p, r in g.qualifiers if p not in _NO_EXTEND}
-        | {tuple(p.split()) for p, _ in g.parts}
-        | {tuple(p.split()) for p, _ in g.halves}
-        | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")},
-        key=lambda w: -len(w),
-    )
-    phrase_lists = [list(p) for p in phrases]
+    phrases, longest = g.extend_phrases, g.extend_longest
+    lower = [t.lower_ for t in doc]
     events = _event_spans(doc, resolver)
     event_ends = {e for _, e in events}
     spans = []
     for s, e in _candidate_spans(doc, resolver, events):
         s, e = _trim(doc, s, e)
         if s < e:
-            spans.append([_extend_left(doc, s, phrase_lists), e])
+            spans.append([_extend_left(lower, s, phrases, longest), e])
     # Join range partners: "from X to Y", "between X and Y", "X - Y".
     joined: list[list[int]] = []
     for s, e in spans:
@@ -810,7 +836,7 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     out: list[Mention[DateRef]] = []
     for s0, e0 in joined:
         for s, e in _split_lists(doc, s0, e0):
-            s = _extend_left(doc, s, phrase_lists) if s != s0 else s
+            s = _extend_left(lower, s, phrases, longest) if s != s0 else s
             s, e = _trim(doc, s, e)
             if s >= e:
                 continue
