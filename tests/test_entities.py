@@ -72,7 +72,7 @@ LOOKUPS = [
     ("the New York Times", "The New York Times"), ("WSJ", "The Wall Street Journal"), ("FT", "Financial Times"),
     ("Korean Central News Agency", "KCNA"), ("ITAR-TASS", "TASS"), ("ISW", "Institute for the Study of War"),
     ("Royal United Services Institute", "RUSI"), ("Central Intelligence Agency", "CIA"),
-    ("GUR", "HUR"), ("Russian Foreign Intelligence Service", "SVR"),
+    ("GUR", "Defence Intelligence of Ukraine"), ("HUR", "Defence Intelligence of Ukraine"), ("SVR", "Russian Foreign Intelligence Service"),
 ]
 
 
@@ -315,7 +315,7 @@ def test_source_kind_reads_span_label(nlp):
     ("the Kremlin", None, "Kremlin", "government"),
     ("Tehran", "GPE", "Iran", "government"),
     ("Reuters", None, "Reuters", "media"),
-    ("the SVR", None, "SVR", "intelligence"),
+    ("the SVR", None, "Russian Foreign Intelligence Service", "intelligence"),
     ("President Emmanuel Macron", "PERSON", "Emmanuel Macron", "official"),
     ("Deputy Kang Dae Sik", "PERSON", "Kang Dae Sik", "official"),
     ("the Open Source Centre", None, "Open Source Centre", "think_tank"),
