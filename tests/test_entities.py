@@ -382,3 +382,14 @@ def test_source_entries_forbid_unknown_keys(tmp_path):
     path = _write(tmp_path, "src.jsonl", [{"id": "source.x", "name": "X", "kind": "media", "url": "x"}])
     with pytest.raises(LexiconError):
         load_entries(path, SourceEntry)
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Chad Smith said the shells had arrived.", "Chad Smith"),
+    ("Ukrainian ambassador Oleksii Makeiev said the jets had arrived.", "Oleksii Makeiev"),
+])
+def test_person_names_beat_country_words(nlp, gaz, text, person):
+    doc = nlp(text)
+    refs = [m.value for m in gaz.find(doc) if m.value.type is ActorType.person]
+    assert [r.name for r in refs] == [person]
+    assert refs[0].state is None

@@ -548,6 +548,8 @@ class Gazetteer:
             if ent.label_ not in _ENTITY_LABELS:
                 continue
             start, end = _trim(doc, ent.start, ent.end)
+            if ent.label_ == "PERSON":
+                start = _person_start(doc, start, end, by_token)
             if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end]):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
@@ -579,15 +581,18 @@ class Gazetteer:
 
     @staticmethod
     def _entity_wins(label: str, start: int, end: int, hits: list) -> bool:
-        """A spaCy entity beats the lexicon hits inside it only when it is an organisation or
-        facility that strictly contains them, they are states/regions, and its last word is not
-        part of a hit ("South Korean Defense Intelligence Agency" over "South Korean")."""
-        if label not in ("ORG", "FAC"):
+        """A spaCy entity beats the lexicon hits inside it only when they lie strictly inside it,
+        its last word is not part of one, and they are states or regions: an organisation or
+        facility named after its state ("South Korean Defense Intelligence Agency" over "South
+        Korean"), or a person whose first name is a country's ("Chad Smith", "Jordan Bardella")."""
+        if label not in ("ORG", "FAC", "PERSON"):
             return False
-        for s, e, entry, _ in hits:
-            if s < start or e > end or e == end:
+        for s, e, entry, demonym in hits:
+            if s < start or e >= end:
                 return False
             if not (isinstance(entry, GazetteerEntry) and entry.type in (ActorType.state, ActorType.other)):
+                return False
+            if label == "PERSON" and demonym:
                 return False
         return True
 
@@ -620,9 +625,6 @@ class Gazetteer:
         )
 
     def _entity_mention(self, doc, start: int, end: int, label: str, hits: list) -> Mention[EntityRef] | None:
-        if label == "PERSON":
-            while end - start > 1 and normalize(doc[start].text) in TITLES:
-                start += 1
         span = doc[start:end]
         head = span.root.i
         text = span.text
@@ -630,7 +632,7 @@ class Gazetteer:
         if hit is not None:
             ref = self._ref(hit[0], demonym=hit[1], label=label)
             return Mention(start, end, head, ref)
-        states = {h[2].id: h[2] for h in hits if self.state_of(h[2]) is not None}
+        states = {h[2].id: h[2] for h in hits if label != "PERSON" and self.state_of(h[2]) is not None}
         state = self.state_of(next(iter(states.values()))) if len(states) == 1 else None
         if label == "PERSON":
             atype = ActorType.person
@@ -704,6 +706,20 @@ def _trim(doc, start: int, end: int) -> tuple[int, int]:
     while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
         end -= 1
     return start, end
+
+
+def _person_start(doc, start: int, end: int, by_token: dict) -> int:
+    """Where a person's name starts inside a PERSON entity: after leading titles and demonyms
+    ("Defence Minister Shin Won Sik", "Ukrainian Oleksii Makeiev"); the last word is kept."""
+    while end - start > 1:
+        hit = by_token.get(start)
+        if normalize(doc[start].text) in TITLES:
+            start += 1
+        elif hit is not None and hit[3] and hit[0] == start and hit[1] < end:
+            start = hit[1]
+        else:
+            break
+    return start
 
 
 def _trim_text(text: str) -> str:
