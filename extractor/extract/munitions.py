@@ -1,0 +1,647 @@
+"""Munition mentions: a taxonomy lexicon, calibre parsing and noun-phrase assembly.
+
+The taxonomy (``extractor/data/munitions.jsonl``) has five kinds of entry:
+
+* ``generic`` — a term of the field ("artillery shell", "cruise missile", "howitzer");
+* ``system`` — a named system ("Shahed-136", "HIMARS", "Leopard 2") with its generic ``noun``,
+  an optional default calibre and, for launchers and platforms, the ``ammo`` category of
+  what they fire ("Patriot" → air-defence system, its missiles → air-defence missiles);
+* ``family`` — a model-designation prefix ("Su" in "Su-35", "KN" in "KN-23") for systems not
+  listed one by one;
+* ``block`` — a phrase that looks like materiel but is not ("think tank", "cargo ship");
+* ``block_head`` — a noun that turns a munition modifier into something else ("missile
+  *programme*", "ammunition *depot*").
+
+Aliases are written singular; plurals, British/American spellings and hyphen/space variants
+are generated when the lexicon is compiled. All aliases go into one ``PhraseMatcher`` (LOWER);
+one small ``Matcher`` finds model designations and calibres by token shape. Adjacent pieces of
+one noun phrase ("Caesar 155mm self-propelled howitzers", "Patriot air defence missiles") are
+assembled into a single munition whose category is decided by the head noun and the
+modifiers (a more specific modifier, or a named system's munition type, wins).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from pydantic import model_validator
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import Munition, MunitionCategory
+from .base import Mention, char_span
+
+log = logging.getLogger(__name__)
+
+C = MunitionCategory
+LEXICON_FILE = "munitions.jsonl"
+
+#: Categories of things that are fired, dropped or laid (as opposed to platforms).
+AMMO_CATS = frozenset(
+    {
+        C.artillery_shell, C.rocket, C.ballistic_missile, C.cruise_missile, C.anti_tank_missile,
+        C.air_defense_missile, C.missile, C.small_arms_ammunition, C.ammunition, C.mine, C.bomb,
+        C.grenade,
+    }
+)
+#: Categories of launchers, vehicles and weapons that carry or fire munitions.
+PLATFORM_CATS = frozenset(
+    {C.drone, C.tank, C.armored_vehicle, C.artillery_system, C.air_defense_system, C.aircraft, C.ship, C.small_arms}
+)
+#: Generic noun used as the counted unit of a named system without its own noun.
+DEFAULT_NOUN = {
+    C.artillery_shell: "artillery shell", C.rocket: "rocket", C.ballistic_missile: "ballistic missile",
+    C.cruise_missile: "cruise missile", C.anti_tank_missile: "anti-tank missile",
+    C.air_defense_missile: "air defence missile", C.missile: "missile", C.drone: "drone",
+    C.small_arms_ammunition: "round", C.small_arms: "rifle", C.tank: "tank",
+    C.armored_vehicle: "armoured vehicle", C.artillery_system: "artillery system",
+    C.air_defense_system: "air defence system", C.aircraft: "aircraft", C.ship: "ship", C.mine: "mine",
+    C.bomb: "bomb", C.grenade: "grenade", C.ammunition: "ammunition", C.weapon: "weapon", C.other: "equipment",
+}
+
+
+def _rank(cat: MunitionCategory) -> int:
+    """Specificity of a category: vague (weapon/other) < ammunition < missile < the rest."""
+    if cat in (C.weapon, C.other):
+        return 0
+    if cat is C.ammunition:
+        return 1
+    if cat is C.missile:
+        return 2
+    return 3
+
+
+class MunitionEntry(LexiconEntry):
+    """One line of ``munitions.jsonl``."""
+
+    kind: Literal["generic", "system", "family", "block", "block_head"]
+    category: MunitionCategory | None = None
+    aliases: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    name: str | None = None
+    noun: str | None = None
+    caliber_mm: float | None = None
+    ammo: MunitionCategory | None = None
+    #: How a head noun combines with modifiers: ``final`` keeps its own category unless a
+    #: modifier is more specific; ``open`` ("munitions", "systems", "equipment") takes the
+    #: modifier's identity; ``measure`` ("rounds") also takes an ``of`` complement.
+    head: Literal["final", "open", "measure"] = "final"
+    #: False for nouns that are only munitions inside a larger phrase ("Patriot *systems*").
+    standalone: bool = True
+    #: True for nouns with a common non-military sense ("fighters"): kept only when the
+    #: document mentions another munition of the same category.
+    ambiguous: bool = False
+    #: Match only with the listed capitalisation (acronyms and names that are also words).
+    cased: bool = False
+    #: Generate the plural of the aliases (false for mass nouns and acronyms ending in S).
+    plural: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self) -> "MunitionEntry":
+        needs_category = self.kind in ("generic", "system", "family")
+        if needs_category and self.category is None:
+            raise ValueError(f"a {self.kind} entry needs a category")
+        if not needs_category and self.category is not None:
+            raise ValueError(f"a {self.kind} entry has no category")
+        if self.kind == "system" and not self.name:
+            raise ValueError("a system entry needs a name")
+        if self.kind == "family" and not self.prefixes:
+            raise ValueError("a family entry needs prefixes")
+        if self.kind != "family" and not self.aliases:
+            raise ValueError(f"a {self.kind} entry needs aliases")
+        return self
+
+
+def _entry_keys(entry: MunitionEntry) -> Iterator[str]:
+    yield from (a.lower() for a in entry.aliases)
+    yield from (f"prefix:{p}" for p in entry.prefixes)
+
+
+# --- calibre ---------------------------------------------------------------------------------
+
+#: Standard calibres (mm) that an inch conversion snaps to.
+STANDARD_CALIBRES = (
+    5.45, 5.56, 7.62, 9.0, 12.7, 14.5, 20.0, 23.0, 25.0, 30.0, 35.0, 40.0, 57.0, 60.0, 70.0, 73.0, 76.0,
+    81.0, 82.0, 84.0, 90.0, 100.0, 105.0, 107.0, 114.0, 115.0, 120.0, 122.0, 125.0, 127.0, 130.0,
+    140.0, 152.0, 155.0, 160.0, 170.0, 203.0, 220.0, 227.0, 240.0, 300.0, 406.0,
+)
+_NUM = r"(\d+(?:\.\d+)?|\.\d+)"
+_CALIBRE_RE = re.compile(
+    rf"(?<![\w.]){_NUM}(?:\s*[x×]\s*\d+(?:\.\d+)?)?\s*-?\s*"
+    r"(?P<unit>mm\b|millimet(?:re|er)s?\b|inch(?:es)?\b|in\.|\"|calib(?:re|er)\b|cal\b)",
+    re.IGNORECASE,
+)
+
+
+def inches_to_mm(inches: float) -> float:
+    """Convert inches to millimetres, snapping to a standard calibre within ~2 mm."""
+    mm = inches * 25.4
+    tolerance = min(2.0, 0.03 * mm)
+    best = min(STANDARD_CALIBRES, key=lambda c: abs(c - mm))
+    return best if abs(best - mm) <= tolerance else round(mm, 1)
+
+
+def parse_calibre(text: str) -> float | None:
+    """Calibre in millimetres of the first calibre expression in ``text``, or None.
+
+    "152mm", "155-millimetre", "12.7x108mm" → as stated; "6-inch" → 152, "6.1-inch" → 155
+    (converted and snapped to the standard calibre); ".50-calibre", ".50 cal" → 12.7 (a
+    calibre in hundredths of an inch when written without the point: "50-calibre").
+    """
+    m = _CALIBRE_RE.search(text)
+    if m is None:
+        return None
+    value = float(m.group(1))
+    unit = m.group("unit").lower()
+    if unit.startswith(("mm", "millimet")):
+        return value
+    if unit.startswith(("calib", "cal")):
+        if value >= 1:
+            value /= 100.0
+        return inches_to_mm(value)
+    return inches_to_mm(value)
+
+
+# --- alias variants ----------------------------------------------------------------------------
+
+_SPELLING = (
+    ("armour", "armor"), ("defence", "defense"), ("calibre", "caliber"), ("millimetre", "millimeter"),
+    ("programme", "program"), ("metre", "meter"), ("aeroplane", "airplane"),
+)
+_UNCHANGED_PLURAL = {"aircraft", "ammo", "equipment", "hardware", "weaponry", "ordnance", "artillery",
+                     "materiel", "kit", "spare", "microelectronics", "supplies", "arms", "goods", "craft"}
+
+
+def _spellings(text: str) -> set[str]:
+    out = {text}
+    for uk, us in _SPELLING:
+        for s in list(out):
+            out.add(re.sub(uk, us, s, flags=re.IGNORECASE))
+            out.add(re.sub(us, uk, s, flags=re.IGNORECASE))
+    return out
+
+
+def _hyphen_variants(text: str) -> set[str]:
+    if "-" not in text:
+        return {text}
+    return {text, text.replace("-", " "), text.replace("-", "")}
+
+
+def pluralise(word: str) -> str | None:
+    """English plural of ``word``'s last word (None when it does not inflect)."""
+    last = word.rsplit(" ", 1)[-1]
+    low = last.lower()
+    if low in _UNCHANGED_PLURAL or not last[-1:].isalnum():
+        return None
+    if last[-1].isdigit() or last.isupper() or (last[-1].isupper()):
+        return word + "s"  # F-16s, AT4s, TB2s
+    if low.endswith(("s", "x", "ch", "sh")):
+        return None if last[0].isupper() else word + "es"
+    if low.endswith("y") and low[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def singularise(word: str) -> str:
+    """Rough singular of an English noun (used for the counted unit)."""
+    low = word.lower()
+    if low in _UNCHANGED_PLURAL or len(low) <= 3:
+        return low
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith(("sses", "xes", "ches", "shes")):
+        return low[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return low[:-1]
+    return low
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    entry: MunitionEntry
+    singular: str  # the alias as written, singular, lower case
+    exact: frozenset[str]  # accepted surface forms of a cased entry (empty: any case)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    entries: dict[str, MunitionEntry]
+    variants: dict[tuple[str, ...], _Variant]  # lower-case token tuple → variant
+    prefixes: dict[str, MunitionEntry]  # model-designation prefix → family entry
+    block_heads: frozenset[str]
+
+
+def _surface_forms(entry: MunitionEntry) -> Iterator[tuple[str, str]]:
+    """(surface form, its singular) for every generated variant of the entry's aliases."""
+    inflect = entry.plural or entry.kind == "block_head"
+    for alias in entry.aliases:
+        for sp in sorted(_spellings(alias)):
+            for form in sorted(_hyphen_variants(sp)):
+                yield form, form.lower()
+                plural = pluralise(form) if inflect else None
+                if plural:
+                    yield plural, form.lower()
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """The compiled taxonomy (once per process)."""
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    entries = load_package_lexicon(LEXICON_FILE, MunitionEntry, keys=_entry_keys)
+    variants: dict[tuple[str, ...], _Variant] = {}
+    prefixes: dict[str, MunitionEntry] = {}
+    block_heads: set[str] = set()
+    generated: list[tuple[tuple[str, ...], _Variant]] = []
+    for entry in entries:
+        if entry.kind == "block_head":
+            block_heads.update(form.lower() for form, _ in _surface_forms(entry))
+            continue
+        for p in entry.prefixes:
+            prefixes[p] = entry
+        forms = list(_surface_forms(entry))
+        exact = frozenset(f for f, _ in forms) if entry.cased else frozenset()
+        for form, singular in forms:
+            generated.append((tuple(t.lower_ for t in tokenizer(form)), _Variant(entry, singular, exact)))
+    # Listed aliases first: a generated variant never shadows another entry's alias.
+    listed = {a.lower() for e in entries for a in e.aliases}
+    for key, variant in sorted(generated, key=lambda kv: " ".join(kv[0]) not in listed):
+        variants.setdefault(key, variant)
+    log.debug("munition lexicon: %d entries, %d variants", len(entries), len(variants))
+    return _Lexicon({e.id: e for e in entries}, variants, prefixes, frozenset(block_heads))
+
+
+# --- pieces and chains -------------------------------------------------------------------------
+
+_MODEL_RE = r"^[A-Za-z][A-Za-z/]{0,7}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$"
+_VARIANT_RE = r"^\d+[A-Z][A-Z0-9]*$"
+_CAL_NUM_RE = r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$"
+_CAL_UNITS = ["mm", "millimetre", "millimetres", "millimeter", "millimeters", "inch", "inches",
+              "calibre", "caliber", "cal"]
+_PREFIX_SPLIT = re.compile(r"^([A-Za-z]+(?:/[A-Za-z]+)?)-?(\d.*)$")
+_GAP_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH"}
+_GAP_TEXT = {"-", "–", "(", ")", "/"}
+_VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
+_NON_NOUN_TAGS = {"PRP", "PRP$", "IN", "RB", "RP", "WP", "DT", "MD", "TO"}
+
+
+@dataclass(slots=True)
+class _Piece:
+    start: int
+    end: int
+    kind: Literal["lex", "cal", "shape", "block"]
+    entry: MunitionEntry | None = None
+    singular: str | None = None
+    name: str | None = None
+    caliber: float | None = None
+
+    @property
+    def category(self) -> MunitionCategory | None:
+        return self.entry.category if self.entry else None
+
+    @property
+    def named(self) -> bool:
+        return self.kind == "shape" or (self.entry is not None and self.entry.kind in ("system", "family"))
+
+    @property
+    def generic(self) -> bool:
+        return self.kind == "lex" and self.entry is not None and self.entry.kind == "generic"
+
+
+@dataclass(slots=True)
+class _Chain:
+    pieces: list[_Piece]
+    extra: list["_Chain"] = field(default_factory=list)  # "for"/"of" complements
+    as_ammo: bool = False  # a conjunct of a "munitions for X and Y" complement
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        return max([self.pieces[-1].end] + [c.end for c in self.extra])
+
+    @property
+    def head_piece(self) -> _Piece | None:
+        cats = [p for p in self.pieces if p.category is not None]
+        generic = [p for p in cats if p.generic]
+        if generic and generic[-1] is cats[-1]:
+            return generic[-1]
+        return cats[-1] if cats else None
+
+
+def _name_of(piece: _Piece, doc: Doc) -> str | None:
+    if piece.kind == "shape":
+        text = doc[piece.start : piece.end].text
+        if re.search(r"[0-9A-Z]s$", text):
+            text = text[:-1]
+        return text
+    if piece.entry is not None and piece.entry.kind == "system":
+        return piece.entry.name
+    return None
+
+
+def _effective(chain: _Chain) -> tuple[MunitionCategory | None, MunitionCategory | None, bool]:
+    """(category, ammo category, named) of a chain used as a modifier of another."""
+    head = chain.head_piece
+    if head is None:
+        return None, None, False
+    named = [p for p in chain.pieces if p.named and p.entry is not None]
+    ammo = head.entry.ammo if head.entry else None
+    if named and named[-1].entry.ammo:
+        ammo = named[-1].entry.ammo
+    return _combine(chain)[0], ammo, bool(named)
+
+
+def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
+    """Category of a chain and the entry that decided it."""
+    head = chain.head_piece
+    assert head is not None and head.entry is not None
+    cat, src = head.entry.category, head.entry
+    mods: list[tuple[MunitionCategory, MunitionCategory | None, bool, MunitionEntry | None]] = []
+    for p in chain.pieces:
+        if p is not head and p.entry is not None and p.category is not None:
+            mods.append((p.category, p.entry.ammo, p.named, p.entry))
+    for c in chain.extra:
+        ecat, eammo, enamed = _effective(c)
+        if ecat is not None:
+            mods.append((ecat, eammo, enamed, c.head_piece.entry if c.head_piece else None))
+    for mcat, mammo, mnamed, mentry in mods:
+        if head.entry.head in ("open", "measure"):
+            if head.entry.category in AMMO_CATS:
+                cand = mammo or (mcat if mcat in AMMO_CATS else None)
+            else:
+                cand = mcat
+            if cand is not None and _rank(cand) >= _rank(cat):
+                cat, src = cand, mentry
+            continue
+        cand = None
+        if mnamed and mcat in PLATFORM_CATS and cat in PLATFORM_CATS:
+            cand = mcat
+        elif cat in AMMO_CATS and mammo:
+            cand = mammo
+        elif cat in AMMO_CATS and mcat in AMMO_CATS:
+            cand = mcat
+        if cand is not None and (_rank(cand) > _rank(cat) or (mnamed and _rank(cand) >= _rank(cat))):
+            cat, src = cand, mentry
+    if chain.as_ammo and head.entry.ammo:
+        cat, src = head.entry.ammo, head.entry
+    return cat, src
+
+
+def _refine_by_calibre(cat: MunitionCategory, calibre: float | None) -> MunitionCategory:
+    """Unspecified ammunition with a calibre: small-arms below 20 mm, artillery from 60 mm."""
+    if cat is C.ammunition and calibre is not None:
+        if calibre < 20:
+            return C.small_arms_ammunition
+        if calibre >= 60:
+            return C.artillery_shell
+    return cat
+
+
+class MunitionFinder:
+    """Find munition mentions in a parsed Doc. Build once per process, call per Doc."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self.lexicon = _lexicon()
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        docs = [Doc(vocab, words=list(key)) for key in self.lexicon.variants]
+        self.phrases.add("MUNITION", docs)
+        self._keys = [vocab.strings.add(k) for k in ("MODEL", "MODEL2", "VARIANT", "CAL")]
+        long_prefixes = sorted(p for p in self.lexicon.prefixes if len(p) > 1)
+        self.shapes = Matcher(vocab)
+        self.shapes.add("MODEL", [[{"TEXT": {"REGEX": _MODEL_RE}}]])
+        self.shapes.add("MODEL2", [[{"TEXT": {"IN": long_prefixes}}, {"TEXT": {"REGEX": r"^\d+[A-Za-z0-9]*$"}}]])
+        self.shapes.add("VARIANT", [[{"TEXT": {"REGEX": _VARIANT_RE}}]])
+        self.shapes.add(
+            "CAL",
+            [
+                [{"TEXT": {"REGEX": _CAL_NUM_RE}}, {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}, {"LOWER": {"IN": _CAL_UNITS}}],
+                [{"LOWER": {"REGEX": r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$"}}],
+            ],
+        )
+
+    # -- candidate pieces ------------------------------------------------------------------
+
+    def _lex_pieces(self, doc: Doc) -> Iterator[_Piece]:
+        tagged = doc.has_annotation("TAG")
+        for _, start, end in self.phrases(doc):
+            span = doc[start:end]
+            variant = self.lexicon.variants.get(tuple(t.lower_ for t in span))
+            if variant is None:
+                continue
+            entry = variant.entry
+            if variant.exact and span.text not in variant.exact:
+                continue
+            if tagged and end - start == 1 and entry.kind == "generic" and not _nounlike(span[0]):
+                continue
+            if entry.kind != "block" and _in_hyphen_compound(doc, start):
+                continue  # "twin-engine fighters", "anti-missile defences"
+            kind = "block" if entry.kind == "block" else "lex"
+            yield _Piece(start, end, kind, entry, variant.singular)
+
+    def _shape_pieces(self, doc: Doc) -> Iterator[_Piece]:
+        strings = self.vocab.strings
+        for key, start, end in self.shapes(doc):
+            label = strings[key]
+            span = doc[start:end]
+            if label == "CAL":
+                cal = parse_calibre(span.text)
+                if cal is not None:
+                    yield _Piece(start, end, "cal", caliber=cal)
+                continue
+            if label == "MODEL2":
+                entry = self.lexicon.prefixes.get(span[0].text)
+            elif label == "MODEL":
+                m = _PREFIX_SPLIT.match(span.text)
+                entry = self.lexicon.prefixes.get(m.group(1)) if m else None
+            else:
+                entry = None
+            yield _Piece(start, end, "shape", entry)
+
+    @staticmethod
+    def _select(pieces: Iterable[_Piece]) -> list[_Piece]:
+        """Longest non-overlapping pieces (lexicon over calibre over shape on ties)."""
+        order = {"block": 0, "lex": 1, "cal": 2, "shape": 3}
+        taken: list[_Piece] = []
+        used: set[int] = set()
+        for p in sorted(pieces, key=lambda p: (-(p.end - p.start), order[p.kind], p.start)):
+            if any(i in used for i in range(p.start, p.end)):
+                continue
+            taken.append(p)
+            used.update(range(p.start, p.end))
+        return sorted((p for p in taken if p.kind != "block"), key=lambda p: p.start)
+
+    # -- chains ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _bridgeable(doc: Doc, left: _Piece, right: _Piece) -> bool:
+        gap = doc[left.end : right.start]
+        if len(gap) > 3:
+            return False
+        for t in gap:
+            if t.text in _GAP_TEXT or t.tag_ in _GAP_TAGS:
+                continue
+            if t.tag_ == "NNP" and len(gap) == 1:
+                continue
+            return False
+        if not gap or left.kind == "cal" or right.kind == "cal" or not doc.has_annotation("DEP"):
+            return True
+        head = doc[left.start : left.end].root.head.i
+        return head >= right.start or doc[left.end - 1].head.i >= left.end
+
+    def _chains(self, doc: Doc, pieces: list[_Piece]) -> list[_Chain]:
+        chains: list[_Chain] = []
+        for p in pieces:
+            if chains and self._bridgeable(doc, chains[-1].pieces[-1], p):
+                chains[-1].pieces.append(p)
+            else:
+                chains.append(_Chain([p]))
+        return chains
+
+    def _complements(self, doc: Doc, chains: list[_Chain]) -> list[_Chain]:
+        """Attach "munitions for X" and "rounds of X" complements; drop unattached "rounds of"."""
+        out: list[_Chain] = []
+        i = 0
+        while i < len(chains):
+            chain = chains[i]
+            head = chain.head_piece
+            nxt = chains[i + 1] if i + 1 < len(chains) else None
+            prep = doc[chain.end].lower_ if chain.end < len(doc) else ""
+            if head is not None and head.entry is not None and prep in ("for", "of"):
+                takes_for = head.entry.head in ("open", "measure") or head.entry.category is C.other
+                takes_of = head.entry.head == "measure"
+                wanted = (prep == "for" and takes_for) or (prep == "of" and takes_of)
+                linked = nxt is not None and wanted and _only_determiners(doc[chain.end + 1 : nxt.start])
+                if linked:
+                    chain.extra.append(nxt)
+                    out.append(chain)
+                    if prep == "for":
+                        self._mark_conjuncts(doc, nxt, chains[i + 2 :])
+                    i += 2
+                    continue
+                if prep == "of" and takes_of:
+                    i += 1  # "rounds of talks": not materiel
+                    continue
+            out.append(chain)
+            i += 1
+        return out
+
+    @staticmethod
+    def _mark_conjuncts(doc: Doc, target: _Chain, rest: list[_Chain]) -> None:
+        if not doc.has_annotation("DEP"):
+            return
+        heads = {doc[target.pieces[-1].end - 1].i}
+        for c in rest:
+            tok = doc[c.pieces[-1].end - 1]
+            if tok.dep_ == "conj" and tok.head.i in heads:
+                c.as_ammo = True
+                heads.add(tok.i)
+            else:
+                break
+
+    def _blocked_by_head(self, doc: Doc, chain: _Chain) -> bool:
+        tok = doc[chain.pieces[-1].end - 1]
+        if doc.has_annotation("DEP"):
+            if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
+                return tok.head.lower_ in self.lexicon.block_heads
+            if tok.dep_ == "conj" and tok.head.dep_ in ("compound", "nmod") and tok.head.head.i > tok.i:
+                return tok.head.head.lower_ in self.lexicon.block_heads
+            return False
+        return chain.end < len(doc) and doc[chain.end].lower_ in self.lexicon.block_heads
+
+    # -- public ----------------------------------------------------------------------------
+
+    def find(self, doc: Doc) -> list[Mention[Munition]]:
+        """All munition mentions of ``doc``, sorted, non-overlapping."""
+        pieces = self._select(list(self._lex_pieces(doc)) + list(self._shape_pieces(doc)))
+        if not pieces:
+            return []
+        chains = self._complements(doc, self._chains(doc, pieces))
+        built: list[tuple[_Chain, Mention[Munition], bool]] = []
+        for chain in chains:
+            head = chain.head_piece
+            if head is None or head.entry is None:
+                continue
+            if not chain.extra and not head.entry.standalone and len([p for p in chain.pieces if p.category]) == 1:
+                continue
+            if self._blocked_by_head(doc, chain):
+                continue
+            ambiguous = head.entry.ambiguous and len([p for p in chain.pieces if p.category]) == 1
+            built.append((chain, self._mention(doc, chain), ambiguous))
+        sure = {m.value.category for _, m, amb in built if not amb}
+        return [m for _, m, amb in built if not amb or m.value.category in sure]
+
+    def _mention(self, doc: Doc, chain: _Chain) -> Mention[Munition]:
+        head = chain.head_piece
+        cat, src = _combine(chain)
+        all_pieces = chain.pieces + [p for c in chain.extra for p in c.pieces]
+        calibre = next((p.caliber for p in all_pieces if p.kind == "cal"), None)
+        if calibre is None:
+            calibre = next(
+                (p.entry.caliber_mm for p in all_pieces if p.entry is not None and p.entry.caliber_mm), None
+            )
+        cat = _refine_by_calibre(cat, calibre)
+        names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
+        head_tok = head.end - 1
+        text, span = char_span(doc, chain.start, chain.end)
+        value = Munition(
+            text=text,
+            span=span,
+            category=cat,
+            caliber_mm=calibre,
+            name=names[-1] if names else None,
+            taxonomy_id=(src or head.entry).id,
+        )
+        return Mention(chain.start, chain.end, head_tok, value)
+
+
+def _nounlike(tok: Token) -> bool:
+    """False for a token the tagger reads as a pronoun/adverb/preposition, or as a verb with
+    a subject or object (so "to shell the town" and "a friend of mine" are not munitions)."""
+    if tok.tag_ in _NON_NOUN_TAGS:
+        return False
+    if tok.tag_ in _VERB_TAGS:
+        return not any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass") for c in tok.children)
+    return True
+
+
+def _in_hyphen_compound(doc: Doc, start: int) -> bool:
+    """True when token ``start`` is the second half of a hyphenated word ("twin-engine")."""
+    if start < 2:
+        return False
+    hyphen, before = doc[start - 1], doc[start - 2]
+    return hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_
+
+
+def _only_determiners(span: Span) -> bool:
+    return all(t.tag_ in ("DT", "PRP$", "JJ", "POS", "CD") or t.lower_ in ("the", "its", "their") for t in span) and len(span) <= 3
+
+
+def munition_unit(doc: Doc, mention: Mention[Munition]) -> str:
+    """The counted noun of a munition mention, singular and lower case as written.
+
+    The longest generic term ending at the mention's head ("self-propelled howitzers" →
+    "self-propelled howitzer"); for a bare system name, the taxonomy's generic noun
+    ("Shaheds" → "drone", "NLAWs" → "anti-tank weapon").
+    """
+    lex = _lexicon()
+    head = mention.head
+    for k in range(min(6, head - mention.start + 1), 0, -1):
+        key = tuple(t.lower_ for t in doc[head - k + 1 : head + 1])
+        variant = lex.variants.get(key)
+        if variant is not None and variant.entry.kind == "generic":
+            return variant.singular
+    entry = lex.entries.get(mention.value.taxonomy_id or "")
+    if entry is not None and entry.noun:
+        return entry.noun
+    return DEFAULT_NOUN[mention.value.category]

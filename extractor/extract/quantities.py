@@ -1,0 +1,595 @@
+"""Materiel quantities: numbers, bounds, approximations and the noun they count.
+
+A quantity is found from token shapes (digits, number words, scale words), never from the NER
+label (the small model tags "about 6 million 152mm" as MONEY). Its counted noun comes from the
+parse and the munition mentions: the munition or lot noun the number modifies ("13,000
+containers"), a partitive ("12 of the howitzers"), or, for an elided noun ("the Dutch
+government 24", "3,000 a month"), the nearest materiel noun before it in the same or the
+previous sentence. Numbers that count anything else (money, troops, percentages, distances,
+durations, dates) are not quantities. Cue words, vague counts and the lot/non-materiel nouns
+are data: ``extractor/data/quantity_cues.jsonl``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import Munition, Quantity
+from .base import Mention, char_span
+from .munitions import munition_unit, pluralise, singularise
+
+CUES_FILE = "quantity_cues.jsonl"
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6, "mln": 1e6,
+        "m": 1e6, "k": 1e3, "b": 1e9}
+_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(bn|mn|mln|m|k|b)$")
+_DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+_WORD_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "bn", "mn", "mln", "dozen"}
+_ABBREV_SCALES = {"m", "k", "b"}  # only glued to a digit: "1.5m"
+_CURRENCY = {"$", "€", "£", "¥", "₽", "₴", "₩", "us$", "c$", "a$", "hk$", "rs", "rs.", "usd", "eur", "gbp"}
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "jan.", "feb", "feb.", "mar", "mar.", "apr", "apr.", "jun", "jun.",
+    "jul", "jul.", "aug", "aug.", "sep", "sep.", "sept", "sept.", "oct", "oct.", "nov", "nov.", "dec", "dec.",
+}
+_YEAR_LEAD = {"in", "since", "by", "until", "till", "from", "of", "to", "early", "mid", "late", "end", "before",
+              "after", "during", "spring", "summer", "autumn", "winter", "fall", "year", "-"}
+_FILLERS = {"more", "further", "additional", "extra", "new", "other", "such", "modern", "old", "used",
+            "refurbished", "second-hand", "brand-new"}
+_PRONOUNS = {"them", "those", "these", "which", "it", "they"}
+_SKIP_QUOTES = {'"', "“", "”", "'", "‘", "’", "«", "»"}
+_NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
+_ADJ_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH", "NNP", "NNPS"}
+
+
+class CueEntry(LexiconEntry):
+    """One line of ``quantity_cues.jsonl``."""
+
+    kind: Literal["cue", "vague", "lot", "nonmateriel"]
+    phrases: tuple[str, ...]
+    position: Literal["before", "after"] = "before"
+    bound: Literal["lower", "upper"] | None = None
+    approximate: bool = False
+    lower: float | None = None
+
+
+def _cue_keys(entry: CueEntry) -> list[str]:
+    if entry.kind == "cue":
+        return [f"cue:{entry.position}:{p}" for p in entry.phrases]
+    if entry.kind == "vague":
+        return [f"vague:{p}" for p in entry.phrases]
+    return [f"noun:{p}" for p in entry.phrases]
+
+
+@dataclass(frozen=True)
+class _Cues:
+    before: dict[tuple[str, ...], CueEntry]
+    after: dict[tuple[str, ...], CueEntry]
+    vague: dict[tuple[str, ...], float]
+    lot: frozenset[str]
+    nonmateriel: frozenset[str]
+
+
+@cache
+def _cues() -> _Cues:
+    """The compiled cue lexicon (once per process)."""
+    import spacy
+
+    tok = spacy.blank("en").tokenizer
+    before: dict[tuple[str, ...], CueEntry] = {}
+    after: dict[tuple[str, ...], CueEntry] = {}
+    vague: dict[tuple[str, ...], float] = {}
+    lot: set[str] = set()
+    non: set[str] = set()
+    for e in load_package_lexicon(CUES_FILE, CueEntry, keys=_cue_keys):
+        for p in e.phrases:
+            key = tuple(t.lower_ for t in tok(p))
+            if e.kind == "cue":
+                (before if e.position == "before" else after)[key] = e
+            elif e.kind == "vague":
+                vague[key] = float(e.lower or 0)
+            else:
+                target = lot if e.kind == "lot" else non
+                target.add(p)
+                plural = pluralise(p)
+                if plural:
+                    target.add(plural)
+    return _Cues(before, after, vague, frozenset(lot), frozenset(non))
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number written in digits and/or words, or None.
+
+    "13,000" → 13000; "1.5bn" → 1.5e9; "6 million" → 6e6; "twenty-five" → 25; "a dozen" → 12;
+    "half a million" → 500000. Vague counts ("hundreds") and lone articles give None.
+    """
+    words = re.findall(r"[\d.,]+[a-z]*|[a-z]+", text.lower().replace("-", " "))
+    total, current, seen = 0.0, 0.0, False
+    for w in words:
+        if w in ("a", "an"):
+            if current == 0:
+                current = 1.0
+            continue
+        if w == "and" and seen:
+            continue
+        if w == "half":
+            current, seen = current + 0.5, True
+            continue
+        m = _SUFFIXED.match(w)
+        if m:
+            total += float(m.group(1)) * _BIG[m.group(2)]
+            current, seen = 0.0, True
+        elif _DIGITS.match(w):
+            current += float(w.replace(",", ""))
+            seen = True
+        elif w in _UNITS:
+            current += _UNITS[w]
+            seen = True
+        elif w in _TENS:
+            current += _TENS[w]
+            seen = True
+        elif w == "hundred" and (seen or current):
+            current, seen = (current or 1.0) * 100, True
+        elif w == "dozen" and (seen or current):
+            current, seen = (current or 1.0) * 12, True
+        elif w in _BIG and (seen or current):
+            total += (current or 1.0) * _BIG[w]
+            current, seen = 0.0, True
+        else:
+            return None
+    if not seen:
+        return None
+    return total + current
+
+
+def _is_digit_token(t: Token) -> bool:
+    return bool(_DIGITS.match(t.text) or _SUFFIXED.match(t.lower_))
+
+
+def _is_number_word(t: Token) -> bool:
+    return t.lower_ in _UNITS or t.lower_ in _TENS
+
+
+@dataclass(slots=True)
+class _Num:
+    start: int
+    end: int
+    value: float
+    scale: float  # the scale word's multiplier (1 when none)
+
+
+def _read_number(doc: Doc, i: int) -> _Num | None:
+    """The number starting at token ``i`` ("6 million", "twenty-five", "a dozen", "half a million")."""
+    n = len(doc)
+    t = doc[i]
+    j = i
+    if t.lower_ in ("a", "an", "half"):
+        k = i + 1
+        if t.lower_ == "half" and k < n and doc[k].lower_ in ("a", "an"):
+            k += 1
+        if k >= n or doc[k].lower_ not in _WORD_SCALES:
+            return None
+        j = k
+    elif not (_is_digit_token(t) or _is_number_word(t)):
+        return None
+    else:
+        j = i + 1
+    scale = 1.0
+    while j < n:
+        w = doc[j]
+        low = w.lower_
+        if low in _WORD_SCALES:
+            scale = scale * (_BIG.get(low) or (12.0 if low == "dozen" else 100.0))
+            j += 1
+        elif low in _ABBREV_SCALES and not doc[j - 1].whitespace_ and _is_digit_token(doc[j - 1]):
+            scale = _BIG[low]
+            j += 1
+        elif (
+            low == "-"
+            and j + 1 < n
+            and doc[j - 1].lower_ in _TENS
+            and doc[j + 1].lower_ in _UNITS
+            and not w.whitespace_
+        ):
+            j += 2
+        elif low == "and" and doc[j - 1].lower_ in ("hundred", "thousand") and j + 1 < n and _is_number_word(doc[j + 1]):
+            j += 2
+        else:
+            break
+    m = _SUFFIXED.match(doc[j - 1].lower_)
+    if m and j - 1 >= i:
+        scale = _BIG[m.group(2)]
+    value = parse_number(doc[i:j].text)
+    if value is None:
+        return None
+    return _Num(i, j, value, scale)
+
+
+# --- materiel nouns ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Count:
+    start: int
+    end: int  # end of the counted noun phrase (or of the number when the noun is elided)
+    head: int
+    unit: str | None
+    elided: bool = False
+
+
+class _Context:
+    """Per-Doc lookups: which tokens belong to which munition mention."""
+
+    def __init__(self, doc: Doc, munitions: list[Mention[Munition]]) -> None:
+        self.doc = doc
+        self.munitions = munitions
+        self.owner: dict[int, Mention[Munition]] = {}
+        self.starts: dict[int, Mention[Munition]] = {}
+        for m in munitions:
+            self.starts[m.start] = m
+            for i in range(m.start, m.end):
+                self.owner[i] = m
+        self.cues = _cues()
+
+    def unit_of(self, m: Mention[Munition]) -> str:
+        return munition_unit(self.doc, m)
+
+    def mention_after(self, i: int, limit: int = 4) -> Mention[Munition] | None:
+        """A munition mention starting at ``i`` or after a few modifiers ("North Korean", "more")."""
+        doc = self.doc
+        for j in range(i, min(len(doc), i + limit + 1)):
+            if j in self.starts:
+                return self.starts[j]
+            t = doc[j]
+            if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.text in _SKIP_QUOTES:
+                continue
+            return None
+        return None
+
+    def coordinated_head(self, m: Mention[Munition]) -> Mention[Munition]:
+        """For "64 Bradley and Stryker armoured vehicles", the mention whose noun is counted."""
+        doc = self.doc
+        while m.end + 1 < len(doc) and doc[m.end].lower_ in ("and", "or") and m.end + 1 in self.starts:
+            if not _names_only(doc, m):
+                break
+            m = self.starts[m.end + 1]
+        return m
+
+    def noun_unit(self, h: Token) -> str | None | Literal[False]:
+        """Unit of a non-munition noun: the lot noun (with its compounds), False when the noun
+        is known not to count materiel or is unknown, None for a pronoun (elided)."""
+        low = h.lower_
+        if low in _PRONOUNS:
+            return None
+        single = singularise(low)
+        compounds = [c for c in h.lefts if c.dep_ == "compound" and c.i == h.i - 1 and c.tag_ in ("NN", "NNS")]
+        if compounds:
+            phrase = f"{compounds[0].lower_} {single}"
+            if phrase in self.cues.lot:
+                return phrase
+        if low in self.cues.lot or single in self.cues.lot:
+            return f"{compounds[0].lower_} {single}" if compounds else single
+        return False
+
+
+def _names_only(doc: Doc, m: Mention[Munition]) -> bool:
+    """True when the mention is a bare system name (no generic noun of its own)."""
+    return all(t.tag_ in ("NNP", "NNPS") or not t.is_lower for t in doc[m.start : m.end])
+
+
+def _first_noun(doc: Doc, i: int, limit: int = 4) -> Token | None:
+    for j in range(i, min(len(doc), i + limit + 1)):
+        t = doc[j]
+        if t.tag_ in ("NN", "NNS") or t.lower_ in _PRONOUNS:
+            return t
+        if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.tag_ in ("DT", "PRP$", "CD", "POS") or t.text in _SKIP_QUOTES:
+            continue
+        return None
+    return None
+
+
+class _Finder:
+    def __init__(self, doc: Doc, munitions: list[Mention[Munition]]) -> None:
+        self.doc = doc
+        self.ctx = _Context(doc, munitions)
+        self.cues = self.ctx.cues
+        self.found: list[Mention[Quantity]] = []
+
+    # -- exclusions --------------------------------------------------------------------------
+
+    def _is_date_or_money(self, num: _Num) -> bool:
+        doc = self.doc
+        before = doc[num.start - 1] if num.start > 0 else None
+        after = doc[num.end] if num.end < len(doc) else None
+        if before is not None and (before.lower_ in _CURRENCY or before.text[:1] in "$€£¥₽₴"):
+            return True
+        if before is not None and before.lower_ in _MONTHS and before.text[:1].isupper():
+            return True
+        if after is not None and after.lower_ in _MONTHS and after.text[:1].isupper():
+            return True
+        if after is not None and after.lower_ == "of" and num.end + 1 < len(doc) and doc[num.end + 1].lower_ in _MONTHS:
+            return True
+        text = doc[num.start : num.end].text
+        if re.fullmatch(r"(1[89]|20)\d\d", text):
+            if before is None or before.lower_ in _YEAR_LEAD or doc[num.start].ent_type_ == "DATE":
+                return True
+            if after is None or after.tag_ not in ("NN", "NNS"):
+                return True
+        return False
+
+    def _non_materiel_follows(self, i: int) -> bool:
+        doc = self.doc
+        if i >= len(doc):
+            return False
+        two = f"{doc[i].lower_} {doc[i + 1].lower_}" if i + 1 < len(doc) else ""
+        one = doc[i].lower_
+        if i + 1 < len(doc) and one == "-":
+            one = doc[i + 1].lower_
+        non = self.cues.nonmateriel
+        return one in non or singularise(one) in non or two in non
+
+    # -- counted noun --------------------------------------------------------------------------
+
+    def _count(self, start: int, end: int) -> _Count | None | Literal[False]:
+        """Counted noun after the number tokens [start, end). None: elided; False: not materiel."""
+        doc, ctx = self.doc, self.ctx
+        j = end
+        while j < len(doc) and doc[j].text in _SKIP_QUOTES:
+            j += 1
+        if self._non_materiel_follows(j):
+            return False
+        m = ctx.mention_after(j)
+        if m is not None:
+            m = ctx.coordinated_head(m)
+            return _Count(start, m.end, m.head, ctx.unit_of(m))
+        if j < len(doc) and doc[j].lower_ == "of":
+            k = j + 1
+            m = ctx.mention_after(k, limit=5)
+            if m is not None:
+                return _Count(start, m.end, m.head, ctx.unit_of(m))
+            h = _first_noun(doc, k, limit=5)
+            if h is None:
+                return False
+            return self._noun_count(start, h)
+        root = self._root(start, end)
+        if doc.has_annotation("DEP") and root.head.i >= end and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod"):
+            h = root.head
+            if h.i in ctx.owner:
+                mm = ctx.owner[h.i]
+                return _Count(start, mm.end, mm.head, ctx.unit_of(mm))
+            if h.tag_ in _NOUN_TAGS and h.i - end <= 4:
+                return self._noun_count(start, h)
+        h = _first_noun(doc, j)
+        if h is not None:
+            return self._noun_count(start, h)
+        if j < len(doc) and doc[j].tag_ in _NOUN_TAGS and doc[j].i not in ctx.owner:
+            return False  # an unknown proper noun follows ("24 Kyiv")
+        return None
+
+    def _noun_count(self, start: int, h: Token) -> _Count | None | Literal[False]:
+        if h.i in self.ctx.owner:
+            m = self.ctx.owner[h.i]
+            return _Count(start, m.end, m.head, self.ctx.unit_of(m))
+        unit = self.ctx.noun_unit(h)
+        if unit is None:
+            return None
+        if unit is False:
+            return False
+        return _Count(start, h.i + 1, h.i, unit)
+
+    def _root(self, start: int, end: int) -> Token:
+        doc = self.doc
+        if not doc.has_annotation("DEP"):
+            return doc[end - 1]
+        for t in doc[start:end]:
+            if not (start <= t.head.i < end) or t.head.i == t.i:
+                return t
+        return doc[end - 1]
+
+    def _antecedent(self, i: int) -> tuple[str, int] | None:
+        """Unit of the nearest materiel noun before token ``i`` in this or the previous sentence."""
+        doc = self.doc
+        lo = _window_start(doc, i)
+        best: tuple[int, str] | None = None
+        for q in self.found:
+            if lo <= q.head < i and q.value.unit and (best is None or q.head > best[0]):
+                best = (q.head, q.value.unit)
+        for m in self.ctx.munitions:
+            if lo <= m.head < i and (best is None or m.head > best[0]):
+                best = (m.head, self.ctx.unit_of(m))
+        return (best[1], best[0]) if best else None
+
+    # -- cues --------------------------------------------------------------------------------
+
+    def _cue_before(self, i: int) -> tuple[int, list[CueEntry]]:
+        doc = self.doc
+        cues: list[CueEntry] = []
+        start = i
+        for _ in range(2):
+            hit = None
+            for n in (3, 2, 1):
+                if start - n < 0:
+                    continue
+                key = tuple(t.lower_ for t in doc[start - n : start])
+                if key in self.cues.before:
+                    hit = (n, self.cues.before[key])
+                    break
+            if hit is None:
+                break
+            start -= hit[0]
+            cues.append(hit[1])
+        return start, cues
+
+    def _cue_after(self, i: int) -> tuple[int, list[CueEntry]]:
+        doc = self.doc
+        for n in (2, 1):
+            if i + n <= len(doc):
+                key = tuple(t.lower_ for t in doc[i : i + n])
+                if key in self.cues.after:
+                    return i + n, [self.cues.after[key]]
+        return i, []
+
+    def _vague_at(self, i: int) -> tuple[int, float] | None:
+        doc = self.doc
+        for n in (3, 2, 1):
+            key = tuple(t.lower_ for t in doc[i : i + n])
+            if len(key) == n and key in self.cues.vague:
+                return i + n, self.cues.vague[key]
+        return None
+
+    # -- main loop ---------------------------------------------------------------------------
+
+    def run(self) -> list[Mention[Quantity]]:
+        doc = self.doc
+        i = 0
+        while i < len(doc):
+            if i in self.ctx.owner:
+                i = self.ctx.owner[i].end
+                continue
+            nxt = self._at(i)
+            i = max(nxt, i + 1)
+        return self.found
+
+    def _at(self, i: int) -> int:
+        vague = self._vague_at(i)
+        if vague is not None:
+            end, lower = vague
+            return self._emit(i, end, None, lower, None, vague=True)
+        num = _read_number(self.doc, i)
+        if num is None:
+            return i + 1
+        if self._is_date_or_money(num) or self._is_calibre(num.end):
+            return num.end
+        lower = upper = None
+        value: float | None = num.value
+        end = num.end
+        second = self._range_end(num)
+        if second is not None:
+            first_value = num.value
+            if num.scale == 1 and second.scale > 1 and first_value < second.value / second.scale * 10:
+                first_value *= second.scale
+            lower, upper, value, end = first_value, second.value, None, second.end
+            if self._is_date_or_money(second):
+                return end
+        return self._emit(i, end, value, lower, upper, range_=second is not None)
+
+    def _is_calibre(self, i: int) -> bool:
+        doc = self.doc
+        if i < len(doc) and doc[i].text in ("-", "–"):
+            i += 1
+        return i < len(doc) and doc[i].lower_ in ("mm", "millimetre", "millimetres", "millimeter", "millimeters",
+                                                    "inch", "calibre", "caliber", "cal")
+
+    def _range_end(self, num: _Num) -> _Num | None:
+        doc = self.doc
+        j = num.end
+        if j >= len(doc):
+            return None
+        conn = doc[j].lower_
+        between = num.start > 0 and doc[num.start - 1].lower_ == "between"
+        if conn in ("-", "–", "to") or (conn == "and" and between) or (conn == "or" and j + 2 < len(doc)):
+            second = _read_number(doc, j + 1) if j + 1 < len(doc) else None
+            if second is not None and second.value >= num.value:
+                return second
+        return None
+
+    def _emit(
+        self,
+        start: int,
+        end: int,
+        value: float | None,
+        lower: float | None,
+        upper: float | None,
+        *,
+        vague: bool = False,
+        range_: bool = False,
+    ) -> int:
+        """Record the quantity of number tokens [start, end) if it counts materiel; return
+        the index to continue scanning from."""
+        doc = self.doc
+        cue_start, before = self._cue_before(start)
+        if cue_start > 0 and doc[cue_start - 1].lower_ in ("between", "from") and range_:
+            cue_start -= 1
+        after_end, after = self._cue_after(end)
+        rate = any(c.bound is None and not c.approximate for c in after)
+        count = None if rate else self._count(start, after_end)  # "3,000 a month": noun elided
+        if count is False:
+            return after_end
+        approximate = any(c.approximate for c in before + after)
+        number = value
+        for c in before + after:
+            if c.bound == "lower" and number is not None and lower is None:
+                lower = number
+            elif c.bound == "upper" and number is not None and upper is None:
+                upper = number
+        if vague:
+            if count is None:
+                return after_end
+        if count is None:
+            if not self._may_elide(start, end, value):
+                return after_end
+            ante = self._antecedent(start)
+            if ante is None:
+                return after_end
+            unit, _ = ante
+            count = _Count(start, after_end, self._root(start, end).i, unit, elided=True)
+        span_end = count.end if count.end - after_end <= 8 and not count.elided else after_end
+        span_end = max(span_end, after_end)
+        text, span = char_span(doc, cue_start, span_end)
+        quantity = Quantity(
+            text=text, span=span, value=number, lower=lower, upper=upper, approximate=approximate, unit=count.unit
+        )
+        self.found.append(Mention(cue_start, span_end, count.head, quantity))
+        return after_end
+
+    def _may_elide(self, start: int, end: int, value: float | None) -> bool:
+        """An elided noun is read only for a plain count ("24", "ten or more"), not for "one"
+        on its own, a year, a number inside a date or time, or a number after a noun it labels."""
+        doc = self.doc
+        if value is None:
+            return False
+        if end - start == 1 and doc[start].lower_ == "one":
+            return False
+        for t in doc[start:end]:
+            if t.ent_type_ in ("TIME", "PERCENT", "ORDINAL"):
+                return False
+            if t.ent_type_ == "DATE" and any(e.start < start or e.end > end for e in doc.ents if e.start <= t.i < e.end):
+                return False  # part of a longer date ("24 August")
+        if start > 0 and doc.has_annotation("DEP"):
+            prev = doc[start - 1]
+            root = self._root(start, end)
+            if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper():
+                return False  # a label: "Article 5", "Minsk 2" (not "the Dutch government 24")
+        return True
+
+
+def _window_start(doc: Doc, i: int) -> int:
+    """Start of the sentence before the one holding token ``i``."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        sent = doc[i].sent
+        return doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return max(0, i - 60)
+
+
+def find_quantities(doc: Doc, munitions: list[Mention[Munition]]) -> list[Mention[Quantity]]:
+    """Every materiel quantity in ``doc``, in document order.
+
+    ``munitions`` are the Doc's munition mentions (``MunitionFinder.find``): they decide
+    which nouns count materiel, and their tokens (calibres, model numbers) are never counts.
+    """
+    return _Finder(doc, munitions).run()
