@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..models import Attribution, SourceKind, Span
 
 #: Nouns that stand for people/bodies but are never a source on their own.
-_NON_SOURCES = frozenset({"reporters", "journalists", "media", "press", "it", "this", "that", "which", "who"})
+_NON_SOURCES = frozenset({"reporters", "journalists", "press", "this", "that", "which", "who", "what"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _OUTLET_PREPS = frozenset({"to", "with"})
 _NEGATING_FRAMES = frozenset({
@@ -57,71 +57,129 @@ def _np_tokens(tok) -> list:
 
 
 class SourceResolver:
-    """Turns the subject/object of a reporting verb into an :class:`Attribution`."""
+    """Turns the subject/object of a reporting verb into an :class:`Attribution`.
 
-    def __init__(self, gazetteer, source_kind_fn):
+    The phrase is the token's subtree without its clauses. A person named in it is the source
+    (``official``); otherwise a named outlet, agency or office; otherwise the phrase itself
+    ("Ukrainian prosecutors", "a ministry official"), named and classified by the gazetteer's
+    source rules. A possessive state becomes its adjective ("South Korea's defence ministry" →
+    "South Korean defence ministry"); "the newspaper" / "the minister" resolve to the last source
+    of that kind.
+    """
+
+    def __init__(self, gazetteer, source_kind_fn, skip: frozenset[int] = frozenset()):
         self.gazetteer = gazetteer
         self.source_kind = source_kind_fn
 
-    def link(self, doc, tok, entities_by_token: dict, offset: int, memory: "SourceMemory", cue: str) -> Attribution | None:
+    def link(self, doc, tok, entities_by_token: dict, offset: int, memory: "SourceMemory", cue: str,
+             skip: set[int] | frozenset[int] = frozenset(), media_only: bool = False) -> Attribution | None:
         """The attribution for the phrase headed by ``tok`` (None when it names nobody)."""
-        if tok.lower_ in _NON_SOURCES and not tok.lower_ in _PRONOUNS:
+        if tok.i in skip or tok.lower_ in _NON_SOURCES:
             return None
         if tok.lower_ in _PRONOUNS:
             prev = memory.last_person if tok.lower_ in ("he", "she") else memory.last_any
-            if prev is None:
+            if prev is None or media_only:
                 return None
             return prev.model_copy(update={"text": tok.text, "span": _span(tok.idx, tok.idx + len(tok), offset), "cue": cue})
-        # the best entity mention inside the phrase: a person first, then a known source, then any
-        phrase = list(tok.subtree)
-        ids = {t.i for t in phrase}
+        phrase = _phrase(tok)
+        if not phrase or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
+            return None
+        wide = _subtree(tok)  # with appositions: "the ambassador, Oleksii Makeiev,"
+        ids = {t.i for t in wide}
         mentions = []
-        seen = set()
-        for t in phrase:
+        for t in wide:
             m = entities_by_token.get(t.i)
-            if m is not None and id(m) not in seen and m.start in ids:
-                seen.add(id(m))
+            if m is not None and m.start in ids and (not mentions or mentions[-1] is not m):
                 mentions.append(m)
+        p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+        p_text = doc.text[p_start:p_end]
         person = next((m for m in mentions if m.value.type.value == "person"), None)
-        chosen = None
-        if person is not None:
-            chosen = person
-            kind = SourceKind.official
+        if person is not None and not media_only:
+            start, end = doc[person.start].idx, doc[person.end - 1].idx + len(doc[person.end - 1])
+            att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=person.value.name,
+                              kind=SourceKind.official, cue=cue)
+            memory.remember(att, person=True)
+            return att
+        head_is_name = tok.pos_ == "PROPN" or tok.i in entities_by_token
+        narrow = {t.i for t in phrase}
+        named = [m for m in mentions if m.value.type.value != "person" and m.start in narrow]
+        if named and head_is_name and tok.lower_ not in _BODY_NOUNS:
+            # the name itself ("Yonhap News TV", "the Kuwaiti newspaper Al-Jarida" → Al-Jarida)
+            m = next((m for m in named if m.start <= tok.i < m.end), named[-1])
+            start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
+            m_text = doc.text[start:end]
+            name, kind = self.gazetteer.source(m_text, m.value.label if m.value.label != "GAZ" else None)
+            if m.value.source_kind is not None:
+                kind = m.value.source_kind
+            elif m.value.type.value in ("state", "alliance"):
+                kind = SourceKind.government  # a state or capital speaking is its government
+                name = m.value.name
+            else:
+                _, phrase_kind = self.gazetteer.source(p_text)
+                if phrase_kind != SourceKind.other:
+                    kind = phrase_kind
         else:
-            srcs = [m for m in mentions if m.value.source_kind is not None]
-            states = [m for m in mentions if m.value.type.value in ("state", "alliance")]
-            if srcs:
-                chosen = srcs[0]
-                kind = chosen.value.source_kind
-            elif states and not _has_body_noun(tok):
-                # a state or capital speaking ("Tehran denied", "Norway said") is its government
-                chosen = states[0]
-                kind = SourceKind.government
-        if chosen is not None:
-            start, end = doc[chosen.start].idx, doc[chosen.end - 1].idx + len(doc[chosen.end - 1])
-            if True:
-                name = chosen.value.name
-                att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
-                memory.remember(att, person=person is not None)
-                return att
-        # no entity: the noun phrase itself ("a ministry official", "Ukrainian prosecutors")
-        np = _np_tokens(tok)
-        np = [t for t in np if t.dep_ != "det" and t.pos_ != "PUNCT"]
-        if not np:
+            if _is_definite(tok):
+                resolved = memory.resolve_definite(tok)
+                if resolved is not None:
+                    if media_only and resolved.kind != SourceKind.media:
+                        return None
+                    return resolved.model_copy(update={"text": p_text, "span": _span(p_start, p_end, offset), "cue": cue})
+            start, end = p_start, p_end
+            name, kind = self.gazetteer.source(p_text)
+            name = self._demonymise(name)
+        if media_only and kind != SourceKind.media:
             return None
-        start, end = np[0].idx, np[-1].idx + len(np[-1])
-        text = doc.text[start:end]
-        if not any(t.pos_ in ("NOUN", "PROPN") for t in np):
-            return None
-        resolved = memory.resolve_definite(tok) if _is_definite(tok) else None
-        if resolved is not None:
-            return resolved.model_copy(update={"text": text, "span": _span(start, end, offset), "cue": cue})
-        state = next((m for m in mentions if m.value.type.value == "state"), None)
-        name = _canonical_body(np, state)
-        kind = self.source_kind(text, "NP")
-        att = Attribution(text=text, span=_span(start, end, offset), source=name, kind=kind, cue=cue)
+        att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
         memory.remember(att, person=False)
         return att
+
+    def _demonymise(self, name: str) -> str:
+        """"South Korea's defence ministry" → "South Korean defence ministry"."""
+        for sep in ("'s ", "’s "):
+            if sep in name:
+                owner, rest = name.split(sep, 1)
+                entry = self.gazetteer.lookup(owner)
+                demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+                if demonyms:
+                    return f"{demonyms[0]} {rest}"
+        return name
+
+
+_CLAUSAL = frozenset({"relcl", "acl", "advcl", "ccomp", "cc", "conj"})
+_BREAKS = frozenset({",", ";", ":", "(", ")", '"', "“", "”", "—", "–"})
+
+
+def _subtree(tok) -> list:
+    """``tok`` and its dependents, without clauses, conjuncts and separating punctuation."""
+    out = [tok]
+    stack = [c for c in tok.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS)
+    out.sort(key=lambda t: t.i)
+    return out
+
+
+def _phrase(tok) -> list:
+    """The noun phrase headed by ``tok``: its subtree without clauses, conjuncts and a leading
+    determiner."""
+    out = _subtree(tok)
+    while out and (out[0].dep_ == "det" or out[0].pos_ == "PUNCT"):
+        out.pop(0)
+    while out and out[-1].pos_ == "PUNCT":
+        out.pop()
+    # keep it contiguous around the head
+    ids = [t.i for t in out]
+    if ids and ids != list(range(ids[0], ids[-1] + 1)):
+        lo = hi = ids.index(tok.i)
+        while lo > 0 and ids[lo - 1] == ids[lo] - 1:
+            lo -= 1
+        while hi + 1 < len(ids) and ids[hi + 1] == ids[hi] + 1:
+            hi += 1
+        out = out[lo:hi + 1]
+    return out
 
 
 _BODY_NOUNS = frozenset({
@@ -170,9 +228,28 @@ class SourceMemory:
         self.history.append(att)
 
     def resolve_definite(self, tok) -> Attribution | None:
-        """"the minister" / "the ministry" / "the agency" → the last source whose text has that noun."""
+        """"the minister" / "the newspaper" / "the report" → the last source with that noun in
+        its words, else the last source of the kind the noun implies."""
         noun = tok.lower_
         for att in reversed(self.history):
-            if noun in att.text.lower() or (noun in ("minister", "deputy", "spokesperson", "spokesman", "president", "official") and att.kind == SourceKind.official):
+            if noun in att.text.lower().split():
                 return att
+        kind = _DEFINITE_KINDS.get(noun)
+        if kind is not None:
+            for att in reversed(self.history):
+                if att.kind == kind:
+                    return att
         return None
+
+
+#: "the <noun>" → the kind of source it refers back to
+_DEFINITE_KINDS = {
+    **{n: SourceKind.official for n in ("minister", "deputy", "spokesperson", "spokesman", "spokeswoman",
+                                        "president", "lawmaker", "official", "commander", "ambassador",
+                                        "adviser", "chief", "secretary", "general", "premier")},
+    **{n: SourceKind.media for n in ("newspaper", "paper", "agency", "outlet", "broadcaster", "daily",
+                                     "website", "channel", "magazine", "portal")},
+    **{n: SourceKind.document for n in ("report", "document", "documents", "investigation", "study",
+                                        "analysis", "papers", "assessment", "findings")},
+    **{n: SourceKind.government for n in ("ministry", "government", "office", "department", "cabinet")},
+}

@@ -95,6 +95,7 @@ class ClaimAssembler:
         entities = [e for e in self.gazetteer.find(doc) if e.start not in skip]
         cues = self.cues.find(doc)
         ctx = _DocContext(doc, offset, munitions, quantities, dates, entities, cues)
+        ctx.skip = frozenset(skip)
         memory = SourceMemory()
         claims: list[dict] = []
         for sent in doc.sents:
@@ -208,10 +209,15 @@ class ClaimAssembler:
         cited: list[Attribution] = []
         subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj:
-            subj = [c for c in v.children if c.dep_ in ("dobj",) and c.i > v.i]
+            # inverted: "..., reported the Yonhap News TV portal"
+            subj = [c for c in v.children if c.dep_ == "dobj" and c.i > v.i and c.pos_ == "PROPN" or
+                    c.dep_ == "dobj" and c.i > v.i and any(t.i in ctx.entity_by_token for t in c.subtree)]
+        if not subj and v.dep_ == "conj":
+            # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
+            subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
-                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text, ctx.skip)
                 if att is not None:
                     speakers.append(att)
         for c in list(v.children):
@@ -253,10 +259,12 @@ class ClaimAssembler:
         return _dedupe(outlets + speakers + cited)
 
     def _outlet(self, ctx: "_DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
-        att = self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue)
-        if att is not None and att.kind.value == "media":
-            return att
-        return None
+        """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
+        if not any(t.i in ctx.entity_by_token for t in tok.subtree) and not tok.lower_ in (
+            "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
+        ):
+            return None
+        return self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue, ctx.skip, media_only=True)
 
     def _according_to(self, ctx: "_DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
         """``according to X`` phrases: their links and the tokens they cover."""
@@ -322,6 +330,12 @@ class ClaimAssembler:
         for acc_links, acc_toks in according:
             links.extend(acc_links)
         links = _dedupe(links)
+        para = ctx.doc.text.count("\n\n", 0, sent.start_char) if "\n\n" in ctx.doc.text else ctx.doc.text.count("\n", 0, sent.start_char)
+        if links:
+            ctx.last_links = (para, links)
+        elif ctx.last_links is not None and ctx.last_links[0] == para:
+            # a follow-on sentence of the same paragraph continues the same statement
+            links = list(ctx.last_links[1])
         # modality: cues over the clause and its frames
         modality = modality_for(sent, ctx.cues, clause.chain[-1].i)
         if any(f.negating for f in governing):
@@ -486,6 +500,8 @@ class _DocContext:
             self.munition_tokens.update(range(m.start, m.end))
         self.last_subject_actors: list[dict] = []
         self.last_pair: tuple[list[dict], list[dict]] | None = None
+        self.skip: frozenset[int] = frozenset()
+        self.last_links: tuple[int, list] | None = None
 
 
 def ent_text(doc, m) -> str:
