@@ -384,12 +384,29 @@ def test_source_entries_forbid_unknown_keys(tmp_path):
         load_entries(path, SourceEntry)
 
 
-@pytest.mark.parametrize("text, person", [
-    ("Chad Smith said the shells had arrived.", "Chad Smith"),
-    ("Ukrainian ambassador Oleksii Makeiev said the jets had arrived.", "Oleksii Makeiev"),
+@pytest.mark.parametrize("text, person, state", [
+    ("Chad Smith said the shells had arrived.", "Chad Smith", None),
+    ("Ukrainian ambassador Oleksii Makeiev said the jets had arrived.", "Oleksii Makeiev", "Ukraine"),
+    ("Kenyan President William Ruto said the rifles were American.", "William Ruto", "Kenya"),
+    ("Pakistan's Foreign Office spokesperson Mumtaz Zahra Baloch denied it.", "Mumtaz Zahra Baloch", "Pakistan"),
+    ("Ruto's rival Mumtaz Zahra Baloch denied it.", "Mumtaz Zahra Baloch", None),
 ])
-def test_person_names_beat_country_words(nlp, gaz, text, person):
+def test_person_names_and_their_office_state(nlp, gaz, text, person, state):
     doc = nlp(text)
-    refs = [m.value for m in gaz.find(doc) if m.value.type is ActorType.person]
+    refs = [m.value for m in gaz.find(doc) if m.value.type is ActorType.person and m.value.name != "Ruto"]
     assert [r.name for r in refs] == [person]
-    assert refs[0].state is None
+    assert refs[0].state == state
+
+
+def test_body_after_a_possessive_state_belongs_to_it(nlp, gaz):
+    doc = nlp("Hanwha signed the contract with Poland's Armament Agency on Friday.")
+    agency = next(m.value for m in gaz.find(doc) if m.value.name == "Armament Agency")
+    assert agency.state == "Poland" and agency.actor_name == "Poland"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Hemedti", "Rapid Support Forces"), ("Yahya Saree", "Houthis"), ("Prigozhin", "Wagner Group"),
+    ("Lai Ching-te", "Taiwan"), ("CENTCOM", "United States"),
+])
+def test_leaders_of_groups_act_for_them(gaz, text, actor):
+    assert gaz.state_of(text).name == actor

@@ -36,7 +36,8 @@ SOURCES_FILE = "sources.jsonl"
 
 
 class GazetteerEntry(LexiconEntry):
-    """An actor. ``state`` is the id of the state (or bloc) a body or office holder stands for;
+    """An actor. ``state`` is the id of the state (or bloc, or group) a body or office holder
+    stands for;
     ``source_kind`` overrides the kind its type implies when it is quoted as a source."""
 
     name: str
@@ -154,6 +155,10 @@ TITLES = frozenset({
     "consultancy", "analyst", "researcher", "professor", "expert", "economist", "journalist",
     "reporter", "correspondent", "editor", "activist", "blogger", "officer", "commissioner",
 })
+
+#: Words of an office that may stand between a state and a person's name ("Pakistan's
+#: Foreign Office spokesperson Mumtaz Zahra Baloch").
+_OFFICE_WORDS = frozenset({"office", "ministry", "department", "council", "cabinet", "agency", "government"})
 
 #: Legal-form suffixes: an organisation name ending in one is a company.
 LEGAL_SUFFIXES = frozenset({
@@ -565,7 +570,29 @@ class Gazetteer:
         for c in chosen:
             if id(c) not in dropped:
                 mentions[c[0]] = self._gazetteer_mention(doc, *c)
+        for k, m in mentions.items():
+            ref = m.value
+            if ref.state is None and (ref.type is ActorType.person or ref.type is ActorType.organisation and ref.entity_id is None):
+                state = self._office_state(doc, m.start, by_token, dropped, ref.type is ActorType.person)
+                if state is not None:
+                    mentions[k] = Mention(m.start, m.end, m.head, m.value.model_copy(update={
+                        "state": state.name, "state_id": state.id,
+                        "demonym": state.demonyms[0] if state.demonyms else None}))
         return _corefer_people([mentions[k] for k in sorted(mentions)])
+
+    def _office_state(self, doc, start: int, by_token: dict, dropped: set[int], person: bool) -> GazetteerEntry | None:
+        """The state named just before a person's office or a body: "Kenyan President William
+        Ruto", "Ukraine's foreign minister Dmytro Kuleba" (a person needs a title word in
+        between), "Poland's Armament Agency"."""
+        i, titles = start - 1, 0
+        while i >= 0 and (normalize(doc[i].text) in TITLES or normalize(doc[i].text) in _OFFICE_WORDS
+                          or doc[i].lower_ in ("'s", "’s")):
+            titles += doc[i].lower_ not in ("'s", "’s")
+            i -= 1
+        hit = by_token.get(i)
+        if person and not titles or hit is None or hit[1] != i + 1 or id(hit) in dropped:
+            return None
+        return self.state_of(hit[2])
 
     def _glued_origins(self, doc) -> Iterator[tuple[int, int, Entry, bool]]:
         """Single tokens such as "U.S.-made" or "U.K.-supplied" (the tokenizer keeps the dotted
