@@ -483,3 +483,50 @@ def test_document_rows_from_replace(sqlite_url: str) -> None:
     assert sql(sqlite_url, "SELECT doc_id, published_iso, published_date, source_name FROM documents") == [
         ("7", "2024-05", "2024-05-01", "Wire")
     ]
+
+
+def test_any_text_round_trips(db_url: str, tmp_path: Path) -> None:
+    """Whatever the strings hold (control characters, NUL, astral planes), export gives them back."""
+    import io
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    base = CLAIMS[DOC_SHIPMENTS.doc_id][1]
+    src = tmp_path / "one.jsonl"
+    written: list[str] = []
+    with ClaimStore.open(db_url) as store:
+
+        @settings(max_examples=20, deadline=None, database=None)
+        @given(evidence=st.text(min_size=1), source=st.text(min_size=1), unit=st.text())
+        def check(evidence: str, source: str, unit: str) -> None:
+            claim = base.model_copy(
+                update={
+                    "claim_id": f"c_{len(written)}",
+                    "text": evidence,
+                    "quantities": [base.quantities[0].model_copy(update={"unit": unit})],
+                    "attributions": [base.attributions[0].model_copy(update={"source": source})],
+                }
+            )
+            line = claim.model_dump_json()
+            src.write_text(line + "\n", encoding="utf-8")
+            report = store.load_jsonl([src])
+            assert report.ok, report.failed
+            written.append(line)
+            out = io.StringIO()
+            store.export_jsonl(out)
+            assert out.getvalue() == "".join(w + "\n" for w in written)
+
+        check()
+    assert sql(db_url, "SELECT COUNT(*) FROM claim_attributions")[0][0] == len(written)
+
+
+def test_nul_characters_are_replaced_in_columns_only(db_url: str, tmp_path: Path) -> None:
+    doc = DOC_DRONES.model_copy(update={"text": DOC_DRONES.text + "\x00"})
+    claim = CLAIMS[DOC_DRONES.doc_id][1].model_copy(update={"text": "50 drones\x00"})
+    with ClaimStore.open(db_url) as store:
+        store.replace_document(doc, [claim])
+        store.export_jsonl(tmp_path / "out.jsonl")
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == claim.model_dump_json() + "\n"
+    assert sql(db_url, "SELECT text FROM claims") == [("50 drones\ufffd",)]
+    assert sql(db_url, "SELECT text FROM documents")[0][0].endswith("arrived.\ufffd")

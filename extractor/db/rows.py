@@ -30,6 +30,12 @@ def iso_prefix_bounds(prefix: str) -> tuple[dt.date, dt.date, str]:
     return day, day, "day"
 
 
+def _clean(row: dict) -> dict:
+    """The row with NUL characters in strings replaced by U+FFFD: PostgreSQL text cannot hold
+    them (the claim's JSON keeps them, escaped, so export stays lossless)."""
+    return {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in row.items()}
+
+
 @dataclass(frozen=True)
 class ClaimRows:
     """The rows of one claim: its ``claims`` row and its child rows, table name -> rows."""
@@ -69,7 +75,7 @@ def claim_rows(claim: Claim, claim_json: str) -> ClaimRows:
     Raises ``ValueError`` if a date of the claim is not a real calendar date.
     """
     cid = claim.claim_id
-    return ClaimRows(
+    rows = ClaimRows(
         claim={
             "claim_id": cid,
             "doc_id": claim.doc_id,
@@ -120,11 +126,15 @@ def claim_rows(claim: Claim, claim_json: str) -> ClaimRows:
             ],
         },
     )
+    return ClaimRows(
+        claim=_clean(rows.claim),
+        children={name: [_clean(r) for r in items] for name, items in rows.children.items()},
+    )
 
 
 def document_row(document: Document, content_hash: str | None) -> dict:
     """The ``documents`` row of a full document."""
-    return {
+    return _clean({
         "doc_id": document.doc_id,
         "title": document.title,
         "published_iso": document.published,
@@ -133,4 +143,4 @@ def document_row(document: Document, content_hash: str | None) -> dict:
         "url": document.url,
         "text": document.text,
         "content_hash": content_hash,
-    }
+    })
