@@ -410,3 +410,12 @@ def test_body_after_a_possessive_state_belongs_to_it(nlp, gaz):
 ])
 def test_leaders_of_groups_act_for_them(gaz, text, actor):
     assert gaz.state_of(text).name == actor
+
+
+@pytest.mark.parametrize("text, name", [
+    ("George Washington crossed the river with his troops.", "George Washington"),
+    ("Leaving Pyongyang, the envoy flew to Moscow.", "North Korea"),
+])
+def test_person_or_place(nlp, gaz, text, name):
+    doc = nlp(text)
+    assert gaz.find(doc)[0].value.name == name

@@ -37,8 +37,7 @@ SOURCES_FILE = "sources.jsonl"
 
 class GazetteerEntry(LexiconEntry):
     """An actor. ``state`` is the id of the state (or bloc, or group) a body or office holder
-    stands for;
-    ``source_kind`` overrides the kind its type implies when it is quoted as a source."""
+    stands for; ``source_kind`` overrides the kind its type implies when quoted as a source."""
 
     name: str
     type: ActorType
@@ -64,8 +63,8 @@ class EntityRef(BaseModel):
     """What an actor-like mention refers to.
 
     ``name`` is the canonical name (a demonym or capital resolves to its state, a title is
-    dropped from a person); ``state``/``state_id`` name the state (or bloc) the entity stands
-    for (the state itself for a state); ``is_demonym`` marks an adjective or people-noun
+    dropped from a person); ``state``/``state_id`` name the state (or bloc, or group) the
+    entity stands for (the state itself for a state); ``is_demonym`` marks an adjective or people-noun
     ("North Korean missiles", "the Russians"); ``made_in`` an adjective of origin
     ("Chinese-built"), whose suffix word is ``origin`` ("built", "supplied"); ``source_kind``
     is the kind it has when quoted as a source (None when it is not one); ``label`` is the spaCy
@@ -560,7 +559,7 @@ class Gazetteer:
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
                 hits = list(inside.values())
-                if not self._entity_wins(ent.label_, start, end, hits):
+                if not self._entity_wins(doc, ent.label_, start, end, hits):
                     continue
                 for h in hits:
                     dropped.add(id(h))
@@ -607,20 +606,26 @@ class Gazetteer:
                         yield tok.i, tok.i + 1, hit[0], hit[1]
 
     @staticmethod
-    def _entity_wins(label: str, start: int, end: int, hits: list) -> bool:
-        """A spaCy entity beats the lexicon hits inside it only when they lie strictly inside it,
-        its last word is not part of one, and they are states or regions: an organisation or
-        facility named after its state ("South Korean Defense Intelligence Agency" over "South
-        Korean"), or a person whose first name is a country's ("Chad Smith", "Jordan Bardella")."""
+    def _entity_wins(doc, label: str, start: int, end: int, hits: list) -> bool:
+        """A spaCy entity beats the lexicon hits inside it only when they are states or regions
+        lying strictly inside it and not at its end: an organisation or facility named after its
+        state ("South Korean Defense Intelligence Agency" over "South Korean"), or a person with
+        a country's name ("Chad Smith"); a person's name may also end in one when its other words
+        are proper nouns ("George Washington", not "Leaving Pyongyang")."""
         if label not in ("ORG", "FAC", "PERSON"):
             return False
+        covered = set()
         for s, e, entry, demonym in hits:
-            if s < start or e >= end:
+            if s < start or e > end or e == end and label != "PERSON":
                 return False
             if not (isinstance(entry, GazetteerEntry) and entry.type in (ActorType.state, ActorType.other)):
                 return False
             if label == "PERSON" and demonym:
                 return False
+            covered.update(range(s, e))
+        if label == "PERSON" and end - 1 in covered:
+            rest = [t for t in doc[start:end] if t.i not in covered]
+            return bool(rest) and all(t.pos_ == "PROPN" for t in rest)
         return True
 
     def _gazetteer_mention(self, doc, start: int, end: int, entry: Entry, demonym: bool) -> Mention[EntityRef]:
