@@ -197,6 +197,8 @@ def test_normalised_rows(db_url: str, tmp_path: Path) -> None:
         cid=rockets.claim_id,
     )
     assert (as_date(start), end, gran) == (dt.date(2024, 6, 1), None, "month")
+    # Date comparisons with ISO literals work alike on both databases (SQLite keeps ISO text).
+    assert sql(db_url, "SELECT COUNT(*) FROM claim_dates WHERE start_date >= '2023-01-01'") == [(4,)]
 
 
 def test_load_twice_changes_nothing(db_url: str, tmp_path: Path) -> None:
