@@ -123,8 +123,12 @@ class ClaimAssembler:
                 continue
             if not self._qualifies(ctx, clause, frame_tokens):
                 fold(clause)
-        live = [c for c in clauses if c.tokens and c.head.i not in frame_heads and self._qualifies(ctx, c, frame_tokens)]
-        exclude = set(frame_tokens)
+        live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.denial)
+                and self._qualifies(ctx, c, frame_tokens)]
+        exclude = set(frame_tokens) | ctx.skip
+        for c in live:
+            if c.denial:
+                exclude -= c.tokens
         out: list[tuple[Clause, dict]] = []
         for clause in sorted(live, key=lambda c: c.head.i):
             rng = evidence_range(doc, clause, exclude)
@@ -134,6 +138,7 @@ class ClaimAssembler:
             if claim is not None:
                 out.append((clause, claim))
         self._inherit(out)
+        ctx.history.extend(c for _, c in out)
         for _, claim in out:
             self._complete_pair(ctx, claim)
         for clause, claim in out:
@@ -145,6 +150,8 @@ class ClaimAssembler:
 
     def _qualifies(self, ctx: "_DocContext", clause: Clause, frame_tokens: set[int]) -> bool:
         toks = clause.tokens - frame_tokens
+        if clause.denial:
+            return True
         if not toks:
             return False
         if clause.trigger is None and clause.nominal is None:
@@ -182,8 +189,11 @@ class ClaimAssembler:
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
             if not frame.governs:
-                # "Moscow denies any arms transfers": the frame is its own claim
-                if clause.nominal is None:
+                # "Moscow denies any arms transfers": the frame is its own claim;
+                # "Tehran rejects the charge": a denial of the claim it refers back to
+                if clause.nominal is None and frame.negating and _refers_back(v):
+                    clause.denial = True
+                elif clause.nominal is None:
                     continue
                 frame.governs = {v.i}
             governed_tokens: set[int] = set()
@@ -341,6 +351,8 @@ class ClaimAssembler:
         if any(f.negating for f in governing):
             modality = Modality.negated
         actors = self._actors(ctx, clause, toks, frame_trigger, nominal, governing)
+        if clause.denial:
+            return self._denial(ctx, clause, rng, governing, links, doc_id)
         munitions = [m for m in ctx.munitions if start <= m.start < end]
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
@@ -365,6 +377,39 @@ class ClaimAssembler:
         }
         return claim
 
+    def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> dict | None:
+        """"Tehran rejects the charge": the claim referred back to, negated, by its subject."""
+        doc, offset = ctx.doc, ctx.offset
+        speakers = [_as_state(m.value) for f in governing for m in f.subjects]
+        previous = None
+        for old in reversed(ctx.history):
+            if not speakers or any(a["name"] == sp["name"] for a in old["actors"] for sp in speakers):
+                previous = old
+                break
+        if previous is None:
+            return None
+        start, end = rng
+        s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        actors = []
+        for sp in speakers:
+            role = next((a["role"] for a in previous["actors"] if a["name"] == sp["name"]), "other")
+            actors.append({**next(a for a in previous["actors"] if a["name"] == sp["name"]), "role": role}
+                          if role != "other" else None)
+        return {
+            "schema_version": "1.0",
+            "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
+            "doc_id": doc_id,
+            "text": doc.text[s_char:e_char],
+            "span": {"start": s_char + offset, "end": e_char + offset},
+            "claim_type": previous["claim_type"],
+            "modality": Modality.negated.value,
+            "actors": [a for a in actors if a],
+            "quantities": [],
+            "munitions": [dict(m) for m in previous["munitions"]],
+            "dates": [],
+            "attributions": [a.model_dump(mode="json") for a in links],
+        }
+
     def _actors(self, ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
         doc, offset = ctx.doc, ctx.offset
         frame = frame_trigger.frame if frame_trigger is not None else "other"
@@ -388,7 +433,9 @@ class ClaimAssembler:
                 continue
             head = doc[m.head]
             role: Role | None = None
-            if ent.made_in:
+            if clause.gapped:
+                role = role_for(frame, "subj")
+            elif ent.made_in:
                 role = Role.producer
             elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
                 noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
@@ -415,7 +462,12 @@ class ClaimAssembler:
         if not any(a.role in (Role.supplier, Role.user, Role.producer, Role.party, Role.recipient) for a in found if _is_subject_role(a, frame)):
             for t in clause.chain:
                 for c in t.children:
-                    if c.dep_ not in ("nsubj", "nsubjpass") or c.lower_ not in ("it", "they", "he", "she"):
+                    if c.dep_ not in ("nsubj", "nsubjpass"):
+                        continue
+                    # "his troops were firing": a pronoun's forces stand for the speaker's state
+                    poss = c.lower_ in BODY_NOUNS and any(
+                        p.dep_ == "poss" and p.lower_ in ("his", "her", "its", "their") for p in c.children)
+                    if c.lower_ not in ("it", "they", "he", "she") and not poss:
                         continue
                     role = role_for(frame, "subj") or Role.other
                     if c.lower_ == "they" and frame == "agree":
@@ -471,6 +523,8 @@ class ClaimAssembler:
                 continue
             if not claim["actors"]:
                 claim["actors"] = [dict(a) for a in donor["actors"]]
+            if clause.gapped and not claim["munitions"]:
+                claim["munitions"] = [dict(m) for m in donor["munitions"]]
             if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj"):
                 claim["dates"] = [dict(d) for d in donor["dates"]]
         all_munitions = []
@@ -502,6 +556,7 @@ class _DocContext:
         self.last_pair: tuple[list[dict], list[dict]] | None = None
         self.skip: frozenset[int] = frozenset()
         self.last_links: tuple[int, list] | None = None
+        self.history: list[dict] = []
 
 
 def ent_text(doc, m) -> str:
@@ -575,6 +630,19 @@ def _dedupe_munitions(items: list[dict]) -> list[dict]:
             continue
         out.append(m)
     return out
+
+
+_BACK_REFERENCES = frozenset({
+    "charge", "charges", "accusation", "accusations", "allegation", "allegations", "report", "reports",
+    "claim", "claims", "story", "stories", "assertion", "assertions", "suggestion", "suggestions",
+})
+
+
+def _refers_back(verb) -> bool:
+    """A denial whose object points back at an earlier claim ("rejects the charge", "those reports")."""
+    return any(c.dep_ == "dobj" and c.lower_ in _BACK_REFERENCES and
+               any(d.lower_ in ("the", "those", "these", "that", "this", "such") for d in c.children)
+               for c in verb.children)
 
 
 def _descendant_heads(clause: Clause) -> set[int]:

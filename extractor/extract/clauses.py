@@ -32,6 +32,10 @@ class Clause:
     nominal: object | None = None  # a trigger noun heading the content ("denied any transfers")
     #: objects that are the logical subject of a later chain verb ("accuse Iran of supplying")
     raised: set[int] = field(default_factory=set)
+    #: a gapped clause sharing its parent's verb ("... and the Dutch government 24")
+    gapped: bool = False
+    #: a denial of what was said before ("Tehran rejects the charge")
+    denial: bool = False
 
     @property
     def depth(self) -> int:
@@ -42,17 +46,34 @@ class Clause:
 
 
 def is_clause_head(tok) -> bool:
+    """Whether ``tok`` heads a clause of its own."""
     if tok.dep_ == "ROOT":
         return True
-    if tok.dep_ not in CLAUSE_DEPS:
-        return False
     if tok.pos_ not in ("VERB", "AUX"):
         return False
-    if tok.dep_ == "conj":
-        return tok.head.pos_ in ("VERB", "AUX")
-    if tok.dep_ == "pcomp":
+    dep = tok.dep_
+    if dep == "xcomp":
+        # "enough to carry 4.8 million shells", "able to hold": a complement of an adjective
+        return tok.head.pos_ in ("ADJ", "ADV")
+    if dep == "acl":
+        # "reports that the country is about to receive": a noun's complement clause
+        return any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+    if dep not in CLAUSE_DEPS:
         return False
+    has_subject = any(c.dep_ in _SUBJECTS for c in tok.children)
+    if dep == "pcomp":
+        # "a quarter of what Russian forces were using" (its own subject); "accused X of
+        # supplying" has none and stays in the verb chain
+        return has_subject
+    if dep in ("conj", "advcl") and not has_subject and tok.tag_ == "VBN" \
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False  # a reduced participle: "jets, supplied through a coalition"
+    if dep == "conj":
+        return tok.head.pos_ in ("VERB", "AUX")
     return True
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 def verb_chain(head, raised: set[int] | None = None) -> list:
@@ -112,10 +133,36 @@ def segment(sent) -> list[Clause]:
             if parent is not None and parent is not clause:
                 clause.parent = parent
                 parent.children.append(clause)
-    for clause in by_head.values():
+    for clause in list(by_head.values()):
         if clause.trigger is None:
             clause.nominal = _nominal_trigger(clause)
+        else:
+            for gap in _gapped(clause):
+                by_head[gap.head.i] = gap
     return sorted(by_head.values(), key=lambda c: (c.depth, c.head.i))
+
+
+def _gapped(clause: Clause) -> list[Clause]:
+    """Gapped conjuncts that repeat the verb with a new subject and count:
+    "Copenhagen has pledged 19 jets and the Dutch government 24" → a clause "the Dutch government 24"."""
+    out = []
+    for obj in clause.chain[-1].children:
+        if obj.dep_ != "dobj":
+            continue
+        for conj in obj.children:
+            if conj.dep_ != "conj" or conj.lower_ == obj.lower_ or conj.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if not any(c.dep_ == "nummod" and c.i > conj.i for c in conj.children):
+                continue
+            toks = {t.i for t in conj.subtree} & clause.tokens
+            if not toks:
+                continue
+            clause.tokens -= toks
+            gap = Clause(head=conj, chain=clause.chain, tokens=toks, parent=clause, trigger=clause.trigger,
+                         frame_trigger=clause.frame_trigger, gapped=True)
+            clause.children.append(gap)
+            out.append(gap)
+    return out
 
 
 def _nominal_trigger(clause: Clause):
