@@ -532,3 +532,27 @@ def test_nul_characters_are_replaced_in_columns_only(db_url: str, tmp_path: Path
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == claim.model_dump_json() + "\n"
     assert sql(db_url, "SELECT text FROM claims") == [("50 drones\ufffd",)]
     assert sql(db_url, "SELECT text FROM documents")[0][0].endswith("arrived.\ufffd")
+
+
+def test_connection_drop_mid_batch(pg_url: str, tmp_path: Path, monkeypatch) -> None:
+    """A real dropped connection (the server ends the session inside a batch's transaction)."""
+    import extractor.db.store as store_module
+
+    real = store_module._insert_children
+    calls = []
+
+    def dropping(conn, rows):
+        calls.append(len(rows))
+        real(conn, rows)
+        if len(calls) == 2:
+            conn.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    monkeypatch.setattr(store_module, "_insert_children", dropping)
+    src = write_claims(tmp_path / "claims.jsonl", ALL_CLAIMS[:6])
+    with ClaimStore.open(pg_url) as store:
+        report = store.load_jsonl([src], batch_size=2)
+    (failure,) = report.failed
+    assert (failure.first_line, failure.last_line) == (3, 4) and "terminat" in failure.reason
+    assert report.batches_loaded == 2  # the batch after the drop runs on a new connection
+    kept = {c.claim_id for c in ALL_CLAIMS[:2] + ALL_CLAIMS[4:6]}
+    assert {r[0] for r in sql(pg_url, "SELECT claim_id FROM claims")} == kept
