@@ -188,6 +188,8 @@ def test_find(nlp, gaz, text, expected):
     ("Tell us what happened.", "us"),
     ("The economist said prices rose.", "The economist"),
     ("It is what it is.", "is"),
+    ("The Swedish version of the German-made Leopard 2 was sent.", "Leopard 2"),
+    ("Slovakia delivered MiG-29 jets and Su-35s.", "MiG-29"),
 ])
 def test_find_ignores_common_words(nlp, gaz, text, absent):
     doc = nlp(text)

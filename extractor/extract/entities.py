@@ -339,10 +339,11 @@ def _guess_org_type(words: list[str]) -> ActorType:
 _DESIGNATION = re.compile(r"^[A-Za-z]+-?\d+[A-Za-z]*$")
 
 
-def _is_noise(span) -> bool:
-    """Entity spans spaCy often gets wrong and that name no actor: weapon designations and
-    bare titles ("Defence" in "Defence Minister ...")."""
-    return any(_DESIGNATION.match(t.text) for t in span) or all(normalize(t.text) in TITLES for t in span)
+def _is_noise(span, label: str) -> bool:
+    """Entity spans spaCy often gets wrong and that name no actor: weapon designations
+    ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
+    return (any(_DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
+            or all(normalize(t.text) in TITLES for t in span))
 
 
 # --- the gazetteer -----------------------------------------------------------------------------
@@ -554,7 +555,7 @@ class Gazetteer:
             start, end = _trim(doc, ent.start, ent.end)
             if ent.label_ == "PERSON":
                 start = _person_start(doc, start, end, by_token)
-            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end]):
+            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end], ent.label_):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
