@@ -49,7 +49,8 @@ BODY_NOUNS = frozenset({
     "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
     "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
 })
-_FUTURE = frozenset({"will", "would", "'ll", "shall", "plans", "plan", "planned", "to"})
+_FUTURE = frozenset({"will", "would", "'ll", "shall"})
+_PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
@@ -357,7 +358,7 @@ class ClaimAssembler:
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
         frame_dates = []
-        if claim_type == ClaimType.agreement or _is_future(clause):
+        if _is_future(clause) or claim_type == ClaimType.agreement and not _is_past_perfect(clause):
             for f in governing:
                 frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
@@ -525,7 +526,7 @@ class ClaimAssembler:
                 claim["actors"] = [dict(a) for a in donor["actors"]]
             if clause.gapped and not claim["munitions"]:
                 claim["munitions"] = [dict(m) for m in donor["munitions"]]
-            if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj"):
+            if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
                 claim["dates"] = [dict(d) for d in donor["dates"]]
         all_munitions = []
         for _, claim in out:
@@ -665,7 +666,12 @@ def _is_future(clause: Clause) -> bool:
         for c in t.children:
             if c.dep_ == "aux" and c.lower_ in _FUTURE:
                 return True
-    return len(clause.chain) > 1 and clause.chain[0].lower_ in ("plans", "plan", "planned", "intends", "aims")
+    return len(clause.chain) > 1 and clause.chain[0].lower_ in _PLAN_VERBS
+
+
+def _is_past_perfect(clause: Clause) -> bool:
+    """"had been finalised": done before the reporting act, so the report's date is not its date."""
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in clause.chain[0].children)
 
 
 def _has_materiel_word(doc, toks: set[int]) -> bool:
