@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from .errors import ModelNotInstalledError
 from .models import Claim, Document
+from .textprep import mask_dateline
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class Extractor:
                 pending[seq] = (document, len(chunks), [])
                 order.append(seq)
                 for offset, chunk in chunks:
-                    d = nlp.make_doc(chunk)
+                    d = nlp.make_doc(mask_dateline(chunk) if offset == 0 else chunk)
                     d._.extractor_doc_id = document.doc_id
                     d._.extractor_published = document.published
                     d._.extractor_offset = offset

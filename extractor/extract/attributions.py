@@ -67,14 +67,14 @@ class SourceResolver:
     of that kind.
     """
 
-    def __init__(self, gazetteer, source_kind_fn, skip: frozenset[int] = frozenset()):
+    def __init__(self, gazetteer, source_kind_fn):
         self.gazetteer = gazetteer
         self.source_kind = source_kind_fn
 
     def link(self, doc, tok, entities_by_token: dict, offset: int, memory: "SourceMemory", cue: str,
-             skip: set[int] | frozenset[int] = frozenset(), media_only: bool = False) -> Attribution | None:
+             media_only: bool = False) -> Attribution | None:
         """The attribution for the phrase headed by ``tok`` (None when it names nobody)."""
-        if tok.i in skip or tok.lower_ in _NON_SOURCES:
+        if tok.lower_ in _NON_SOURCES or tok.is_space:
             return None
         if tok.lower_ in _PRONOUNS:
             prev = memory.last_person if tok.lower_ in ("he", "she") else memory.last_any

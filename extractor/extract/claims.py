@@ -92,11 +92,9 @@ class ClaimAssembler:
         munitions = self.munitions.find(doc)
         quantities = find_quantities(doc, munitions)
         dates = find_dates(doc, self.dates, published)
-        skip = _dateline_tokens(doc) if offset == 0 else set()
-        entities = [e for e in self.gazetteer.find(doc) if e.start not in skip]
+        entities = self.gazetteer.find(doc)
         cues = self.cues.find(doc)
         ctx = _DocContext(doc, offset, munitions, quantities, dates, entities, cues)
-        ctx.skip = frozenset(skip)
         memory = SourceMemory()
         claims: list[dict] = []
         for sent in doc.sents:
@@ -126,7 +124,7 @@ class ClaimAssembler:
                 fold(clause)
         live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.denial)
                 and self._qualifies(ctx, c, frame_tokens)]
-        exclude = set(frame_tokens) | ctx.skip
+        exclude = set(frame_tokens)
         for c in live:
             if c.denial:
                 exclude -= c.tokens
@@ -228,7 +226,7 @@ class ClaimAssembler:
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
-                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text, ctx.skip)
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
                 if att is not None:
                     speakers.append(att)
         for c in list(v.children):
@@ -275,7 +273,7 @@ class ClaimAssembler:
             "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
         ):
             return None
-        return self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue, ctx.skip, media_only=True)
+        return self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue, media_only=True)
 
     def _according_to(self, ctx: "_DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
         """``according to X`` phrases: their links and the tokens they cover."""
@@ -555,7 +553,6 @@ class _DocContext:
             self.munition_tokens.update(range(m.start, m.end))
         self.last_subject_actors: list[dict] = []
         self.last_pair: tuple[list[dict], list[dict]] | None = None
-        self.skip: frozenset[int] = frozenset()
         self.last_links: tuple[int, list] | None = None
         self.history: list[dict] = []
 
@@ -680,17 +677,6 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
         if noun_trigger(doc[i]) is not None or doc[i].lower_ in ("arms", "weapons", "military", "munitions", "ammunition"):
             return True
     return False
-
-
-def _dateline_tokens(doc) -> set[int]:
-    """Tokens of a dateline opening the article ("SEOUL —", "KYIV, May 3 (Reuters) -")."""
-    for tok in doc[:12]:
-        if tok.text in ("—", "–", "-", "--") and tok.i > 0:
-            words = [t for t in doc[: tok.i] if t.is_alpha]
-            if words and all(t.is_upper or t.text[0].isupper() and t.ent_type_ in ("DATE", "ORG") for t in words):
-                return set(range(tok.i + 1))
-            return set()
-    return set()
 
 
 def _is_heading(doc, sent) -> bool:

@@ -1,0 +1,43 @@
+"""Text preparation that keeps every character offset: masking of article datelines.
+
+A dateline ("SEOUL —", "KYIV, May 3 (Reuters) -") is not part of the first sentence, but the
+parser reads it as one and builds a wrong tree ("STOCKHOLM — Sweden's government approved..."
+becomes a clause modifying STOCKHOLM). It is replaced by spaces of the same length before
+parsing, so offsets into the original text stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DATELINE = re.compile(
+    r"""^(\s*)
+    (?P<line>
+      [A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}           # SEOUL, NEW DELHI, ABU DHABI
+      (?:,[ ][A-Z][A-Za-z'’.\-]+(?:[ ][A-Z][A-Za-z'’.\-]+){0,2})?   # , Ukraine
+      (?:,?[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?                 # , May 3
+      (?:[ ]?\([A-Za-z .&]+\))?                              # (Reuters)
+      [ ]*(?:—|–|--|-|:)[ ]*
+    )""",
+    re.VERBOSE,
+)
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Character range of a dateline at the start of ``text``, or None."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    words = re.findall(r"[A-Za-z]+", m.group("line").split("(")[0].split(",")[0])
+    if not words or not all(w.isupper() for w in words) or len("".join(words)) < 3:
+        return None
+    return m.start("line"), m.end("line")
+
+
+def mask_dateline(text: str) -> str:
+    """``text`` with its dateline (if any) replaced by spaces of the same length."""
+    span = dateline_span(text)
+    if span is None:
+        return text
+    start, end = span
+    return text[:start] + " " * (end - start) + text[end:]
