@@ -421,3 +421,10 @@ def test_leaders_of_groups_act_for_them(gaz, text, actor):
 def test_person_or_place(nlp, gaz, text, name):
     doc = nlp(text)
     assert gaz.find(doc)[0].value.name == name
+
+
+def test_demonyms_are_no_sources(nlp, gaz):
+    doc = nlp("Pakistani media said Pakistan had sent the shells.")
+    refs = {doc[m.start:m.end].text: m.value for m in gaz.find(doc)}
+    assert refs["Pakistani"].source_kind is None
+    assert refs["Pakistan"].source_kind is SourceKind.government

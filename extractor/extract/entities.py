@@ -67,7 +67,8 @@ class EntityRef(BaseModel):
     entity stands for (the state itself for a state); ``is_demonym`` marks an adjective or people-noun
     ("North Korean missiles", "the Russians"); ``made_in`` an adjective of origin
     ("Chinese-built"), whose suffix word is ``origin`` ("built", "supplied"); ``source_kind``
-    is the kind it has when quoted as a source (None when it is not one); ``label`` is the spaCy
+    is the kind it has when quoted as a source (None when it is not one, nor for an adjective:
+    "Pakistani media" is a source, "Pakistani" is not); ``label`` is the spaCy
     entity label or "GAZ" for a lexicon hit; ``demonym`` is the state's adjective.
     """
 
@@ -650,7 +651,7 @@ class Gazetteer:
             is_demonym=demonym,
             made_in=made_in,
             origin=origin,
-            source_kind=_entry_kind(entry),
+            source_kind=None if demonym else _entry_kind(entry),
             label=label,
             state=state.name if state else None,
             state_id=state.id if state else None,
