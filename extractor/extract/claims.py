@@ -49,6 +49,21 @@ BODY_NOUNS = frozenset({
     "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
     "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
 })
+#: Nouns of place: a demonym on them ("the Ukrainian border") names a location, not a party,
+#: except as the target of an attack ("Ukrainian cities").
+PLACE_NOUNS = frozenset({
+    "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
+    "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
+})
+#: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
+ROLE_NOUNS = {
+    **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",
+                                   "importer", "importers", "recipient", "recipients")},
+    **{n: Role.supplier for n in ("seller", "sellers", "supplier", "suppliers", "exporter", "exporters",
+                                  "donor", "donors", "backers")},
+    **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
+                                  "producers")},
+}
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
 _PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
@@ -136,10 +151,13 @@ class ClaimAssembler:
             claim = self._claim(ctx, sent, clause, rng, frames, according, memory, doc_id)
             if claim is not None:
                 out.append((clause, claim))
+                ctx.sentence_subjects = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer")] \
+                    or ctx.sentence_subjects
         self._inherit(out)
         ctx.history.extend(c for _, c in out)
         for _, claim in out:
             self._complete_pair(ctx, claim)
+        ctx.sentence_subjects = []
         for clause, claim in out:
             subj_actors = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
             if subj_actors:
@@ -430,6 +448,8 @@ class ClaimAssembler:
                 name, etype = state, ActorType.state
             elif not _is_actor_type(ent):
                 continue
+            elif etype not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
+                name, etype = ent.state, ActorType.state  # a ministry or army acting for its state
             head = doc[m.head]
             role: Role | None = None
             if clause.gapped:
@@ -447,6 +467,10 @@ class ClaimAssembler:
                 elif noun_trigger(noun) is not None:
                     nt = noun_trigger(noun)
                     role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
+                elif noun.lower_ in ROLE_NOUNS and (ent.is_demonym or head.dep_ != "poss"):
+                    role = ROLE_NOUNS[noun.lower_]
+                elif noun.lower_ in PLACE_NOUNS and frame != "use":
+                    continue
                 else:
                     role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
             else:
@@ -466,13 +490,21 @@ class ClaimAssembler:
                     # "his troops were firing": a pronoun's forces stand for the speaker's state
                     poss = c.lower_ in BODY_NOUNS and any(
                         p.dep_ == "poss" and p.lower_ in ("his", "her", "its", "their") for p in c.children)
-                    if c.lower_ not in ("it", "they", "he", "she") and not poss:
+                    if c.lower_ not in ("it", "they", "he", "she", "which", "that", "who") and not poss:
                         continue
                     role = role_for(frame, "subj") or Role.other
                     if c.lower_ == "they" and frame == "agree":
                         role = Role.party
                     speaker = [m for f in governing for m in f.subjects]
-                    if speaker:
+                    antecedent = _relative_antecedent(ctx, clause, c)
+                    if antecedent is not None:
+                        antecedents = [_as_state(antecedent.value)]
+                    elif c.lower_ in ("which", "that", "who"):
+                        continue
+                    elif ctx.sentence_subjects:
+                        # "... said Pakistan was preparing to ship ..., and that it had sent ..."
+                        antecedents = ctx.sentence_subjects
+                    elif speaker:
                         # "Pakistan denied that it is arming Ukraine": the pronoun is the speaker
                         antecedents = [_as_state(m.value) for m in speaker]
                     else:
@@ -555,10 +587,18 @@ class _DocContext:
         self.last_pair: tuple[list[dict], list[dict]] | None = None
         self.last_links: tuple[int, list] | None = None
         self.history: list[dict] = []
+        self.sentence_subjects: list[dict] = []
 
 
 def ent_text(doc, m) -> str:
     return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def _relative_antecedent(ctx, clause: Clause, pronoun):
+    """The entity a relative pronoun subject stands for ("Serbia, which still produces ...")."""
+    if pronoun.lower_ not in ("which", "that", "who") or clause.head.dep_ != "relcl":
+        return None
+    return ctx.entity_by_token.get(clause.head.head.i)
 
 
 def _as_state(ent) -> dict:
