@@ -164,7 +164,7 @@ def test_resolve(resolver, text, published, start, end):
 VAGUE = [
     "within weeks", "soon", "in the coming days", "in the coming months", "some time ago", "recently", "now",
     "currently", "for years", "20 months", "three years", "over 20 months", "two or three years", "the past year",
-    "over the past year", "the last few months", "recent weeks", "that year", "the same day", "since then",
+    "over the past year", "over the last year", "the last few months", "a year earlier", "over the next year", "recent weeks", "that year", "the same day", "since then",
     "ever since", "since", "by the spring of that year", "every month", "weekly", "38-year-old",
     "the plan days earlier", "24", "the last nine", "2026 and 2027", "between June", "", "   ", "-", "a year",
 ]  # fmt: skip

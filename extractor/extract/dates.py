@@ -2,7 +2,7 @@
 
 Resolution follows FORMAT.md "Conventions -> dates". The grammar of date expressions is ours (a
 small set of regular forms over a normalised string); the words it is built from (qualifiers,
-parts of a year, seasons, relative modifiers, vague expressions, future cues) are data in
+parts of a year, seasons, relative modifiers, vague expressions, future cues, events) are data in
 ``extractor/data/date_cues.jsonl``. One reused ``DateDataParser(languages=["en"])`` is the
 fallback for numeric and unusual absolute forms that carry a four-digit year; it is never asked
 about an expression without an explicit year, so its "fill the day/year from RELATIVE_BASE"
@@ -20,7 +20,10 @@ Decisions the spec leaves open, documented here and pinned by tests:
   at the unit's precision; "within weeks" is vague.
 * Vague and anaphoric spans get no date (``resolve`` returns None): "soon", "recently", "now",
   "in the coming days", "the past year", "the last few months", "that year", "the same day",
-  "since then", durations ("20 months", "over three years"), frequencies ("every month").
+  "since then", "over the last year", durations ("20 months", "over three years"), frequencies
+  ("every month").
+* Well-known events cited as anchors after a qualifier ("since Russia's full-scale invasion",
+  "before the annexation of Crimea") resolve to their date: the event cues in the data file.
 * With ``published`` None a relative expression keeps its granularity and qualifier but has
   ``start`` and ``end`` None; nothing is ever resolved against today.
 """
