@@ -165,6 +165,10 @@ FINDS = [
     ("According to The Times of London and the Financial Times, the shipment arrived.",
      [("The Times of London", "The Times", "organisation", False, False),
       ("Financial Times", "Financial Times", "organisation", False, False)]),
+    ("North Korea denied it; South Korea said the North's factories sent shells and the South would respond.",
+     [("North", "North Korea", "state", False, False), ("South", "South Korea", "state", False, False)]),
+    ("The Islamic Republic and the Jewish state traded fire.",
+     [("Islamic Republic", "Iran", "state", False, False), ("Jewish state", "Israel", "state", False, False)]),
     ("Sales to South America and Latin America rose.",
      [("South America", "South America", "other", False, False), ("Latin America", "Latin America", "other", False, False)]),
 ]
@@ -190,6 +194,8 @@ def test_find(nlp, gaz, text, expected):
     ("It is what it is.", "is"),
     ("The Swedish version of the German-made Leopard 2 was sent.", "Leopard 2"),
     ("Slovakia delivered MiG-29 jets and Su-35s.", "MiG-29"),
+    ("In the North, rebels fired rockets at Sudan's army.", "North"),
+    ("North Korea said ships crossed the North Atlantic.", "North"),
 ])
 def test_find_ignores_common_words(nlp, gaz, text, absent):
     doc = nlp(text)

@@ -156,6 +156,9 @@ TITLES = frozenset({
     "reporter", "correspondent", "editor", "activist", "blogger", "officer", "commissioner",
 })
 
+#: Short forms news uses, after "the", for a state the document has named in full.
+_SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
+
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
 _OFFICE_WORDS = frozenset({"office", "ministry", "department", "council", "cabinet", "agency", "government"})
@@ -544,6 +547,7 @@ class Gazetteer:
                 for i in range(c[0], c[1]):
                     taken[i] = True
                 chosen.append(c)
+        chosen.extend(self._short_forms(doc, chosen, taken))
         by_token = {}
         for c in chosen:
             for i in range(c[0], c[1]):
@@ -594,6 +598,19 @@ class Gazetteer:
         if person and not titles or hit is None or hit[1] != i + 1 or id(hit) in dropped:
             return None
         return self.state_of(hit[2])
+
+    def _short_forms(self, doc, chosen: list, taken: list[bool]) -> Iterator[tuple[int, int, Entry, bool]]:
+        """"the North" / "the South" for North and South Korea in a document that names them
+        (not "the North Atlantic", not in a document about other countries)."""
+        named = {c[2].id for c in chosen} | {s.id for c in chosen if (s := self.state_of(c[2])) is not None}
+        for tok in doc[1:]:
+            target = _SHORT_FORMS.get(tok.text)
+            if target is None or target not in named or taken[tok.i] or doc[tok.i - 1].lower_ != "the":
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.text[:1].isupper():
+                continue
+            yield tok.i, tok.i + 1, self.entries[target], False
 
     def _glued_origins(self, doc) -> Iterator[tuple[int, int, Entry, bool]]:
         """Single tokens such as "U.S.-made" or "U.K.-supplied" (the tokenizer keeps the dotted
