@@ -136,7 +136,12 @@ class ClaimAssembler:
             if clause.parent is None or clause.head.i in frame_heads:
                 continue
             if not self._qualifies(ctx, clause, frame_tokens):
-                fold(clause)
+                if _independent(clause):
+                    # "..., and have since led a coalition": a clause of its own that asserts
+                    # nothing about materiel is left out rather than swelling its neighbour
+                    clause.tokens = set()
+                else:
+                    fold(clause)
         live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.denial)
                 and self._qualifies(ctx, c, frame_tokens)]
         exclude = set(frame_tokens)
@@ -179,6 +184,8 @@ class ClaimAssembler:
         has_qty = any(q.start in toks for q in ctx.quantities)
         has_actor = any(e.start in toks and e.value.type != ActorType.person for e in ctx.entities)
         if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
+            return False
+        if _describes_weapon(ctx, clause, toks, has_actor):
             return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         acting = frame in ("out", "in", "arrive", "use", "produce", "agree")
@@ -459,7 +466,7 @@ class ClaimAssembler:
             elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
                 noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
                 if noun.i in mun_tokens and noun.lower_ not in BODY_NOUNS:
-                    if not ent.is_demonym and head.dep_ == "compound" and frame in ("out", "agree") \
+                    if not ent.is_demonym and head.dep_ in ("compound", "nmod") and frame in ("out", "agree") \
                             and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
                         role = Role.recipient  # "send Ukraine cluster munitions" parsed as a compound
                     else:
@@ -592,6 +599,32 @@ class _DocContext:
 
 def ent_text(doc, m) -> str:
     return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def _independent(clause: Clause) -> bool:
+    """A conjoined clause with its own subject or auxiliary stands on its own."""
+    head = clause.head
+    return head.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in head.children)
+
+
+_TRANSFER_FRAMES = frozenset({"out", "in", "arrive"})
+
+
+def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> bool:
+    """A technical description: the weapon itself is the subject and no party acts
+    ("The truck-mounted gun can strike targets 40 km away", "The CV90 carries eight soldiers").
+    A weapon that is moved ("The aircraft were moved overland", "The jets reached Ukraine") is
+    still a transfer."""
+    if has_actor:
+        return False
+    first = clause.chain[0]
+    subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.i not in ctx.munition_tokens:
+        return False
+    frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
+    if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
+        return False
+    return True
 
 
 def _relative_antecedent(ctx, clause: Clause, pronoun):
