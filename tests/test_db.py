@@ -556,3 +556,14 @@ def test_connection_drop_mid_batch(pg_url: str, tmp_path: Path, monkeypatch) -> 
     assert report.batches_loaded == 2  # the batch after the drop runs on a new connection
     kept = {c.claim_id for c in ALL_CLAIMS[:2] + ALL_CLAIMS[4:6]}
     assert {r[0] for r in sql(pg_url, "SELECT claim_id FROM claims")} == kept
+
+
+def test_cli_load_from_stdin(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    lines = claims_jsonl(ALL_CLAIMS[:3]) + "broken\n"
+    result = runner.invoke(app, ["load", "-", "--db", db], input=lines.encode())
+    assert result.exit_code == 3
+    assert ":4: invalid claim" in result.stderr  # the name is <stdin> on a real terminal or pipe
+    assert counts(db)["claims"] == 0  # one batch: rolled back as a whole
+    result = runner.invoke(app, ["load", "-", "--db", db], input=claims_jsonl(ALL_CLAIMS).encode())
+    assert result.exit_code == 0 and counts(db)["claims"] == len(ALL_CLAIMS)

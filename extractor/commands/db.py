@@ -37,10 +37,8 @@ def load(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(
         ...,
-        exists=True,
-        dir_okay=False,
         metavar="FILE",
-        help="Claim files: JSON Lines, one claim per line.",
+        help="Claim files: JSON Lines, one claim per line; - for standard input.",
     ),
     db: str = typer.Option("claims.db", "--db", metavar="URL", help=DB_HELP),
     batch_size: int = typer.Option(
@@ -55,13 +53,19 @@ def load(
     2 usage error;
     3 some batches were rolled back, the others are loaded.
     """
+    import sys
+
     from ..db import ClaimStore
     from ..errors import ExtractorError
 
     _check_url(ctx, db)
+    for f in files:
+        if str(f) != "-" and not f.is_file():
+            raise typer.BadParameter(f"file {str(f)!r} does not exist", ctx=ctx, param_hint="'FILE...'")
+    sources = [sys.stdin.buffer if str(f) == "-" else f for f in files]
     try:
         with ClaimStore.open(db) as store:
-            report = store.load_jsonl(files, batch_size=batch_size)
+            report = store.load_jsonl(sources, batch_size=batch_size)
             total = store.counts()["claims"]
     except ExtractorError as exc:
         _error(str(exc))
