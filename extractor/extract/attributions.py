@@ -98,7 +98,7 @@ class SourceResolver:
             start, end = doc[person.start].idx, doc[person.end - 1].idx + len(doc[person.end - 1])
             att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=person.value.name,
                               kind=SourceKind.official, cue=cue)
-            memory.remember(att, person=True)
+            memory.remember(att, person=True, words=" ".join(t.lower_ for t in wide))
             return att
         head_is_name = tok.pos_ == "PROPN" or tok.i in entities_by_token
         narrow = {t.i for t in phrase}
@@ -220,19 +220,22 @@ class SourceMemory:
         self.last_person: Attribution | None = None
         self.last_any: Attribution | None = None
         self.history: list[Attribution] = []
+        self.words: list[set[str]] = []
 
-    def remember(self, att: Attribution, person: bool) -> None:
+    def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
+        """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
         if person:
             self.last_person = att
         self.last_any = att
         self.history.append(att)
+        self.words.append(set((words or att.text).lower().split()))
 
     def resolve_definite(self, tok) -> Attribution | None:
         """"the minister" / "the newspaper" / "the report" → the last source with that noun in
         its words, else the last source of the kind the noun implies."""
         noun = tok.lower_
-        for att in reversed(self.history):
-            if noun in att.text.lower().split():
+        for att, words in zip(reversed(self.history), reversed(self.words)):
+            if noun in words:
                 return att
         kind = _DEFINITE_KINDS.get(noun)
         if kind is not None:

@@ -64,6 +64,11 @@ ROLE_NOUNS = {
     **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
                                   "producers")},
 }
+#: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
+_RELAYING = frozenset({"cited", "disclosed", "published", "released", "prepared", "quoted", "obtained",
+                       "seen", "reviewed", "compiled", "leaked", "provided", "commissioned"})
+#: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
+_CITING = frozenset({"cites", "cited", "cite", "citing", "quotes", "quoted", "quoting"})
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
 _PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
@@ -116,6 +121,7 @@ class ClaimAssembler:
             if _is_heading(doc, sent):
                 continue
             claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
+        _apply_citations(claims, ctx.citations)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
@@ -194,7 +200,7 @@ class ClaimAssembler:
     # -- frames ------------------------------------------------------------------------------
     def _frames(self, ctx: "_DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
         doc = ctx.doc
-        report_tokens = {c.start for c in ctx.cues if c.category.value == "REPORT" and c.end - c.start == 1}
+        report_tokens = {c.start for c in ctx.cues if c.category.value == "REPORT"}
         frames: list[Frame] = []
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
@@ -212,6 +218,9 @@ class ClaimAssembler:
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            if not frame.governs and v.lower_ in _CITING:
+                self._citation(ctx, v, memory)
+                continue
             if not frame.governs:
                 # "Moscow denies any arms transfers": the frame is its own claim;
                 # "Tehran rejects the charge": a denial of the claim it refers back to
@@ -251,6 +260,15 @@ class ClaimAssembler:
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
+                # "the report cited by the deputy mentioned": the deputy, then the report
+                for acl in tok.children:
+                    if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
+                        for agent in acl.children:
+                            if agent.dep_ == "agent":
+                                for who in agent.children:
+                                    att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                                    if att is not None:
+                                        speakers.append(att)
                 att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
                 if att is not None:
                     speakers.append(att)
@@ -291,6 +309,31 @@ class ClaimAssembler:
                             if att is not None:
                                 cited.append(att)
         return _dedupe(outlets + speakers + cited)
+
+    def _citation(self, ctx: "_DocContext", v, memory: SourceMemory) -> None:
+        """"Yonhap News TV cites a report disclosed by Deputy Kang": remember that chains ending
+        at Yonhap continue with Kang and the report (applied to the whole document at the end)."""
+        doc = ctx.doc
+        citer = self._frame_links(ctx, v, memory)
+        if not citer:
+            return
+        cited: list[Attribution] = []
+        for obj in v.children:
+            if obj.dep_ not in ("dobj", "attr"):
+                continue
+            for acl in obj.children:
+                if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
+                    for agent in acl.children:
+                        if agent.dep_ == "agent":
+                            for who in agent.children:
+                                att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                                if att is not None:
+                                    cited.append(att)
+            att = self.sources.link(doc, obj, ctx.entity_by_token, ctx.offset, memory, v.text)
+            if att is not None:
+                cited.append(att)
+        if cited:
+            ctx.citations.append((citer[-1].source, cited))
 
     def _outlet(self, ctx: "_DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
         """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
@@ -595,10 +638,24 @@ class _DocContext:
         self.last_links: tuple[int, list] | None = None
         self.history: list[dict] = []
         self.sentence_subjects: list[dict] = []
+        self.citations: list[tuple[str, list[Attribution]]] = []
 
 
 def ent_text(doc, m) -> str:
     return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def _apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribution]]]) -> None:
+    """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
+    another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
+    for citer, cited in citations:
+        key = set(citer.lower().split())
+        for claim in claims:
+            chain = claim["attributions"]
+            last = set(chain[-1]["source"].lower().split()) if chain else set()
+            if last and (key <= last or last <= key):
+                names = {a["source"].lower() for a in chain}
+                chain.extend(a.model_dump(mode="json") for a in cited if a.source.lower() not in names)
 
 
 def _independent(clause: Clause) -> bool:
