@@ -95,4 +95,4 @@ def test_claims_attributed_to_a_source_with_chain(loaded: str) -> None:
     }
     assert chains == expected
     assert list(chains) == [c.claim_id for c in CLAIMS[DOC_SHIPMENTS.doc_id]]  # text order
-    assert all(chain[0][1] == "Yonhap News TV" for chain in chains.values())
+    assert all(any(source.startswith("Yonhap") for _, source, _ in chain) for chain in chains.values())
