@@ -16,8 +16,10 @@ Decisions the spec leaves open, documented here and pinned by tests:
   one not before it. "last August" is the most recent August before the publication month.
 * "N years ago" gives a month ("about a year ago" -> the publication month a year earlier);
   "N weeks ago" that week, Monday to Sunday; "N days ago" the day.
-* "within N units" (a number is required) is a window from ``published`` to ``published + N``
-  at the unit's precision; "within weeks" is vague.
+* "within N units" (a number is required) in a future clause is a window from ``published`` to
+  ``published + N`` at the unit's precision; in a past clause it counts from an event the
+  expression does not name ("agreed in March to supply them within 12 months"), so it gets no
+  date, and neither does "within weeks".
 * Vague and anaphoric spans get no date (``resolve`` returns None): "soon", "recently", "now",
   "in the coming days", "the past year", "the last few months", "that year", "the same day",
   "since then", "over the last year", durations ("20 months", "over three years"), frequencies
@@ -208,12 +210,14 @@ class _Grammar:
 
         sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
         num = rf"\d{{1,3}}|{_alt(self.numbers)}"
-        yearspec = rf"(?:of\s+)?(?P<yr>\d{{4}}|(?P<ysh>{sh})\s+year)"
+        # "winter 2022-23" / "2022/23": the season or quarter starts in the first year.
+        yearspec = rf"(?:of\s+)?(?P<yr>\d{{4}}(?:\s*[-/]\s*\d{{2}}(?:\d{{2}})?)?|(?P<ysh>{sh})\s+year)"
         self.re_ago = re.compile(rf"^(?P<n>{num})\s+(?P<u>day|week|month|year|decade)s?\s+(?:ago|back)$")
         self.re_unit = re.compile(rf"^(?P<sh>{sh})\s+(?P<u>week|month|quarter|year)$")
         self.re_weekday = re.compile(
             rf"^(?:(?P<sh>{sh})\s+)?(?P<wd>{wd})(?:\s+(?:morning|afternoon|evening|night))?$"
         )
+        self.re_weekend = re.compile(rf"^(?:(?P<sh>{sh})\s+)?weekend$")
         self.re_weekday_prefix = re.compile(rf"^(?:{wd})\s+(?P<rest>.+)$")
         self.re_season = re.compile(rf"^(?:(?P<sh>{sh})\s+)?(?P<se>{se})(?:\s+{yearspec})?$")
         self.re_quarter = re.compile(
@@ -230,6 +234,7 @@ class _Grammar:
         )
         self.re_this_unit = re.compile(r"^(?:the\s+)?(?P<u>year|month|week)$")
         self.re_numeric = re.compile(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$")
+        self.re_numeric_month = re.compile(r"^(?P<m>\d{1,2})/(?P<y>\d{4})$")
 
 
 _TIME = re.compile(
@@ -349,7 +354,7 @@ class DateResolver:
         if not s or s in g.vague_whole:
             return None
         if role == "window":
-            return self._window(s, pub, qual)
+            return self._window(s, pub, qual) if future else None
         v = None
         if role == "point":
             try:
@@ -401,7 +406,7 @@ class DateResolver:
 
     def _split_range(self, s: str, pub, future: bool, between: bool) -> tuple[_Val, _Val] | None:
         """Split "X and Y" (after "between") or "X to Y" / "X-Y" into two dates, lending a year across."""
-        seps = r"\s+and\s+" if between else r"\s+(?:to|until|till|through|and)\s+|\s*-\s*"
+        seps = r"\s+and\s+" if between else r"\s+(?:to|until|till|through|and)\s+|\s*[-/]\s*"
         for m in re.finditer(seps, s):
             left, right = s[: m.start()].strip(), s[m.end() :].strip()
             if not left or not right:
@@ -442,7 +447,7 @@ class DateResolver:
             return None, False
         if m["ysh"] is not None:
             return (pub.year + self.grammar.shifts[m["ysh"]] if pub else None), True
-        return _check_year(int(m["yr"])), False
+        return _check_year(int(m["yr"][:4])), False
 
     def _single(self, s: str, pub: dt.date | None, future: bool, year_hint: int | None = None) -> _Val:
         g = self.grammar
@@ -504,6 +509,8 @@ class DateResolver:
             return self._ago(self._num(m["n"]), m["u"], pub)
         if m := g.re_unit.match(s):
             return self._shifted_unit(m["u"], g.shifts[m["sh"]], pub)
+        if m := g.re_weekend.match(s):
+            return self._weekend(g.shifts.get(m["sh"]) if m["sh"] else None, pub, future)
         if m := g.re_weekday.match(s):
             return self._weekday(WEEKDAYS[m["wd"]], g.shifts.get(m["sh"]) if m["sh"] else None, pub, future)
         if m := g.re_season.match(s):
@@ -529,6 +536,8 @@ class DateResolver:
             if 1 <= mo <= 12:
                 return _Val(_ym(y, mo), None, Granularity.month)
             raise _Unresolvable(s)
+        if (m := g.re_numeric_month.match(s)) and 1 <= int(m["m"]) <= 12:
+            return _Val(_ym(_check_year(int(m["y"])), int(m["m"])), None, Granularity.month)
         if m := g.re_weekday_prefix.match(s):
             v = self._core(m["rest"], pub, future, year_hint)
             if v.gran is Granularity.day:
@@ -540,7 +549,8 @@ class DateResolver:
         """Absolute forms outside the grammar ("2024/08/28", "the 5 of may 2024") via dateparser."""
         words = s.split()
         numeric = self.grammar.re_numeric.match(s)
-        if not numeric and not (re.search(r"\b\d{4}\b", s) and len(words) <= 5):
+        named = any(w in MONTHS for w in words) and re.search(r"\b\d{4}\b", s) and len(words) <= 5
+        if not (numeric or named):
             raise _Unresolvable(s)
         if any(w in ("and", "or", "to", "ago") for w in words) or not re.fullmatch(r"[a-z0-9 ./]+", s):
             raise _Unresolvable(s)
@@ -551,10 +561,8 @@ class DateResolver:
         has_day = numeric or re.search(r"(?<![\d/.-])\d{1,2}(?![\d/.-])", s)
         if data.period == "day" and has_day:
             return _Val(d.date().isoformat(), None, Granularity.day)
-        if data.period in ("day", "month") and (numeric or any(w in MONTHS for w in words)):
+        if data.period in ("day", "month"):
             return _Val(_ym(d.year, d.month), None, Granularity.month)
-        if data.period == "year":
-            return _Val(f"{d.year:04d}", None, Granularity.year)
         raise _Unresolvable(s)
 
     def _ago(self, n: int, unit: str, pub) -> _Val:
@@ -573,6 +581,21 @@ class DateResolver:
         months = n * (12 if unit == "year" else 1)
         y, m = _add_months(pub.year, pub.month, -months)
         return _Val(_ym(_check_year(y), m), None, gran, True)
+
+    @staticmethod
+    def _weekend(shift: int | None, pub, future: bool) -> _Val:
+        """Saturday and Sunday: of the publication week ("this"), the one before or after it,
+        or the nearest one not after (``future``: not before) the publication date."""
+        if pub is None:
+            return _Val(None, None, Granularity.day, True)
+        saturday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(days=5)  # of the publication week
+        if shift is not None:
+            saturday += dt.timedelta(weeks=shift)
+        elif future and saturday + dt.timedelta(days=1) < pub:
+            saturday += dt.timedelta(weeks=1)
+        elif not future and saturday > pub:
+            saturday -= dt.timedelta(weeks=1)
+        return _Val(_day_iso(saturday), _day_iso(saturday + dt.timedelta(days=1)), Granularity.day, True)
 
     @staticmethod
     def _weekday(wd: int, shift: int | None, pub, future: bool) -> _Val:
@@ -669,7 +692,7 @@ class DateResolver:
             temporal_preps = [p for p, r in g.qualifiers if " " not in p and r != "point"] + ["in", "during"]
             mt = Matcher(vocab)
             mt.add("DATE_SHIFTED", [[{"LOWER": {"IN": list(g.shifts)}},
-                                     {"LOWER": {"IN": [*UNITS[:-1], *weekdays, *months, *seasons]}}]])
+                                     {"LOWER": {"IN": [*UNITS[:-1], "weekend", *weekdays, *months, *seasons]}}]])
             mt.add("DATE_WORD", [[{"LOWER": {"IN": [*weekdays, *(p for p in g.rel_days if " " not in p)]}}]])
             mt.add("DATE_NAMED", [[{"IS_DIGIT": True, "LENGTH": {"<=": 2}, "OP": "?"},
                                    {"LOWER": {"IN": single_parts}, "OP": "?"}, {"ORTH": "-", "OP": "?"},
