@@ -495,6 +495,7 @@ class Gazetteer:
         return target if isinstance(target, GazetteerEntry) else None
 
     def _state_in_phrase(self, text: str) -> GazetteerEntry | None:
+        """The state of the longest state, demonym or body named inside ``text``."""
         words = [normalize(w) for w in _WORD.findall(text.replace("’", "'"))]
         words = [w for w in words if w]
         for n in (4, 3, 2, 1):
@@ -569,9 +570,7 @@ class Gazetteer:
                     continue
                 for h in hits:
                     dropped.add(id(h))
-            m = self._entity_mention(doc, start, end, ent.label_, list(inside.values()))
-            if m is not None:
-                mentions[start] = m
+            mentions[start] = self._entity_mention(doc, start, end, ent.label_, list(inside.values()))
         for c in chosen:
             if id(c) not in dropped:
                 mentions[c[0]] = self._gazetteer_mention(doc, *c)
@@ -648,6 +647,7 @@ class Gazetteer:
         return True
 
     def _gazetteer_mention(self, doc, start: int, end: int, entry: Entry, demonym: bool) -> Mention[EntityRef]:
+        """A lexicon hit, widened over a following "-made" / "-built"... suffix."""
         head = doc[start:end].root.i
         origin = None
         if end - start == 1 and "-" in doc[start].text and doc[start].text.rsplit("-", 1)[1].lower() in MADE_SUFFIXES:
@@ -675,7 +675,9 @@ class Gazetteer:
             demonym=state.demonyms[0] if state and state.demonyms else None,
         )
 
-    def _entity_mention(self, doc, start: int, end: int, label: str, hits: list) -> Mention[EntityRef] | None:
+    def _entity_mention(self, doc, start: int, end: int, label: str, hits: list) -> Mention[EntityRef]:
+        """A spaCy entity: its lexicon entry when its text names one, else the name as written
+        with a guessed type, and the state of a state word inside an organisation's name."""
         span = doc[start:end]
         head = span.root.i
         text = span.text
@@ -705,6 +707,7 @@ class Gazetteer:
 
 
 def _name_words(name: str) -> list[str]:
+    """The normalised words of a name."""
     return normalize(name).split()
 
 
@@ -733,6 +736,7 @@ def _corefer_people(mentions: list[Mention[EntityRef]]) -> list[Mention[EntityRe
 
 
 def _entry_kind(entry: Entry) -> SourceKind | None:
+    """The kind an entry has when quoted: its own, or its type's."""
     if isinstance(entry, SourceEntry):
         return entry.kind
     return entry.source_kind or _TYPE_KINDS.get(entry.type)
@@ -742,7 +746,7 @@ def _capitalised(doc, start: int, end: int) -> bool:
     """A case-insensitive hit counts only when written as a name: some word other than "the"
     starts with a capital or a digit ("turkey", "china", "the economist" are not hits)."""
     for tok in doc[start:end]:
-        if tok.lower_ != "the" and (tok.text[:1].isupper() or not tok.text[:1].isalpha()):
+        if tok.lower_ != "the" and (tok.text[:1].isupper() or tok.text[:1].isdigit()):
             return True
     return False
 
