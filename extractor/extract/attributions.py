@@ -94,6 +94,22 @@ class SourceResolver:
         p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         p_text = doc.text[p_start:p_end]
         person = next((m for m in mentions if m.value.type.value == "person"), None)
+        if person is None and tok.lower_ in _PERSON_NOUNS:
+            # "Ukraine's ambassador to Germany, Oleksii Makeiev," (the name tagged as something else)
+            for app in tok.children:
+                if app.dep_ == "appos" and app.pos_ == "PROPN":
+                    person = entities_by_token.get(app.i)
+                    if person is not None and person.value.type.value not in ("organisation", "other"):
+                        person = None
+                    elif person is not None:
+                        name_start, name_end = person.start, person.end
+                        att_text = doc[name_start:name_end].text
+                        att = Attribution(text=att_text, span=_span(doc[name_start].idx, doc[name_start].idx + len(att_text), offset),
+                                          source=att_text, kind=SourceKind.official, cue=cue)
+                        if media_only:
+                            return None
+                        memory.remember(att, person=True, words=" ".join(t.lower_ for t in wide))
+                        return att
         if person is not None and not media_only:
             start, end = doc[person.start].idx, doc[person.end - 1].idx + len(doc[person.end - 1])
             att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=person.value.name,
@@ -237,22 +253,31 @@ class SourceMemory:
         for att, words in zip(reversed(self.history), reversed(self.words)):
             if noun in words:
                 return att
-        kind = _DEFINITE_KINDS.get(noun)
-        if kind is not None:
+        kinds = _DEFINITE_KINDS.get(noun)
+        if kinds is not None:
             for att in reversed(self.history):
-                if att.kind == kind:
+                if att.kind in kinds:
                     return att
         return None
 
 
+#: Nouns naming a person by office: their apposition is a person's name.
+_PERSON_NOUNS = frozenset({
+    "minister", "deputy", "spokesperson", "spokesman", "spokeswoman", "president", "lawmaker", "official",
+    "commander", "ambassador", "adviser", "advisor", "chief", "secretary", "general", "premier", "head",
+    "director", "envoy", "governor", "senator", "analyst", "researcher", "expert", "coordinator",
+})
+
 #: "the <noun>" → the kind of source it refers back to
 _DEFINITE_KINDS = {
-    **{n: SourceKind.official for n in ("minister", "deputy", "spokesperson", "spokesman", "spokeswoman",
-                                        "president", "lawmaker", "official", "commander", "ambassador",
-                                        "adviser", "chief", "secretary", "general", "premier")},
-    **{n: SourceKind.media for n in ("newspaper", "paper", "agency", "outlet", "broadcaster", "daily",
-                                     "website", "channel", "magazine", "portal")},
-    **{n: SourceKind.document for n in ("report", "document", "documents", "investigation", "study",
-                                        "analysis", "papers", "assessment", "findings")},
-    **{n: SourceKind.government for n in ("ministry", "government", "office", "department", "cabinet")},
+    **{n: {SourceKind.official} for n in ("minister", "deputy", "spokesperson", "spokesman", "spokeswoman",
+                                          "president", "lawmaker", "official", "commander", "ambassador",
+                                          "adviser", "chief", "secretary", "general", "premier")},
+    **{n: {SourceKind.media} for n in ("newspaper", "paper", "outlet", "broadcaster", "daily",
+                                       "website", "channel", "magazine", "portal")},
+    "agency": {SourceKind.media, SourceKind.intelligence, SourceKind.government},
+    "service": {SourceKind.intelligence, SourceKind.government},
+    **{n: {SourceKind.document} for n in ("report", "document", "documents", "investigation", "study",
+                                          "analysis", "papers", "assessment", "findings")},
+    **{n: {SourceKind.government} for n in ("ministry", "office", "department", "cabinet")},
 }

@@ -148,11 +148,12 @@ class ClaimAssembler:
                     clause.tokens = set()
                 else:
                     fold(clause)
-        live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.denial)
+        self_governed = {f.verb.i for f in frames if f.verb.i in f.governs}
+        live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.head.i in self_governed)
                 and self._qualifies(ctx, c, frame_tokens)]
         exclude = set(frame_tokens)
         for c in live:
-            if c.denial:
+            if c.head.i in self_governed:
                 exclude -= c.tokens
         out: list[tuple[Clause, dict]] = []
         for clause in sorted(live, key=lambda c: c.head.i):
@@ -207,7 +208,9 @@ class ClaimAssembler:
             v = clause.head
             if v.i not in report_tokens or v.pos_ not in ("VERB", "AUX"):
                 continue
-            comps = [c for c in clauses if c.parent is clause and c.head.dep_ in ("ccomp", "conj", "parataxis", "advcl") and c.head.i > v.i or c.parent is clause and c.head.dep_ == "ccomp"]
+            comps = [c for c in clauses if c.parent is clause and (
+                c.head.dep_ == "ccomp"
+                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not _has_subject(c.head))]
             frame = Frame(verb=v)
             if comps:
                 for comp in comps:
@@ -218,6 +221,10 @@ class ClaimAssembler:
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            if clause.trigger is not None and verb_trigger_token(clause) is not v:
+                # "Western governments accuse Iran of supplying Moscow": the frame's own chain
+                # carries the claim
+                frame.governs.add(v.i)
             if not frame.governs and v.lower_ in _CITING:
                 self._citation(ctx, v, memory)
                 continue
@@ -233,7 +240,7 @@ class ClaimAssembler:
             for h in frame.governs:
                 if h in by_head and h != v.i:
                     governed_tokens |= by_head[h].tokens
-            frame.tokens = {t.i for t in v.subtree} - governed_tokens if frame.governs != {v.i} else set()
+            frame.tokens = {t.i for t in v.subtree} - governed_tokens if v.i not in frame.governs else set()
             frame.links = self._frame_links(ctx, v, memory)
             for c in v.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
@@ -418,6 +425,10 @@ class ClaimAssembler:
         if any(f.negating for f in governing):
             modality = Modality.negated
         actors = self._actors(ctx, clause, toks, frame_trigger, nominal, governing)
+        acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
+        if acting is not None:
+            # "Japan will ship ..., the government said": the bare body is the acting state's
+            links = [a.model_copy(update={"source": acting.name}) if a.source.lower() in _BARE_BODIES else a for a in links]
         if clause.denial:
             return self._denial(ctx, clause, rng, governing, links, doc_id)
         munitions = [m for m in ctx.munitions if start <= m.start < end]
@@ -656,6 +667,20 @@ def _apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribu
             if last and (key <= last or last <= key):
                 names = {a["source"].lower() for a in chain}
                 chain.extend(a.model_dump(mode="json") for a in cited if a.source.lower() not in names)
+
+
+def verb_trigger_token(clause: Clause):
+    """The chain token that carries the clause's trigger."""
+    from .triggers import verb_trigger
+
+    return next((t for t in clause.chain if verb_trigger(t) is not None), None)
+
+
+def _has_subject(tok) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+
+
+_BARE_BODIES = frozenset({"government", "ministry", "country", "authorities", "cabinet"})
 
 
 def _independent(clause: Clause) -> bool:
