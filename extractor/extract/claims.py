@@ -236,11 +236,8 @@ class ClaimAssembler:
                 elif clause.nominal is None:
                     continue
                 frame.governs = {v.i}
-            governed_tokens: set[int] = set()
-            for h in frame.governs:
-                if h in by_head and h != v.i:
-                    governed_tokens |= by_head[h].tokens
-            frame.tokens = {t.i for t in v.subtree} - governed_tokens if v.i not in frame.governs else set()
+            # the frame's own words ("Pakistan on Friday again denied"), not the clauses under it
+            frame.tokens = set(clause.tokens) if v.i not in frame.governs else set()
             frame.links = self._frame_links(ctx, v, memory)
             for c in v.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
@@ -502,21 +499,18 @@ class ClaimAssembler:
                 continue
             ent = m.value
             name, etype = ent.name, ent.type
-            if etype == ActorType.person:
-                state = getattr(ent, "state", None)
-                if not state:
-                    continue
-                name, etype = state, ActorType.state
-            elif not _is_actor_type(ent):
+            if etype not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
+                # a leader, ministry or army acting for its state ("Putin promised" → Russia)
+                name, etype = ent.state, ActorType.state
+            elif etype == ActorType.person or not _is_actor_type(ent):
                 continue
-            elif etype not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
-                name, etype = ent.state, ActorType.state  # a ministry or army acting for its state
             head = doc[m.head]
             role: Role | None = None
             if clause.gapped:
                 role = role_for(frame, "subj")
             elif ent.made_in:
-                role = Role.producer
+                # "North Korean-made" → producer; "U.S.-supplied" → supplier
+                role = Role.supplier if getattr(ent, "origin", None) in ("supplied", "provided", "donated") else Role.producer
             elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
                 noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
                 if noun.i in mun_tokens and noun.lower_ not in BODY_NOUNS:
