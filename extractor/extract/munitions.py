@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +51,8 @@ AMMO_CATS = frozenset(
         C.grenade,
     }
 )
+#: What a bare "round" can be, decided by the document's other mentions.
+ROUND_KINDS = frozenset({C.artillery_shell, C.small_arms_ammunition, C.rocket})
 MISSILE_CATS = frozenset({C.ballistic_missile, C.cruise_missile, C.anti_tank_missile, C.air_defense_missile, C.missile})
 #: Categories of launchers, vehicles and weapons that carry or fire munitions.
 PLATFORM_CATS = frozenset(
@@ -438,6 +441,10 @@ class MunitionFinder:
                 continue
             if entry.kind != "block" and _in_hyphen_compound(doc, start):
                 continue  # "twin-engine fighters", "anti-missile defences"
+            if entry.kind == "system" and _inside_person_name(doc, start, end):
+                continue  # "Jeffrey Archer", "Julius Caesar"
+            if entry.kind == "generic" and _capitalised_name(doc, start, end):
+                continue  # "Shell said", "the Missile Defense Agency"
             kind = "block" if entry.kind == "block" else "lex"
             yield _Piece(start, end, kind, entry, variant.singular)
 
@@ -487,6 +494,9 @@ class MunitionFinder:
 
     @staticmethod
     def _bridgeable(doc: Doc, left: _Piece, right: _Piece) -> bool:
+        """True when ``left`` and ``right`` belong to one noun phrase: adjacent, or separated
+        only by adjectives, hyphens, brackets or a noun modifier of the right-hand noun
+        ("Harpoon coastal defence missiles", "122mm (4.8-inch) rockets")."""
         gap = doc[left.end : right.start]
         if len(gap) > 3:
             return False
@@ -494,6 +504,8 @@ class MunitionFinder:
             if t.text in _GAP_TEXT or t.tag_ in _GAP_TAGS:
                 continue
             if t.tag_ == "NNP" and len(gap) == 1:
+                continue
+            if t.dep_ == "compound" and left.end <= t.head.i < right.end:
                 continue
             return False
         if not gap or left.kind == "cal" or right.kind == "cal" or not doc.has_annotation("DEP"):
@@ -585,16 +597,22 @@ class MunitionFinder:
 
     @staticmethod
     def _resolve_definites(doc: Doc, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[Mention[Munition]]:
-        """A definite generic mention ("the missiles", "the howitzers", "the system") takes the
-        name, calibre and more specific category of the nearest earlier named system it can
-        refer to; a head that is no munition on its own ("the system") is dropped without one."""
+        """Context for underspecified generics.
+
+        A definite generic ("the missiles", "the howitzers", "the system") takes the name,
+        calibre and more specific category of the nearest earlier named system it can refer to
+        ("such weapons" also of an unnamed one just before); a head that is no munition on its
+        own ("the system") is dropped without one. Bare "rounds"/"projectiles" take the
+        document's prevailing kind of round (artillery, small-arms, rocket) when there is one.
+        """
         out: list[Mention[Munition]] = []
         named: list[tuple[Mention[Munition], MunitionCategory | None]] = []
+        bare_rounds: set[int] = set()
         for chain, m in chains:
             head = chain.head_piece
             is_generic = all(p.generic for p in chain.pieces) and not chain.extra
             if is_generic and _definite(doc, chain.start):
-                resolved = _antecedent(m, named)
+                resolved = _antecedent(m, named) or _weapon_antecedent(m, out)
                 if resolved is not None:
                     m = resolved
                 elif not head.entry.standalone:
@@ -602,7 +620,15 @@ class MunitionFinder:
             elif m.value.name:
                 ammo = next((p.entry.ammo for p in reversed(chain.pieces) if p.named and p.entry), None)
                 named.append((m, ammo))
+            elif is_generic and head.entry.head == "measure" and m.value.category is C.ammunition and not m.value.caliber_mm:
+                bare_rounds.add(len(out))
             out.append(m)
+        if bare_rounds:
+            kinds = Counter(m.value.category for m in out if m.value.category in ROUND_KINDS).most_common(2)
+            if kinds and (len(kinds) == 1 or kinds[0][1] > kinds[1][1]):
+                for k in bare_rounds:
+                    m = out[k]
+                    out[k] = Mention(m.start, m.end, m.head, m.value.model_copy(update={"category": kinds[0][0]}))
         return out
 
     def _mention(self, doc: Doc, chain: _Chain) -> Mention[Munition]:
@@ -652,8 +678,10 @@ def _nounlike(tok: Token) -> bool:
 
 _MODIFIER_TAGS = {"JJ", "VBN", "HYPH", "NNP", "NNPS"}
 _DEFINITE = {"the", "these", "those", "such", "this", "that", "both", "its", "their"}
-#: How far back (tokens) a definite generic mention looks for the named system it refers to.
+#: How far back (tokens) a definite generic mention looks for the named system it refers to,
+#: and "such weapons" for any specific munition.
 ANAPHORA_WINDOW = 250
+WEAPON_ANAPHORA_WINDOW = 60
 
 
 def _definite(doc: Doc, start: int) -> bool:
@@ -691,6 +719,41 @@ def _antecedent(
         )
         return Mention(m.start, m.end, m.head, value)
     return None
+
+
+def _weapon_antecedent(m: Mention[Munition], earlier: list[Mention[Munition]]) -> Mention[Munition] | None:
+    """"such weapons", "the weapons": the specific munition mentioned just before (same or
+    previous sentence), named or not."""
+    if m.value.category is not C.weapon:
+        return None
+    for prev in reversed(earlier):
+        if m.start - prev.end > WEAPON_ANAPHORA_WINDOW:
+            break
+        if _rank(prev.value.category) > 0:
+            v = prev.value
+            update = {"category": v.category, "name": v.name, "caliber_mm": v.caliber_mm}
+            return Mention(m.start, m.end, m.head, m.value.model_copy(update=update))
+    return None
+
+
+def _inside_person_name(doc: Doc, start: int, end: int) -> bool:
+    """True when tokens [start, end) lie inside a longer PERSON entity."""
+    ent = doc[start].ent_type_
+    if ent != "PERSON":
+        return False
+    for e in doc.ents:
+        if e.start <= start and end <= e.end:
+            return e.label_ == "PERSON" and e.end - e.start > end - start
+    return False
+
+
+_NAME_ENTS = {"ORG", "FAC", "PERSON", "WORK_OF_ART"}
+
+
+def _capitalised_name(doc: Doc, start: int, end: int) -> bool:
+    """True when a generic term is capitalised inside the name of an organisation, place,
+    person or work ("Shell", "Missile Defense Agency"), not a use of the term."""
+    return all(t.text[:1].isupper() and t.ent_type_ in _NAME_ENTS for t in doc[start:end] if t.is_alpha)
 
 
 def _in_hyphen_compound(doc: Doc, start: int) -> bool:
