@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .triggers import Trigger, noun_trigger, verb_trigger
+from .triggers import Trigger, adj_trigger, noun_trigger, verb_trigger
 
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "conj", "relcl", "advcl", "parataxis", "csubj", "pcomp"})
 #: Leading/trailing tokens trimmed from an evidence span.
@@ -49,6 +49,9 @@ def is_clause_head(tok) -> bool:
     """Whether ``tok`` heads a clause of its own."""
     if tok.dep_ == "ROOT":
         return True
+    if tok.lower_ == "enough" and tok.head.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
+        return True  # "..., enough for about 6 million 152mm shells": a verbless estimate
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     dep = tok.dep_
@@ -110,7 +113,7 @@ def segment(sent) -> list[Clause]:
     by_head = {t.i: Clause(head=t) for t in heads}
     for clause in by_head.values():
         clause.chain = verb_chain(clause.head, clause.raised)
-        triggers = [(verb_trigger(t), t) for t in clause.chain]
+        triggers = [(verb_trigger(t) or adj_trigger(t), t) for t in clause.chain]
         triggers = [(tr, t) for tr, t in triggers if tr is not None]
         if triggers:
             clause.trigger = triggers[0][0]

@@ -27,7 +27,7 @@ Frame = Literal["out", "in", "arrive", "use", "produce", "agree", "assess", "oth
 
 
 class Trigger(LexiconEntry):
-    pos: Literal["verb", "noun"]
+    pos: Literal["verb", "noun", "adj"]
     frame: Frame
     claim_type: ClaimType
     forms: list[str]
@@ -49,6 +49,11 @@ def verb_trigger(token) -> Trigger | None:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBN", "VBG", "VBD", "VBZ", "VBP", "VB"):
         return None
     return trigger_index().get(f"verb:{token.lower_}")
+
+
+def adj_trigger(token) -> Trigger | None:
+    """The trigger of a predicative adjective ("enough for 6 million shells"), or None."""
+    return trigger_index().get(f"adj:{token.lower_}")
 
 
 def noun_trigger(token) -> Trigger | None:
