@@ -96,6 +96,13 @@ QUANTITY_CASES = [
      [(9, None, None, False, "fighter jet"), (13, None, None, False, "fighter jet")]),
     ("It received half a million shells and a dozen F-16s.", [(5e5, None, None, False, "shell"), (12, None, None, False, "fighter jet")]),
     ("The deliveries would exceed 1.1 million rounds.", [(1.1e6, 1.1e6, None, False, "round")]),
+    ("Russia launched 44 Shahed drones and 4 Iskander-M missiles; air defences shot down 38 of them.",
+     [(44, None, None, False, "drone"), (4, None, None, False, "missile"), (38, None, None, False, "missile")]),
+    ("The shipment of 1,000 Kalashnikov rifles and 100,000 cartridges arrived on 2 March.",
+     [(1000, None, None, False, "rifle"), (1e5, None, None, False, "cartridge")]),
+    ("The US has sent Israel 14,000 2,000-pound bombs.", [(14000, None, None, False, "bomb")]),
+    ("Russia fired 1,000 rounds per day in 2023 but only 100 a day now.",
+     [(1000, None, None, False, "round"), (100, None, None, False, "round")]),
 ]
 
 

@@ -407,21 +407,23 @@ class _Finder:
                 return t
         return doc[end - 1]
 
-    def _antecedent(self, i: int) -> tuple[str, int] | None:
-        """Unit of the nearest materiel noun before token ``i`` in this or the previous sentence."""
+    def _antecedent(self, i: int) -> str | None:
+        """Unit of the noun an elided count refers to: in this sentence, else the previous
+        one, the last counted materiel noun ("19 jets and ... 24"), else the last munition
+        mentioned ("Deliveries of 155mm shells will rise to 3,000 a month")."""
         doc = self.doc
         if self._sent_starts is None:
             sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
             self._sent_starts = [sent.start for sent in doc.sents] if sents else []
-        lo = _window_start(doc, i, self._sent_starts)
-        best: tuple[int, str] | None = None
-        for q in self.found:
-            if lo <= q.head < i and q.value.unit and (best is None or q.head > best[0]):
-                best = (q.head, q.value.unit)
-        for m in self.ctx.munitions:
-            if lo <= m.head < i and (best is None or m.head > best[0]):
-                best = (m.head, self.ctx.unit_of(m))
-        return (best[1], best[0]) if best else None
+        prev_start, start = _sentence_bounds(i, self._sent_starts)
+        for lo, hi in ((start, i), (prev_start, start)):
+            counted = [q for q in self.found if lo <= q.head < hi and q.value.unit]
+            if counted:
+                return max(counted, key=lambda q: q.head).value.unit
+            mentioned = [m for m in self.ctx.munitions if lo <= m.head < hi]
+            if mentioned:
+                return self.ctx.unit_of(max(mentioned, key=lambda m: m.head))
+        return None
 
     # -- cues --------------------------------------------------------------------------------
 
@@ -557,10 +559,9 @@ class _Finder:
         if count is None:
             if not self._may_elide(start, end, value):
                 return after_end
-            ante = self._antecedent(start)
-            if ante is None:
+            unit = self._antecedent(start)
+            if unit is None:
                 return after_end
-            unit, _ = ante
             count = _Count(start, after_end, self._root(start, end).i, unit, elided=True)
         span_end = count.end if count.end - after_end <= 8 and not count.elided else after_end
         span_end = max(span_end, after_end)
@@ -604,12 +605,12 @@ def _candidate_re(vague_first: frozenset[str]) -> re.Pattern[str]:
     )
 
 
-def _window_start(doc: Doc, i: int, starts: list[int]) -> int:
-    """Start of the sentence before the one holding token ``i`` (``starts``: sentence starts)."""
+def _sentence_bounds(i: int, starts: list[int]) -> tuple[int, int]:
+    """(start of the previous sentence, start of the sentence) around token ``i``."""
     if not starts:
-        return max(0, i - 60)
+        return max(0, i - 60), max(0, i - 30)
     k = bisect_right(starts, i) - 1
-    return starts[max(0, k - 1)]
+    return starts[max(0, k - 1)], starts[max(0, k)]
 
 
 def find_quantities(doc: Doc, munitions: list[Mention[Munition]]) -> list[Mention[Quantity]]:
