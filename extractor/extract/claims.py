@@ -536,47 +536,62 @@ class ClaimAssembler:
                 text=ent_text(doc, m), span=_offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
                 name=name, role=role, type=etype, entity_id=ent.entity_id,
             ))
-        # a pronoun subject ("it had sent", "they signed") stands for the last acting party
-        if not any(a.role in (Role.supplier, Role.user, Role.producer, Role.party, Role.recipient) for a in found if _is_subject_role(a, frame)):
-            for t in clause.chain:
-                for c in t.children:
-                    if c.dep_ not in ("nsubj", "nsubjpass"):
-                        continue
-                    # "his troops were firing": a pronoun's forces stand for the speaker's state
-                    poss = c.lower_ in BODY_NOUNS and any(
-                        p.dep_ == "poss" and p.lower_ in ("his", "her", "its", "their") for p in c.children)
-                    if c.lower_ not in ("it", "they", "he", "she", "which", "that", "who") and not poss:
-                        continue
-                    role = role_for(frame, "subj") or Role.other
-                    if c.lower_ == "they" and frame == "agree":
-                        role = Role.party
-                    speaker = [m for f in governing for m in f.subjects]
-                    antecedent = _relative_antecedent(ctx, clause, c)
-                    if antecedent is not None:
-                        antecedents = [_as_state(antecedent.value)]
-                    elif c.lower_ in ("which", "that", "who"):
-                        continue
-                    elif ctx.sentence_subjects:
-                        # "... said Pakistan was preparing to ship ..., and that it had sent ..."
-                        antecedents = ctx.sentence_subjects
-                    elif speaker:
-                        # "Pakistan denied that it is arming Ukraine": the pronoun is the speaker
-                        antecedents = [_as_state(m.value) for m in speaker]
-                    else:
-                        antecedents = ctx.last_subject_actors
-                    if antecedents:
-                        for prev in antecedents[:2 if c.lower_ == "they" else 1]:
-                            found.append(Actor(
-                                text=c.text, span=_offset_span(c.idx, c.idx + len(c), offset), name=prev["name"],
-                                role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
-                            ))
+        # a subject that points elsewhere ("it had sent", "they signed", "the country",
+        # "his troops", "which", or the shared subject of a conjoined verb)
+        if not any(_is_subject_role(a, frame) for a in found):
+            role = role_for(frame, "subj") or Role.other
+            for subj, antecedents in self._subject_antecedents(ctx, clause, governing, role):
+                if subj.lower_ == "they" and frame == "agree":
+                    role = Role.party
+                for prev in antecedents:
+                    found.append(Actor(
+                        text=subj.text, span=_offset_span(subj.idx, subj.idx + len(subj), offset), name=prev["name"],
+                        role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
+                    ))
         return _dedupe_actors(found)
+
+    def _subject_antecedents(self, ctx, clause: Clause, governing, role: Role):
+        """``(subject token, [actor dicts])`` for a clause whose subject names no actor itself."""
+        head = clause.chain[0]
+        subjects = [c for t in clause.chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and head.dep_ == "conj":
+            # "Pakistan kept a policy of neutrality and did not provide ammunition": shared subject
+            shared = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            for subj in shared:
+                ids = {t.i for t in subj.subtree}
+                ents = [_as_state(m.value) for m in ctx.entities if m.start in ids and _acts(m.value)]
+                if ents:
+                    yield subj, ents
+            return
+        for subj in subjects:
+            lower = subj.lower_
+            poss = lower in BODY_NOUNS and any(
+                p.dep_ == "poss" and p.lower_ in ("his", "her", "its", "their") for p in subj.children)
+            definite = lower in ("country", "government") and _is_bare_definite(subj)
+            if lower in ("which", "that", "who"):
+                antecedent = _relative_antecedent(ctx, clause, subj)
+                if antecedent is not None and role != Role.other:
+                    yield subj, [_as_state(antecedent.value)]
+                continue
+            if lower not in ("it", "they", "he", "she") and not poss and not definite:
+                continue
+            speaker = [m for f in governing for m in f.subjects]
+            if ctx.sentence_subjects and not definite:
+                # "... said Pakistan was preparing to ship ..., and that it had sent ..."
+                antecedents = ctx.sentence_subjects
+            elif speaker:
+                # "Pakistan denied that it is arming Ukraine": the pronoun is the speaker
+                antecedents = [_as_state(m.value) for m in speaker]
+            else:
+                antecedents = ctx.last_subject_actors
+            if antecedents:
+                yield subj, antecedents[:2 if lower == "they" else 1]
 
     @staticmethod
     def _complete_pair(ctx: "_DocContext", claim: dict) -> None:
         """Discourse memory of the last supplier → recipient pair: a transfer that names one side
         of the pair takes the other ("Iran had received some of the jets" after "Russia ... Iran")."""
-        if claim["claim_type"] not in ("transfer", "agreement", "assessment", "other"):
+        if claim["claim_type"] not in ("transfer", "agreement"):
             return
         sup = [a for a in claim["actors"] if a["role"] == "supplier"]
         rec = [a for a in claim["actors"] if a["role"] == "recipient"]
@@ -701,6 +716,17 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
         return False
     return True
+
+
+def _acts(ent) -> bool:
+    """Whether an entity can act as a party (a state, group, company, or a body or person of a state)."""
+    return _is_actor_type(ent) or bool(getattr(ent, "state", None))
+
+
+def _is_bare_definite(tok) -> bool:
+    """"the country" with nothing else that names it."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
+        c.dep_ in ("amod", "compound", "poss", "prep") for c in tok.children)
 
 
 def _relative_antecedent(ctx, clause: Clause, pronoun):
