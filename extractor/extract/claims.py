@@ -122,6 +122,8 @@ class ClaimAssembler:
                 continue
             claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
         _apply_citations(claims, ctx.citations)
+        for claim in claims:
+            claim.pop("_speakers", None)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
@@ -450,6 +452,7 @@ class ClaimAssembler:
             "dates": [_shift(d.value, offset) for d in date_items if d.value.start or d.value.end],
             "attributions": [a.model_dump(mode="json") for a in links],
         }
+        claim["_speakers"] = [_as_state(m.value)["name"] for f in governing for m in f.subjects]
         return claim
 
     def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> dict | None:
@@ -603,6 +606,11 @@ class ClaimAssembler:
             return
         names = {a["name"] for a in claim["actors"]}
         psup, prec = pair
+        speakers = set(claim.get("_speakers", ()))
+        if not sup and not rec and speakers and speakers <= {a["name"] for a in psup + prec}:
+            # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair
+            claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names)
+            return
         if sup and not rec and {a["name"] for a in sup} == {a["name"] for a in psup}:
             claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
         elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
