@@ -185,19 +185,27 @@ class ClaimAssembler:
             return True
         if not toks:
             return False
-        if clause.trigger is None and clause.nominal is None:
-            has_mun = any(m.start in toks for m in ctx.munitions)
-            has_qty = any(q.start in toks for q in ctx.quantities)
-            return has_mun and has_qty
         has_mun = any(m.start in toks for m in ctx.munitions)
         has_qty = any(q.start in toks for q in ctx.quantities)
-        has_actor = any(e.start in toks and e.value.type != ActorType.person for e in ctx.entities)
-        if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
-            return False
+        has_actor = any(e.start in toks and _acts(e.value) for e in ctx.entities)
         if _describes_weapon(ctx, clause, toks, has_actor):
             return False
+        if clause.trigger is None and clause.nominal is None:
+            return has_mun and has_qty
+        if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
+            return False  # "able to intercept ballistic missiles": a capability, not a count
+        if not has_mun and clause.head.dep_ == "relcl" and clause.head.head.i in ctx.munition_tokens and any(
+                c.dep_ in ("dobj", "nsubjpass", "nsubj") and c.lower_ in ("which", "that") for c in clause.head.children):
+            has_mun = True  # "drones, which Russian forces have launched at Ukrainian cities"
+        if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
+            return False
+        if clause.head.dep_ == "relcl" and not (has_mun or has_qty) and clause.frame_trigger is not None \
+                and clause.frame_trigger.frame in ("out", "in", "arrive", "agree"):
+            return False  # "the jets it promised Ukraine": restates the goods of its parent
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
-        acting = frame in ("out", "in", "arrive", "use", "produce", "agree")
+        generic = clause.trigger is not None and all(
+            t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
+        acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
     # -- frames ------------------------------------------------------------------------------
@@ -718,7 +726,7 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
         return False
     first = clause.chain[0]
     subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.i not in ctx.munition_tokens:
+    if subj is None or subj.i not in ctx.munition_tokens or subj.i not in toks:
         return False
     frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
     if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
@@ -857,9 +865,13 @@ def _is_past_perfect(clause: Clause) -> bool:
 def _has_materiel_word(doc, toks: set[int]) -> bool:
     """A clause with parties but no munition counts when a trigger noun or "weapons"-like word is there."""
     for i in toks:
-        if noun_trigger(doc[i]) is not None or doc[i].lower_ in ("arms", "weapons", "military", "munitions", "ammunition"):
+        word = doc[i].lower_
+        if noun_trigger(doc[i]) is not None or word in _MATERIEL_WORDS or word.rstrip("s") in CARRIER_UNITS:
             return True
     return False
+
+
+_MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
 
 
 def _is_heading(doc, sent) -> bool:

@@ -69,14 +69,23 @@ def is_clause_head(tok) -> bool:
         # supplying" has none and stays in the verb chain
         return has_subject
     if dep in ("conj", "advcl") and not has_subject and tok.tag_ == "VBN" \
-            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
-        return False  # a reduced participle: "jets, supplied through a coalition"
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children) \
+            and not any(t.like_num for t in tok.subtree):
+        # a reduced participle: "jets, supplied through a coalition" (but "..., compared with
+        # roughly 1.3 million in the United States" carries a count of its own)
+        return False
+    if dep == "advcl" and not has_subject and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return False  # a purpose: "..., to be used in the war in Ukraine"
+    if dep == "conj" and not has_subject and not any(c.dep_ in ("aux", "auxpass") for c in tok.children) \
+            and not any(c.dep_ in ("dobj", "dative", "attr") for c in tok.head.children):
+        return False  # verbs sharing one object: "will produce or refurbish 4.5 million shells"
     if dep == "conj":
         return tok.head.pos_ in ("VERB", "AUX")
     return True
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+_COPULA = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "'re"})
 
 
 def verb_chain(head, raised: set[int] | None = None) -> list:
@@ -94,7 +103,7 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
             nxt = []  # a purpose clause after a trigger ("needs jets to challenge") is not the claim
         if not nxt:
             for prep in cur.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "about", "on"):
+                if prep.dep_ == "prep" and prep.lower_ == "of":
                     nxt = [c for c in prep.children if c.dep_ == "pcomp" and c.tag_ == "VBG"]
                     if nxt:
                         if raised is not None:
@@ -171,7 +180,8 @@ def _gapped(clause: Clause) -> list[Clause]:
 def _nominal_trigger(clause: Clause):
     """A trigger noun that carries the assertion when the verb does not ("verified the shipments")."""
     for child in clause.head.children:
-        if child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and child.i in clause.tokens:
+        copula = clause.head.lower_ in _COPULA
+        if (child.dep_ in ("dobj", "attr") or copula and child.dep_ == "nsubj") and child.i in clause.tokens:
             tr = noun_trigger(child)
             if tr is not None:
                 return child

@@ -31,6 +31,9 @@ class Trigger(LexiconEntry):
     frame: Frame
     claim_type: ClaimType
     forms: list[str]
+    #: a verb with many non-military senses ("give assurances", "join a meeting"): it asserts
+    #: something about materiel only when the clause names materiel
+    generic: bool = False
 
 
 def _keys(entry: Trigger) -> list[str]:
