@@ -144,6 +144,12 @@ class SourceResolver:
             start, end = p_start, p_end
             name, kind = self.gazetteer.source(p_text)
             name = self._demonymise(name)
+            states = [m for m in mentions if m.value.type.value in ("state", "alliance")]
+            if tok.lower_ in _STATE_VOICES and states:
+                # unnamed officials of a state ("Iranian officials", "officials in Seoul") speak for it
+                name, kind = states[0].value.name, SourceKind.government
+            elif kind == SourceKind.other and tok.lower_ not in _SOURCE_NOUNS:
+                return None  # "little more than half of the one million": no one speaks here
         if media_only and kind != SourceKind.media:
             return None
         att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
@@ -260,6 +266,15 @@ class SourceMemory:
                     return att
         return None
 
+
+#: Unnamed speakers who stand for their state.
+_STATE_VOICES = frozenset({"officials", "authorities", "government", "governments", "leaders", "diplomats"})
+#: Nouns that can be a source without a name or a classifying word.
+_SOURCE_NOUNS = frozenset({
+    "sources", "officials", "analysts", "experts", "researchers", "investigators", "diplomats", "accounts",
+    "estimates", "data", "figures", "imagery", "images", "photos", "videos", "groups", "organisation",
+    "organization", "monitors", "observers", "witnesses", "residents", "people", "insiders", "lawmakers",
+})
 
 #: Nouns naming a person by office: their apposition is a person's name.
 _PERSON_NOUNS = frozenset({

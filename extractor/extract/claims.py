@@ -219,7 +219,7 @@ class ClaimAssembler:
             if v.i not in report_tokens or v.pos_ not in ("VERB", "AUX"):
                 continue
             comps = [c for c in clauses if c.parent is clause and (
-                c.head.dep_ == "ccomp"
+                c.head.dep_ in ("ccomp", "acl")
                 or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not _has_subject(c.head))]
             frame = Frame(verb=v)
             if comps:
