@@ -1,0 +1,313 @@
+"""ConText-style cue rules: modality (hedges, negations) and attribution (reporting cues).
+
+The design follows the ConText algorithm (Chapman et al.; medspaCy's ``ConTextRule``): each rule
+in ``extractor/data/cues.jsonl`` is a cue with a *category*, a *direction* and an optional
+*maximum scope*. A cue governs the tokens of its sentence on its side(s) up to a scope
+terminator ("but", "however", ";") or the sentence end; pseudo-cues ("not only", "no doubt")
+block the cues they overlap. On top of the linear scope, :func:`governs` checks the dependency
+parse, so "said X could hold" hedges "hold" but not "said", and "denied that X sent" negates
+"sent".
+
+Public API: :class:`CueRule` (the validated lexicon entry), :class:`CueMatcher` (finds every cue
+of a Doc in one pass), :class:`Cue` (one match), :func:`scope_of`, :func:`governs` and
+:func:`modality_for` (asserted / hedged / negated for a claim's main token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.schemas import validate_token_pattern
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import Modality
+
+CUES_FILE = "cues.jsonl"
+
+
+class CueCategory(str, Enum):
+    """What a cue does: qualify a claim (HEDGE, NEGATION), attribute it (REPORT), block
+    overlapping cues (PSEUDO) or end the scope of other cues (TERMINATE)."""
+
+    HEDGE = "HEDGE"
+    NEGATION = "NEGATION"
+    REPORT = "REPORT"
+    PSEUDO = "PSEUDO"
+    TERMINATE = "TERMINATE"
+
+
+class Direction(str, Enum):
+    """Side of the cue it governs (for REPORT cues: the side where the source stands)."""
+
+    FORWARD = "FORWARD"
+    BACKWARD = "BACKWARD"
+    BIDIRECTIONAL = "BIDIRECTIONAL"
+
+
+#: Categories that act where they stand and have no directed scope.
+_POSITIONAL = frozenset({CueCategory.PSEUDO, CueCategory.TERMINATE})
+
+
+class CueRule(LexiconEntry):
+    """One cue rule of ``cues.jsonl``.
+
+    ``literal`` is the cue as written, lower case, tokens separated by single spaces exactly as
+    spaCy's English tokenizer splits them ("n't", "can not"). Without a ``pattern`` the literal
+    and its ``forms`` (inflections, variants) are matched case-insensitively by one shared
+    PhraseMatcher. With a ``pattern`` (a spaCy token pattern, for cues that need case, part of
+    speech, dependency or a gap) the literal only documents the rule.
+    """
+
+    literal: str = Field(min_length=1)
+    forms: tuple[str, ...] = ()
+    pattern: list[dict[str, Any]] | None = None
+    category: CueCategory
+    direction: Direction
+    max_scope: int | None = Field(None, ge=1, description="Scope limit in tokens from the cue.")
+    void_in_reported_clause: bool = Field(
+        False,
+        description=(
+            "The cue is no hedge in the complement clause of a past-tense verb, where it is only "
+            "the backshifted form of 'will' ('said it would send' reports 'will send')."
+        ),
+    )
+    note: str | None = None
+
+    @field_validator("literal", "forms")
+    @classmethod
+    def _normalised(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        for text in (value,) if isinstance(value, str) else value:
+            if text != text.lower() or text != " ".join(text.split()) or not text:
+                raise ValueError(f"{text!r} must be lower case, single-spaced and non-empty")
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_pattern(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("a pattern needs at least one token")
+        errors = validate_token_pattern(value)
+        if errors:
+            raise ValueError("invalid token pattern: " + "; ".join(errors))
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CueRule":
+        if self.category in _POSITIONAL and self.direction is not Direction.BIDIRECTIONAL:
+            raise ValueError(f"{self.category.value} cues act where they stand: direction must be BIDIRECTIONAL")
+        if self.category in _POSITIONAL and self.max_scope is not None:
+            raise ValueError(f"{self.category.value} cues have no scope: max_scope is not allowed")
+        if self.pattern is not None and self.forms:
+            raise ValueError("a pattern rule matches by its pattern: forms are not allowed")
+        if self.void_in_reported_clause and self.category is not CueCategory.HEDGE:
+            raise ValueError("void_in_reported_clause only applies to HEDGE cues")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue found in a Doc: tokens ``[start, end)`` and the rule that matched."""
+
+    start: int
+    end: int
+    rule_id: str
+    category: CueCategory
+    direction: Direction
+    text: str
+    max_scope: int | None = None
+    void_in_reported_clause: bool = False
+
+
+def load_cue_rules() -> tuple[CueRule, ...]:
+    """The package's cue rules (loaded and validated once per process)."""
+    return load_package_lexicon(CUES_FILE, CueRule)
+
+
+class CueMatcher:
+    """Finds every cue of a Doc in one pass.
+
+    All literal cues go into one ``PhraseMatcher(attr="LOWER")`` (about free), the few pattern
+    cues into one ``Matcher``. Build it once per process and reuse it.
+    """
+
+    def __init__(self, vocab, rules: Iterable[CueRule] | None = None) -> None:
+        self.rules: dict[str, CueRule] = {r.id: r for r in (load_cue_rules() if rules is None else rules)}
+        self._phrases = PhraseMatcher(vocab, attr="LOWER")
+        self._patterns = Matcher(vocab)
+        self._by_key: dict[int, CueRule] = {}
+        for rule in self.rules.values():
+            self._by_key[vocab.strings.add(rule.id)] = rule
+            if rule.pattern is not None:
+                self._patterns.add(rule.id, [rule.pattern])
+            else:
+                texts = (rule.literal, *rule.forms)
+                self._phrases.add(rule.id, [Doc(vocab, words=t.split(" ")) for t in texts])
+
+    def find(self, doc: Doc) -> list[Cue]:
+        """The cues of ``doc`` in text order.
+
+        Pseudo-cues first claim their tokens and suppress every other cue overlapping them; of
+        the remaining overlapping cues the longest wins (several rules matching the very same
+        tokens, e.g. "denied" as NEGATION and as REPORT, are all kept).
+        """
+        found = {(s, e, key) for key, s, e in self._phrases(doc)}
+        found.update((s, e, key) for key, s, e in self._patterns(doc, allow_missing=True))
+        matches = sorted(found, key=lambda m: (m[0] - m[1], m[0], self._by_key[m[2]].id))
+        pseudo = [(s, e) for s, e, key in matches if self._by_key[key].category is CueCategory.PSEUDO]
+        kept: list[tuple[int, int, int]] = []
+        for s, e, key in matches:
+            rule = self._by_key[key]
+            if rule.category is not CueCategory.PSEUDO:
+                if any(s < pe and ps < e for ps, pe in pseudo):
+                    continue
+                if any(s < ke and ks < e and (ks, ke) != (s, e) for ks, ke, _ in kept):
+                    continue
+            kept.append((s, e, key))
+        cues = []
+        for s, e, key in kept:
+            rule = self._by_key[key]
+            cues.append(
+                Cue(s, e, rule.id, rule.category, rule.direction, doc[s:e].text, rule.max_scope,
+                    rule.void_in_reported_clause)
+            )
+        return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
+
+
+def _sentence(doc: Doc, i: int) -> Span:
+    """The sentence of token ``i``, or the whole Doc when it has no sentence boundaries."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return doc[i].sent
+    return doc[:]
+
+
+def scope_of(cue: Cue, sent: Span, terminators: Sequence[Cue] = ()) -> tuple[int, int]:
+    """Token range ``[start, end)`` (Doc indices) that ``cue`` governs inside ``sent``.
+
+    FORWARD runs from the cue's end to the next TERMINATE cue, the sentence end or
+    ``max_scope`` tokens; BACKWARD from the sentence start (or the previous TERMINATE cue) to
+    the cue; BIDIRECTIONAL covers both sides and the cue itself. ``terminators`` are the
+    TERMINATE cues of the sentence (others in the sequence are ignored).
+    """
+    lo, hi = sent.start, sent.end
+    for t in terminators:
+        if t.category is not CueCategory.TERMINATE:
+            continue
+        if t.start >= cue.end:
+            hi = min(hi, t.start)
+        elif t.end <= cue.start:
+            lo = max(lo, t.end)
+    if cue.max_scope is not None:
+        lo = max(lo, cue.start - cue.max_scope)
+        hi = min(hi, cue.end + cue.max_scope)
+    if cue.direction is Direction.FORWARD:
+        return min(cue.end, hi), hi
+    if cue.direction is Direction.BACKWARD:
+        return lo, max(cue.start, lo)
+    return lo, hi
+
+
+#: Dependency labels of words that only modify the word they hang on (auxiliaries, negation,
+#: adverbs, determiners, adjectives, markers): such a cue acts on its head.
+_MODIFIER_DEPS = frozenset({
+    "aux", "auxpass", "neg", "advmod", "npadvmod", "mark", "prep", "det", "predet", "preconj",
+    "amod", "nummod", "quantmod", "cc", "acomp", "oprd", "prt", "case",
+})
+#: Core arguments: a cue on a subject or object ("no missiles had been transferred",
+#: "neither Moscow nor Tehran has confirmed") acts on the clause's verb.
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "expl"})
+#: Clause attachments that start an independent assertion when the clause has its own subject
+#: (relative clauses, adverbial clauses, coordinated or paratactic clauses). ``acl`` is not
+#: among them: with a subject it is a noun's complement clause ("no evidence that X sent").
+_CLAUSE_DEPS = frozenset({"relcl", "advcl", "conj", "parataxis", "appos"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+_VERBAL = frozenset({"VERB", "AUX"})
+
+
+def _anchor(doc: Doc, cue: Cue) -> Token:
+    """The token a cue acts on: the cue's own head word, or for a modifier the word it modifies,
+    lifted from a subject or object to its clause."""
+    tok = doc[cue.start:cue.end].root
+    if tok.dep_ in _MODIFIER_DEPS and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.pos_ not in _VERBAL and tok.dep_ in _ARGUMENT_DEPS and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _opens_clause(tok: Token) -> bool:
+    """Whether ``tok`` heads a subordinate or coordinated clause with a subject of its own."""
+    return tok.dep_ in _CLAUSE_DEPS and any(c.dep_ in _SUBJECT_DEPS for c in tok.children)
+
+
+def governs(cue: Cue, token: Token, terminators: Sequence[Cue] = ()) -> bool:
+    """Whether ``cue`` applies to ``token`` (a claim's verb or head noun).
+
+    The token must lie in the cue's scope (or in the cue itself: "Tehran rejects ..."). With a
+    dependency parse it must also lie under the cue's anchor without crossing into a clause
+    that has its own subject: "might have supplied" (aux of "supplied"), "denied that X sent"
+    ("sent" under "denied") and "said X could hold" ("could" on "hold", not on "said").
+    Without a parse the linear scope decides alone.
+    """
+    doc = token.doc
+    i = token.i
+    if not cue.start <= i < cue.end:
+        lo, hi = scope_of(cue, _sentence(doc, cue.start), terminators)
+        if not lo <= i < hi:
+            return False
+    if not doc.has_annotation("DEP"):
+        return True
+    anchor = _anchor(doc, cue)
+    if cue.start <= i < cue.end:
+        return True
+    t = token
+    while True:
+        if t == anchor:
+            return True
+        if t.head.i == t.i or _opens_clause(t):
+            return False
+        t = t.head
+
+
+def _backshifted(doc: Doc, cue: Cue) -> bool:
+    """Whether the verb the cue modifies is the complement of a past-tense or participial verb
+    ("said it would send", "saying the missiles would replenish")."""
+    verb = _anchor(doc, cue)
+    return verb.dep_ == "ccomp" and verb.head.tag_ in ("VBD", "VBN", "VBG")
+
+
+def modality_for(tokens_or_span: Doc | Span, cues: Iterable[Cue], root: int) -> Modality:
+    """Modality of the claim whose main token is ``doc[root]`` (a Doc index).
+
+    Only cues inside ``tokens_or_span`` and in the root's sentence count. A governing
+    NEGATION cue makes the claim negated, whatever else applies ("could not export"); else a
+    governing HEDGE cue makes it hedged; REPORT cues leave it asserted (an outlet's "reported"
+    is the attribution). Pseudo-cues have already removed the cues they overlap (see
+    :meth:`CueMatcher.find`).
+    """
+    doc = tokens_or_span.doc if isinstance(tokens_or_span, Span) else tokens_or_span
+    lo, hi = (tokens_or_span.start, tokens_or_span.end) if isinstance(tokens_or_span, Span) else (0, len(doc))
+    token = doc[root]
+    sent = _sentence(doc, root)
+    lo, hi = max(lo, sent.start), min(hi, sent.end)
+    local = [c for c in cues if lo <= c.start and c.end <= hi]
+    terminators = [c for c in local if c.category is CueCategory.TERMINATE]
+    hedged = False
+    for cue in local:
+        if cue.category not in (CueCategory.HEDGE, CueCategory.NEGATION):
+            continue
+        if not governs(cue, token, terminators):
+            continue
+        if cue.category is CueCategory.NEGATION:
+            return Modality.negated
+        if cue.void_in_reported_clause and doc.has_annotation("DEP") and _backshifted(doc, cue):
+            continue
+        hedged = True
+    return Modality.hedged if hedged else Modality.asserted
