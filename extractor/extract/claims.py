@@ -231,6 +231,9 @@ class ClaimAssembler:
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            if v.dep_ == "conj" and not _has_subject(v) and v.head.i in by_head:
+                # "The Economist put the batch at 10 aircraft and said ...": one speaker for both
+                frame.governs.add(v.head.i)
             if clause.trigger is not None and verb_trigger_token(clause) is not v:
                 # "Western governments accuse Iran of supplying Moscow": the frame's own chain
                 # carries the claim
@@ -269,6 +272,15 @@ class ClaimAssembler:
             # inverted: "..., reported the Yonhap News TV portal"
             subj = [c for c in v.children if c.dep_ == "dobj" and c.i > v.i and c.pos_ == "PROPN" or
                     c.dep_ == "dobj" and c.i > v.i and any(t.i in ctx.entity_by_token for t in c.subtree)]
+        if not subj:
+            # a misparsed subject ("Last June the Financial Times, citing ..., reported"): a named
+            # source among the words before the verb
+            for c in v.children:
+                if c.i < v.i and c.dep_ in ("npadvmod", "nmod", "dep", "appos"):
+                    for t in c.subtree:
+                        m = ctx.entity_by_token.get(t.i)
+                        if m is not None and m.value.source_kind is not None and t.i == m.end - 1:
+                            subj.append(t)
         if not subj and v.dep_ == "conj":
             # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -424,7 +436,7 @@ class ClaimAssembler:
         para = ctx.doc.text.count("\n\n", 0, sent.start_char) if "\n\n" in ctx.doc.text else ctx.doc.text.count("\n", 0, sent.start_char)
         if links:
             ctx.last_links = (para, links)
-        elif ctx.last_links is not None and ctx.last_links[0] == para:
+        elif ctx.last_links is not None and ctx.last_links[0] == para and not frames:
             # a follow-on sentence of the same paragraph continues the same statement
             links = list(ctx.last_links[1])
         # modality: cues over the clause and its frames
