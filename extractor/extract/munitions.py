@@ -31,6 +31,7 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
+from spacy.attrs import SHAPE
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -656,14 +657,21 @@ class MunitionFinder:
 
 
 def _digit_tokens(doc: Doc) -> list[int]:
-    """Indices of the tokens that contain a digit (found on the text, not token by token)."""
+    """Indices of the tokens that contain a digit, read from the token shapes ("dd", "Xx-dd")
+    without building a Token object per token."""
+    strings = doc.vocab.strings
     out: list[int] = []
-    for found in _HAS_DIGIT_WORD.finditer(doc.text):
-        span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
-        if span is None:
-            continue
-        out.extend(t.i for t in span if _HAS_DIGIT.search(t.text) and (not out or t.i > out[-1]))
+    for i, shape in enumerate(doc.to_array(SHAPE).tolist()):
+        has = _SHAPE_HAS_DIGIT.get(shape)
+        if has is None:
+            has = _SHAPE_HAS_DIGIT[shape] = "d" in strings[shape]
+        if has:
+            out.append(i)
     return out
+
+
+#: Token shape hash → whether the shape has a digit (shapes are few; filled as they are seen).
+_SHAPE_HAS_DIGIT: dict[int, bool] = {}
 
 
 def _nounlike(tok: Token) -> bool:

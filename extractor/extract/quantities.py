@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from ..lexicon import LexiconEntry, load_package_lexicon
@@ -470,11 +472,9 @@ class _Finder:
     def run(self) -> list[Mention[Quantity]]:
         doc = self.doc
         resume = 0
-        for m in _candidate_re(self.cues.vague_first).finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is None or span.start < resume:
+        for i in _candidates(doc, self.cues.vague_first):
+            if i < resume:
                 continue
-            i = span.start
             if i in self.ctx.owner:
                 resume = self.ctx.owner[i].end
                 continue
@@ -491,18 +491,13 @@ class _Finder:
             return i + 1
         if self._is_date_or_money(num) or self._is_calibre(num.end):
             return num.end
-        lower = upper = None
-        value: float | None = num.value
-        end = num.end
-        second = self._range_end(num)
-        if second is not None:
-            first_value = num.value
-            if num.scale == 1 and second.scale > 1 and first_value < second.value / second.scale * 10:
-                first_value *= second.scale
-            lower, upper, value, end = first_value, second.value, None, second.end
-            if self._is_date_or_money(second):
-                return end
-        return self._emit(i, end, value, lower, upper, range_=second is not None)
+        found = self._range_end(num)
+        if found is None:
+            return self._emit(i, num.end, num.value, None, None)
+        second, lower = found
+        if self._is_date_or_money(second):
+            return second.end
+        return self._emit(i, second.end, None, lower, second.value, range_=True)
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
@@ -511,17 +506,25 @@ class _Finder:
         return i < len(doc) and doc[i].lower_ in ("mm", "millimetre", "millimetres", "millimeter", "millimeters",
                                                     "inch", "calibre", "caliber", "cal")
 
-    def _range_end(self, num: _Num) -> _Num | None:
+    def _range_end(self, num: _Num) -> tuple[_Num, float] | None:
+        """The upper number of a range starting with ``num`` ("4 to 6 million", "between four
+        and eight", "two or three") and the lower bound, scaled like the upper one ("4" → 4
+        million); None when no range follows or its ends are out of order."""
         doc = self.doc
         j = num.end
-        if j >= len(doc):
+        if j + 1 >= len(doc):
             return None
         conn = doc[j].lower_
         between = num.start > 0 and doc[num.start - 1].lower_ == "between"
-        if conn in ("-", "–", "to") or (conn == "and" and between) or (conn == "or" and j + 2 < len(doc)):
-            second = _read_number(doc, j + 1) if j + 1 < len(doc) else None
-            if second is not None and second.value >= num.value:
-                return second
+        if conn in ("-", "–", "to") or (conn == "and" and between) or conn == "or":
+            second = _read_number(doc, j + 1)
+            if second is None:
+                return None
+            lower = num.value
+            if num.scale == 1 and second.scale > 1 and lower * second.scale <= second.value:
+                lower *= second.scale
+            if lower <= second.value:
+                return second, lower
         return None
 
     def _emit(
@@ -593,16 +596,40 @@ class _Finder:
         return True
 
 
+def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
+    """Tokens where a number or vague count can start: a digit ("13,000", ".50"), a number
+    word, a vague-count word, or "a"/"an"/"half" before a scale word. Read from the LOWER and
+    SHAPE arrays, so no Token object is built for the other tokens."""
+    strings = doc.vocab.strings
+    starters = _NUMBER_WORD_HASHES | _hashes(vague_first)
+    scales = _SCALE_HASHES
+    arr = doc.to_array([LOWER, SHAPE]).tolist()
+    out: list[int] = []
+    for i, (low, shape) in enumerate(arr):
+        if low in starters:
+            out.append(i)
+        elif low in _ARTICLE_HASHES:
+            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES):
+                out.append(i)
+        else:
+            digit = _SHAPE_STARTS_DIGIT.get(shape)
+            if digit is None:
+                digit = _SHAPE_STARTS_DIGIT[shape] = strings[shape][:1] == "d" or strings[shape][:2] == ".d"
+            if digit:
+                out.append(i)
+    return out
+
+
 @cache
-def _candidate_re(vague_first: frozenset[str]) -> re.Pattern[str]:
-    """Where a number or vague count can start: a digit, a number word, a vague-count word,
-    or "a"/"an"/"half" before a scale word. Only these places are looked at."""
-    words = sorted(set(_UNITS) | set(_TENS) | set(vague_first), key=len, reverse=True)
-    scales = "|".join(sorted(_WORD_SCALES))
-    return re.compile(
-        rf"(?<![\w.])(?:\.?\d|(?:{'|'.join(words)})\b|(?:an?|half(?:\s+an?)?)\s+(?:{scales})\b)",
-        re.IGNORECASE,
-    )
+def _hashes(words: frozenset[str]) -> frozenset[int]:
+    return frozenset(hash_string(w) for w in words)
+
+
+_NUMBER_WORD_HASHES = _hashes(frozenset(_UNITS) | frozenset(_TENS))
+_SCALE_HASHES = _hashes(frozenset(_WORD_SCALES))
+_ARTICLE_HASHES = frozenset(hash_string(w) for w in ("a", "an", "half"))
+#: Token shape hash → whether the token starts with a digit (filled as shapes are seen).
+_SHAPE_STARTS_DIGIT: dict[int, bool] = {}
 
 
 def _sentence_bounds(i: int, starts: list[int]) -> tuple[int, int]:
