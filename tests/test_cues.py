@@ -121,6 +121,11 @@ MODALITY_CASES = [
     ("Moscow and Pyongyang deny any transfers, but satellite images show ships shuttling.", "show", "asserted"),
     ("North Korea shipped shells to Russia without payment.", "shipped", "asserted"),
     ("Russia halted deliveries after Iran sent the drones.", "sent", "asserted"),
+    # a relative clause between a cue and its verb does not cut the scope when there is a parse
+    ("Shin expects Putin, who is due in Pyongyang next week, to press for more ammunition.", "press", "hedged"),
+    # "would" embedded under a past verb is the past of "will"
+    ("He said the goal would be met by December, when deliveries would exceed a million rounds.", "exceed", "asserted"),
+    ("Kyiv had given assurances that it would use the munitions carefully, he said.", "use", "asserted"),
 ]
 
 
@@ -185,6 +190,14 @@ def test_scope_of(blank, cue, expected):
     doc = blank("a b c d e f g h i j k l")
     term = Cue(6, 7, "term", CueCategory.TERMINATE, Direction.BIDIRECTIONAL, "g")
     assert scope_of(cue, doc[:], [term]) == expected
+
+
+def test_relative_pronouns_terminate_only_without_a_parse(nlp, blank):
+    text = "Iran sent shells, which Moscow denied."
+    which = Cue(4, 5, "term.which", CueCategory.TERMINATE, Direction.BIDIRECTIONAL, "which", parse_fallback=True)
+    denied = _cue(6, 7, "BACKWARD", CueCategory.NEGATION)
+    assert scope_of(denied, blank(text)[:], [which]) == (5, 6)
+    assert scope_of(denied, nlp(text)[:], [which]) == (0, 6)
 
 
 def test_governs_follows_the_parse(nlp, matcher):

@@ -77,6 +77,14 @@ class CueRule(LexiconEntry):
             "the backshifted form of 'will' ('said it would send' reports 'will send')."
         ),
     )
+    parse_fallback: bool = Field(
+        False,
+        description=(
+            "A TERMINATE cue that only applies to Docs without a dependency parse: relative "
+            "pronouns, whose clause boundary the parse gives exactly (a relative clause between "
+            "a cue and its verb must not cut the scope)."
+        ),
+    )
     note: str | None = None
 
     @field_validator("literal", "forms")
@@ -109,6 +117,8 @@ class CueRule(LexiconEntry):
             raise ValueError("a pattern rule matches by its pattern: forms are not allowed")
         if self.void_in_reported_clause and self.category is not CueCategory.HEDGE:
             raise ValueError("void_in_reported_clause only applies to HEDGE cues")
+        if self.parse_fallback and self.category is not CueCategory.TERMINATE:
+            raise ValueError("parse_fallback only applies to TERMINATE cues")
         return self
 
 
@@ -124,6 +134,7 @@ class Cue:
     text: str
     max_scope: int | None = None
     void_in_reported_clause: bool = False
+    parse_fallback: bool = False
 
 
 def load_cue_rules() -> tuple[CueRule, ...]:
@@ -176,7 +187,7 @@ class CueMatcher:
             rule = self._by_key[key]
             cues.append(
                 Cue(s, e, rule.id, rule.category, rule.direction, doc[s:e].text, rule.max_scope,
-                    rule.void_in_reported_clause)
+                    rule.void_in_reported_clause, rule.parse_fallback)
             )
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
 
@@ -194,11 +205,13 @@ def scope_of(cue: Cue, sent: Span, terminators: Sequence[Cue] = ()) -> tuple[int
     FORWARD runs from the cue's end to the next TERMINATE cue, the sentence end or
     ``max_scope`` tokens; BACKWARD from the sentence start (or the previous TERMINATE cue) to
     the cue; BIDIRECTIONAL covers both sides and the cue itself. ``terminators`` are the
-    TERMINATE cues of the sentence (others in the sequence are ignored).
+    TERMINATE cues of the sentence (others in the sequence are ignored, and so are
+    ``parse_fallback`` ones when the Doc has a dependency parse).
     """
     lo, hi = sent.start, sent.end
+    parsed = sent.doc.has_annotation("DEP")
     for t in terminators:
-        if t.category is not CueCategory.TERMINATE:
+        if t.category is not CueCategory.TERMINATE or (parsed and t.parse_fallback):
             continue
         if t.start >= cue.end:
             hi = min(hi, t.start)
@@ -277,10 +290,10 @@ def governs(cue: Cue, token: Token, terminators: Sequence[Cue] = ()) -> bool:
 
 
 def _backshifted(doc: Doc, cue: Cue) -> bool:
-    """Whether the verb the cue modifies is the complement of a past-tense or participial verb
-    ("said it would send", "saying the missiles would replenish")."""
-    verb = _anchor(doc, cue)
-    return verb.dep_ == "ccomp" and verb.head.tag_ in ("VBD", "VBN", "VBG")
+    """Whether the verb the cue modifies is embedded under a past-tense or participial verb, so
+    that the sequence of tenses turns "will" into "would" ("said it would send", "saying the
+    missiles would replenish", "had given assurances that it would use")."""
+    return any(a.tag_ in ("VBD", "VBN", "VBG") for a in _anchor(doc, cue).ancestors)
 
 
 def modality_for(tokens_or_span: Doc | Span, cues: Iterable[Cue], root: int) -> Modality:
@@ -298,6 +311,7 @@ def modality_for(tokens_or_span: Doc | Span, cues: Iterable[Cue], root: int) -> 
     sent = _sentence(doc, root)
     lo, hi = max(lo, sent.start), min(hi, sent.end)
     local = [c for c in cues if lo <= c.start and c.end <= hi]
+    parsed = doc.has_annotation("DEP")
     terminators = [c for c in local if c.category is CueCategory.TERMINATE]
     hedged = False
     for cue in local:
@@ -307,7 +321,7 @@ def modality_for(tokens_or_span: Doc | Span, cues: Iterable[Cue], root: int) -> 
             continue
         if cue.category is CueCategory.NEGATION:
             return Modality.negated
-        if cue.void_in_reported_clause and doc.has_annotation("DEP") and _backshifted(doc, cue):
+        if cue.void_in_reported_clause and parsed and _backshifted(doc, cue):
             continue
         hedged = True
     return Modality.hedged if hedged else Modality.asserted
