@@ -7,8 +7,10 @@ import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extractor.errors import LexiconError
 from extractor.extract.munitions import MunitionFinder
-from extractor.extract.quantities import find_quantities, parse_number
+from extractor.extract.quantities import CueEntry, _cue_keys, find_quantities, parse_number
+from extractor.lexicon import load_entries
 
 
 @pytest.fixture(scope="session")
@@ -154,3 +156,17 @@ def test_money_tagged_number_is_still_read_from_token_shapes(run):
     # The small model labels "about 6 million 152mm" as MONEY; the quantity must survive.
     _, found = run("Russia could hold about 6 million 152mm artillery shells.")
     assert [q.value.value for q in found] == [6e6]
+
+
+def test_cue_lexicon_rejects_bad_entries(tmp_path):
+    bad = tmp_path / "cues.jsonl"
+    bad.write_text('{"id": "v", "kind": "vague", "phrases": ["dozens"]}\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="cues.jsonl:1"):
+        load_entries(bad, CueEntry)
+    bad.write_text(
+        '{"id": "a", "kind": "cue", "phrases": ["about"], "approximate": true}\n'
+        '{"id": "b", "kind": "cue", "phrases": ["about"], "bound": "lower"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="duplicate alias"):
+        load_entries(bad, CueEntry, keys=_cue_keys)

@@ -255,11 +255,18 @@ def _surface_forms(entry: MunitionEntry) -> Iterator[tuple[str, str]]:
 
 
 @cache
-def _lexicon() -> _Lexicon:
-    """The compiled taxonomy (once per process)."""
+def alias_tokenizer():
+    """A blank English tokenizer (once per process) to split lexicon phrases into the tokens
+    the model's tokenizer produces."""
     import spacy
 
-    tokenizer = spacy.blank("en").tokenizer
+    return spacy.blank("en").tokenizer
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """The compiled taxonomy (once per process)."""
+    tokenizer = alias_tokenizer()
     entries = load_package_lexicon(LEXICON_FILE, MunitionEntry, keys=_entry_keys)
     variants: dict[tuple[str, ...], _Variant] = {}
     prefixes: dict[str, MunitionEntry] = {}
@@ -285,8 +292,6 @@ def _lexicon() -> _Lexicon:
 
 # --- pieces and chains -------------------------------------------------------------------------
 
-_HAS_DIGIT = re.compile(r"\d")
-_HAS_DIGIT_WORD = re.compile(r"[^\s\d]*\d\S*")
 _MODEL = re.compile(r"^([A-Za-z][A-Za-z]{0,7}(?:/[A-Za-z]+)?)-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$")
 _MODEL_NUM = re.compile(r"^\d+[A-Za-z0-9]*$")
 _VARIANT = re.compile(r"^\d+[A-Z][A-Z0-9]*$")
@@ -302,12 +307,12 @@ _NON_NOUN_TAGS = {"PRP", "PRP$", "IN", "RB", "RP", "WP", "DT", "MD", "TO"}
 
 @dataclass(slots=True)
 class _Piece:
+    """A lexicon match, a calibre or a model designation: tokens [start, end)."""
+
     start: int
     end: int
     kind: Literal["lex", "cal", "shape", "block"]
     entry: MunitionEntry | None = None
-    singular: str | None = None
-    name: str | None = None
     caliber: float | None = None
 
     @property
@@ -325,6 +330,8 @@ class _Piece:
 
 @dataclass(slots=True)
 class _Chain:
+    """Adjacent pieces of one noun phrase ("Caesar" "155mm" "self-propelled howitzers")."""
+
     pieces: list[_Piece]
     extra: list["_Chain"] = field(default_factory=list)  # "for"/"of" complements
     as_ammo: bool = False  # a conjunct of a "munitions for X and Y" complement
@@ -447,7 +454,7 @@ class MunitionFinder:
             if entry.kind == "generic" and _capitalised_name(doc, start, end):
                 continue  # "Shell said", "the Missile Defense Agency"
             kind = "block" if entry.kind == "block" else "lex"
-            yield _Piece(start, end, kind, entry, variant.singular)
+            yield _Piece(start, end, kind, entry)
 
     def _shape_pieces(self, doc: Doc) -> Iterator[_Piece]:
         """Calibres ("152mm", "6-inch", ".50 cal") and model designations ("Su-35s", "Su 35",

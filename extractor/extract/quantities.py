@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from pydantic import model_validator
+
 from spacy.attrs import LOWER, SHAPE
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
@@ -25,7 +27,7 @@ from spacy.tokens import Doc, Token
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import Munition, Quantity
 from .base import Mention, char_span
-from .munitions import munition_unit, pluralise, singularise
+from .munitions import alias_tokenizer, munition_unit, pluralise, singularise
 
 CUES_FILE = "quantity_cues.jsonl"
 
@@ -68,6 +70,14 @@ class CueEntry(LexiconEntry):
     approximate: bool = False
     lower: float | None = None
 
+    @model_validator(mode="after")
+    def _shape(self) -> "CueEntry":
+        if (self.kind == "vague") != (self.lower is not None):
+            raise ValueError("a vague count (and only a vague count) has a lower bound")
+        if self.kind != "cue" and (self.bound is not None or self.approximate or self.position != "before"):
+            raise ValueError(f"a {self.kind} entry has no bound, approximation or position")
+        return self
+
 
 def _cue_keys(entry: CueEntry) -> list[str]:
     if entry.kind == "cue":
@@ -90,9 +100,7 @@ class _Cues:
 @cache
 def _cues() -> _Cues:
     """The compiled cue lexicon (once per process)."""
-    import spacy
-
-    tok = spacy.blank("en").tokenizer
+    tok = alias_tokenizer()
     before: dict[tuple[str, ...], CueEntry] = {}
     after: dict[tuple[str, ...], CueEntry] = {}
     vague: dict[tuple[str, ...], float] = {}
