@@ -228,9 +228,11 @@ def evidence_range(doc, clause: Clause, exclude: set[int]) -> tuple[int, int] | 
     while end + 1 in own:
         end += 1
     end += 1
-    while start < end and (doc[start].pos_ in EDGE_TRIM_POS or doc[start].lower_ in EDGE_TRIM_LOWER):
+    while start < end and (doc[start].pos_ in EDGE_TRIM_POS or doc[start].lower_ in EDGE_TRIM_LOWER
+                           or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].pos_ in EDGE_TRIM_POS or doc[end - 1].lower_ in EDGE_TRIM_LOWER):
+    while end > start and (doc[end - 1].pos_ in EDGE_TRIM_POS or doc[end - 1].lower_ in EDGE_TRIM_LOWER
+                           or doc[end - 1].is_space):
         end -= 1
     if end <= start:
         return None

@@ -1,0 +1,165 @@
+"""Claim assembly end to end on the real model: segmentation, roles, types, modality, attributions.
+
+The sentences are written for these tests (other conflicts, outlets and styles than the dev set),
+so the table checks that the mechanisms generalise rather than that one article is fitted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import Extractor
+
+PUBLISHED = "2025-03-14"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _summary(claim) -> dict:
+    return {
+        "type": claim.claim_type.value,
+        "modality": claim.modality.value,
+        "actors": {(a.name, a.role.value) for a in claim.actors},
+        "munitions": {m.category.value for m in claim.munitions},
+        "quantities": {(q.value, q.lower, q.upper, q.approximate) for q in claim.quantities},
+        "sources": [a.source for a in claim.attributions],
+    }
+
+
+CASES = [
+    # (text, expected fields of the first claim; keys left out are not checked)
+    (
+        "Iran has supplied the Houthis with hundreds of Shahed-136 drones since last year.",
+        {"type": "transfer", "modality": "asserted", "actors": {("Iran", "supplier"), ("Houthis", "recipient")},
+         "munitions": {"drone"}, "quantities": {(None, 200.0, None, False)}},
+    ),
+    (
+        "Hezbollah fired dozens of rockets at northern Israel on Sunday, the Israeli military said.",
+        {"type": "use", "actors": {("Hezbollah", "user"), ("Israel", "target")}, "munitions": {"rocket"},
+         "quantities": {(None, 24.0, None, False)}},
+    ),
+    (
+        "Turkey denied that it had sold Bayraktar TB2 drones to Ethiopia.",
+        {"type": "transfer", "modality": "negated", "actors": {("Turkey", "supplier"), ("Ethiopia", "recipient")},
+         "sources": ["Turkey"]},
+    ),
+    (
+        "China may be supplying Russia with drone engines, U.S. officials told Reuters.",
+        {"type": "transfer", "modality": "hedged", "actors": {("China", "supplier"), ("Russia", "recipient")},
+         "sources": ["Reuters", "United States"]},
+    ),
+    (
+        "Kyiv received more than 40 Leopard 2 tanks from Germany and Poland.",
+        {"type": "transfer", "actors": {("Ukraine", "recipient"), ("Germany", "supplier"), ("Poland", "supplier")},
+         "munitions": {"tank"}, "quantities": {(40.0, 40.0, None, False)}},
+    ),
+    (
+        "Washington approved the sale of about 250 Abrams tanks to Warsaw.",
+        {"type": "agreement", "actors": {("United States", "supplier"), ("Poland", "recipient")},
+         "quantities": {(250.0, None, None, True)}},
+    ),
+    (
+        "Russian forces launched 120 Iranian-made drones at Ukrainian cities overnight.",
+        {"type": "use", "actors": {("Russia", "user"), ("Iran", "producer"), ("Ukraine", "target")},
+         "munitions": {"drone"}},
+    ),
+    (
+        "The Netherlands will not send F-35 jets to Taiwan, the defence ministry said.",
+        {"type": "transfer", "modality": "negated",
+         "actors": {("Netherlands", "supplier"), ("Taiwan", "recipient")}, "munitions": {"aircraft"}},
+    ),
+    (
+        "According to Reuters, Pyongyang is believed to have shipped up to 5 million artillery shells to Moscow.",
+        {"type": "transfer", "modality": "hedged", "actors": {("North Korea", "supplier"), ("Russia", "recipient")},
+         "quantities": {(5000000.0, None, 5000000.0, False)}, "sources": ["Reuters"]},
+    ),
+    (
+        "Rheinmetall will produce 700,000 shells a year at its new plant.",
+        {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_claim_fields(extractor, text, expected):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert claims, f"no claim in {text!r}"
+    got = _summary(claims[0])
+    for key, value in expected.items():
+        assert got[key] == value, (key, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Jane Doe and John Smith",
+        "Photo: a convoy near the border",
+        "Ukraine's defence minister joined the meeting by video link.",
+        "The truck-mounted gun can strike targets more than 40 kilometres away.",
+        "Prices rose by 4% in February, the statistics office said.",
+    ],
+)
+def test_no_claim_in_bylines_captions_background_and_descriptions(extractor, text):
+    assert extractor.extract(text, published=PUBLISHED) == []
+
+
+def test_two_assertions_in_one_sentence_give_two_disjoint_claims(extractor):
+    text = "Copenhagen has pledged 19 jets and the Norwegian government 22."
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert len(claims) == 2
+    first, second = claims
+    assert first.span.end <= second.span.start
+    assert ("Denmark", "supplier") in {(a.name, a.role.value) for a in first.actors}
+    assert ("Norway", "supplier") in {(a.name, a.role.value) for a in second.actors}
+    assert [q.value for q in second.quantities] == [22.0]
+
+
+def test_relative_clause_estimate_is_its_own_claim_and_inherits_the_parties(extractor):
+    text = "North Korea has sent over 9,000 containers to Russia, which could hold about 4 million 152mm shells."
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [c.claim_type.value for c in claims] == ["transfer", "assessment"]
+    assert claims[1].modality.value == "hedged"
+    assert {(a.name, a.role.value) for a in claims[1].actors} == {("North Korea", "supplier"), ("Russia", "recipient")}
+    assert [(m.category.value, m.caliber_mm) for m in claims[1].munitions] == [("artillery_shell", 152.0)]
+    # the containers borrow the sentence's munitions
+    assert [m.category.value for m in claims[0].munitions] == ["artillery_shell"]
+
+
+def test_reporting_date_belongs_to_announced_plans_only(extractor):
+    planned = extractor.extract("Spain will send 10 more Leopard tanks, the government said on Tuesday.",
+                                published=PUBLISHED)
+    past = extractor.extract("Spain sent 10 Leopard tanks last year, the government said on Tuesday.",
+                             published=PUBLISHED)
+    assert [d.start for d in planned[0].dates] == ["2025-03-11"]
+    assert [d.start for d in past[0].dates] == ["2024"]
+
+
+def test_attribution_chain_outlet_first(extractor):
+    text = "Speaking to the BBC, General Mark Jones said Iran had sent ballistic missiles to Russia."
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [(a.source, a.kind.value) for a in claims[0].attributions] == [("BBC", "media"), ("Mark Jones", "official")]
+
+
+def test_every_item_points_at_its_words(extractor):
+    text = ("WASHINGTON — The United States will send Ukraine 31 Abrams tanks and about 2,000 "
+            "anti-tank missiles by March, the Pentagon said on Friday.")
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert claims
+    for claim in claims:
+        assert text[claim.span.start:claim.span.end] == claim.text
+        for field in (claim.actors, claim.quantities, claim.munitions, claim.dates, claim.attributions):
+            for item in field:
+                assert text[item.span.start:item.span.end] == item.text
+
+
+def test_unknown_publication_date_leaves_relative_dates_unresolved(extractor):
+    text = "Germany delivered two IRIS-T systems to Ukraine last month."
+    with_date = extractor.extract(text, published=PUBLISHED)
+    without = extractor.extract(text, published=None)
+    assert [d.start for d in with_date[0].dates] == ["2025-02"]
+    assert [(d.text, d.start, d.end) for d in without[0].dates] == [] or all(
+        d.start is None and d.end is None for d in without[0].dates
+    )
