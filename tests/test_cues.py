@@ -81,6 +81,7 @@ MODALITY_CASES = [
     ("Germany would send tanks if Washington did the same.", "send", "hedged"),
     ("It is likely that North Korea sent the missiles.", "sent", "hedged"),
     ("Washington is monitoring possible weapons transfers to Russia.", "transfers", "hedged"),
+    ("Washington is monitoring possible weapons transfers to Russia.", "monitoring", "hedged"),
     ("There has been no final decision on sending Taurus missiles.", "sending", "hedged"),
     ("Leaked documents suggested Serbia had agreed to send weapons.", "agreed", "hedged"),
     ("Reports of Pakistani ammunition in Ukraine have circulated for months.", "ammunition", "hedged"),
@@ -121,6 +122,11 @@ MODALITY_CASES = [
     ("Moscow and Pyongyang deny any transfers, but satellite images show ships shuttling.", "show", "asserted"),
     ("North Korea shipped shells to Russia without payment.", "shipped", "asserted"),
     ("Russia halted deliveries after Iran sent the drones.", "sent", "asserted"),
+    ("Russia denied the drones were Iranian and said they were produced in Russia.", "produced", "asserted"),
+    ("North Korea may have sent shells and delivered missiles.", "delivered", "hedged"),
+    ("Germany delivered 18 Leopard tanks and may send more later.", "delivered", "asserted"),
+    ("None of the promised shells arrived before the offensive.", "arrived", "negated"),
+    ("The EU will use frozen Russian assets to buy artillery shells for Ukraine.", "buy", "asserted"),
     # a relative clause between a cue and its verb does not cut the scope when there is a parse
     ("Shin expects Putin, who is due in Pyongyang next week, to press for more ammunition.", "press", "hedged"),
     # "would" embedded under a past verb is the past of "will"

@@ -233,9 +233,11 @@ _MODIFIER_DEPS = frozenset({
     "aux", "auxpass", "neg", "advmod", "npadvmod", "mark", "prep", "det", "predet", "preconj",
     "amod", "nummod", "quantmod", "cc", "acomp", "oprd", "prt", "case",
 })
-#: Core arguments: a cue on a subject or object ("no missiles had been transferred",
-#: "neither Moscow nor Tehran has confirmed") acts on the clause's verb.
+#: Core arguments: a cue that is a subject or object, or determines one ("no missiles had been
+#: transferred", "neither Moscow nor Tehran has confirmed", "none arrived"), acts on the
+#: clause's verb; of adjectives only hedges do ("frozen assets" leaves the verb alone).
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "expl"})
+_DETERMINER_DEPS = frozenset({"det", "predet", "preconj"})
 #: Clause attachments that start an independent assertion when the clause has its own subject
 #: (relative clauses, adverbial clauses, coordinated or paratactic clauses). ``acl`` is not
 #: among them: with a subject it is a noun's complement clause ("no evidence that X sent").
@@ -245,12 +247,15 @@ _VERBAL = frozenset({"VERB", "AUX"})
 
 
 def _anchor(doc: Doc, cue: Cue) -> Token:
-    """The token a cue acts on: the cue's own head word, or for a modifier the word it modifies,
-    lifted from a subject or object to its clause."""
+    """The token a cue acts on: the cue's own head word, or for a modifier the word it modifies.
+    A cue that is, or determines, a subject or object ("none", "no missiles") acts on its
+    clause, and so does an epistemic adjective on one ("monitoring possible transfers")."""
     tok = doc[cue.start:cue.end].root
+    lift = (tok.dep_ in _DETERMINER_DEPS or tok.dep_ in _ARGUMENT_DEPS
+            or tok.dep_ == "amod" and cue.category is CueCategory.HEDGE)
     if tok.dep_ in _MODIFIER_DEPS and tok.head.i != tok.i:
         tok = tok.head
-    if tok.pos_ not in _VERBAL and tok.dep_ in _ARGUMENT_DEPS and tok.head.i != tok.i:
+    if lift and tok.pos_ not in _VERBAL and tok.dep_ in _ARGUMENT_DEPS and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -263,30 +268,33 @@ def _opens_clause(tok: Token) -> bool:
 def governs(cue: Cue, token: Token, terminators: Sequence[Cue] = ()) -> bool:
     """Whether ``cue`` applies to ``token`` (a claim's verb or head noun).
 
-    The token must lie in the cue's scope (or in the cue itself: "Tehran rejects ..."). With a
+    The token must be part of the cue ("Tehran rejects ...") or lie in its scope. With a
     dependency parse it must also lie under the cue's anchor without crossing into a clause
     that has its own subject: "might have supplied" (aux of "supplied"), "denied that X sent"
-    ("sent" under "denied") and "said X could hold" ("could" on "hold", not on "said").
-    Without a parse the linear scope decides alone.
+    ("sent" under "denied") and "said X could hold" ("could" on "hold", not on "said"). A
+    modifier distributes over coordinated predicates ("may have sent shells and delivered
+    missiles"); a cue verb does not ("denied X and said Y"). Without a parse the linear scope
+    decides alone.
     """
     doc = token.doc
     i = token.i
-    if not cue.start <= i < cue.end:
-        lo, hi = scope_of(cue, _sentence(doc, cue.start), terminators)
-        if not lo <= i < hi:
-            return False
+    if cue.start <= i < cue.end:
+        return True
+    lo, hi = scope_of(cue, _sentence(doc, cue.start), terminators)
+    if not lo <= i < hi:
+        return False
     if not doc.has_annotation("DEP"):
         return True
     anchor = _anchor(doc, cue)
-    if cue.start <= i < cue.end:
-        return True
+    lexical = cue.start <= anchor.i < cue.end
     t = token
-    while True:
-        if t == anchor:
-            return True
+    while t.i != anchor.i:
         if t.head.i == t.i or _opens_clause(t):
             return False
+        if lexical and t.dep_ == "conj" and t.head.i == anchor.i:
+            return False
         t = t.head
+    return True
 
 
 def _backshifted(doc: Doc, cue: Cue) -> bool:
