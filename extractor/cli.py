@@ -4,6 +4,8 @@ import their heavy dependencies inside the command body, so ``extractor --help``
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .commands import db as db_commands
@@ -17,6 +19,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Extract structured, checkable claims about arms and military support from English news."""
+
 
 app.command("extract")(extract_commands.extract)
 app.command("schema")(schema_commands.schema)

@@ -109,6 +109,8 @@ def test_unusable_arguments_are_usage_errors(argument, message):
         (b'{"doc_id": "a", "text": "abcdefghijk"}', "too_long", "text has 11 characters, over --max-chars 10"),
         (b'{"doc_id": "a", "html": "<html></html>"}', "no_text", "no article text found in the HTML"),
         (b'{"doc_id": "a", "html": 5}', "invalid_document", "html: expected a string, got number"),
+        (b'{"doc_id": "a", "text": "ab\\ud800"}', "invalid_document",
+         "text: unpaired surrogate \\ud800 at character 3 is not valid Unicode"),
     ],
 )
 def test_bad_jsonl_lines_are_rejected_with_line_and_reason(line, kind, reason):

@@ -1,10 +1,202 @@
-"""``extractor extract`` (placeholder, being written)."""
+"""``extractor extract``: the batch run on the command line (options, messages, exit codes).
+
+The work is done by :func:`extractor.runner.run`; this module only maps options to it, reports
+rejects and the summary through logging, shows a progress bar on a terminal and picks the exit
+code. Heavy modules are imported inside the command body.
+"""
 
 from __future__ import annotations
 
+import logging
+import signal
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
+log = logging.getLogger("extractor.cli")
 
-def extract(paths: list[str] = typer.Argument(..., help="Inputs.")) -> None:
-    """Extract claims from articles."""
-    raise typer.Exit(1)
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
+
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def extract(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...",
+        help="Inputs: .json documents, .jsonl files (one document a line), .txt and .html articles, "
+        "directories (read recursively, sorted) or - for JSON Lines on stdin.",
+        show_default=False,
+    )],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Claims as JSON Lines; - for stdout (the default unless --db is given).",
+    )] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", metavar="URL",
+        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://...",
+    )] = None,
+    state: Annotated[Optional[Path], typer.Option(
+        "--state", metavar="PATH", dir_okay=False,
+        help="SQLite state for incremental, resumable runs: unchanged documents are skipped and the "
+        "output is appended in committed batches.",
+    )] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="With --state: forget it and re-extract everything (the output is rewritten).",
+    )] = False,
+    rejects: Annotated[Optional[Path], typer.Option(
+        "--rejects", metavar="FILE", dir_okay=False,
+        help="Write every rejected document (source, line, doc_id, kind, reason) as JSON Lines.",
+    )] = None,
+    max_rejects: Annotated[Optional[int], typer.Option(
+        "--max-rejects", metavar="N", min=1, help="Stop the run (exit 1) once N documents were rejected.",
+    )] = None,
+    max_chars: Annotated[int, typer.Option(
+        "--max-chars", metavar="N", min=1, help="Reject documents whose text is longer than N characters.",
+    )] = 10_000_000,
+    published: Annotated[Optional[str], typer.Option(
+        "--published", metavar="DATE",
+        help="Publication date (YYYY-MM-DD) for documents that carry none and have no dateline.",
+    )] = None,
+    texts: Annotated[Optional[Path], typer.Option(
+        "--texts", metavar="FILE", dir_okay=False,
+        help="Write the text extracted from each HTML input as JSON Lines {doc_id, text}; spans index it.",
+    )] = None,
+    stats: Annotated[Optional[Path], typer.Option(
+        "--stats", metavar="FILE", dir_okay=False, help="Write the run summary as JSON.",
+    )] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", metavar="N", min=1, help="Worker processes for the spaCy pipeline.",
+    )] = 1,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", metavar="N", min=1,
+        help="Documents per spaCy batch, and per committed output batch with --state.",
+    )] = 32,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar or summary; only warnings, rejects and errors.",
+    )] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+    log_format: Annotated[LogFormat, typer.Option(
+        "--log-format", case_sensitive=False, help="Messages on stderr as text lines or JSON objects.",
+    )] = LogFormat.text,
+) -> None:
+    """Extract claims from news articles into JSON Lines, one claim per line.
+
+    Exit codes:
+    0 all documents done;
+    1 fatal: nothing written, or only committed batches with --state (the message says why;
+    also when --max-rejects is reached or another run holds the lock);
+    2 usage error;
+    3 finished, but some documents were rejected.
+    """
+    from ..errors import ExtractorError
+    from ..io.readers import InputPathError
+    from ..logs import setup_logging
+    from ..runner import OptionError, RunOptions, run
+
+    setup_logging(log_format.value, quiet=quiet, verbose=verbose)
+    signal.signal(signal.SIGTERM, _terminate)
+    options = RunOptions(
+        inputs=paths,
+        output=output if output is not None or db is not None else "-",
+        db=db,
+        state=_str(state),
+        force=force,
+        rejects=_str(rejects),
+        max_rejects=max_rejects,
+        max_chars=max_chars,
+        published=published,
+        texts=_str(texts),
+        stats=_str(stats),
+        workers=workers,
+        batch_size=batch_size,
+    )
+    show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
+    summary = None
+    try:
+        with _Progress(show_progress) as progress:
+            summary = run(options, on_reject=_report_reject, on_progress=progress.update)
+    except InputPathError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATHS...'") from None
+    except OptionError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx) from None
+    except ExtractorError as exc:
+        summary = getattr(exc, "summary", None)
+        log.error("%s", exc)
+    except Exception as exc:  # a bug or an environment problem: one line, traceback with -v
+        log.error("%s: %s", type(exc).__name__, exc)
+        log.debug("traceback", exc_info=True)
+    if summary is not None and not quiet:
+        _report_summary(summary)
+    if summary is None or summary.status in ("failed", "aborted"):
+        raise typer.Exit(EXIT_FATAL)
+    raise typer.Exit(EXIT_REJECTS if summary.documents_rejected else EXIT_OK)
+
+
+def _str(path: Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM: unwind like Ctrl-C so temporary files are removed and the lock released."""
+    raise KeyboardInterrupt
+
+
+def _report_reject(reject) -> None:
+    log.warning(
+        "%s", reject.message(),
+        extra={"event": "rejected", "source": reject.source, "line": reject.line, "doc_id": reject.doc_id,
+               "kind": reject.kind, "reason": reject.reason},
+    )
+
+
+def _report_summary(summary) -> None:
+    s = summary
+    log.info(
+        "%d documents read, %d skipped, %d extracted, %d rejected; %d claims written in %.1f s (%.1f docs/s)",
+        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_rejected,
+        s.claims_written, s.seconds, s.docs_per_second,
+        extra={"event": "summary", **s.to_dict()},
+    )
+
+
+class _Progress:
+    """A rich progress display on stderr, or nothing."""
+
+    def __init__(self, enabled: bool):
+        self._progress = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.fields[counts]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._task = self._progress.add_task("extract", counts="starting", total=None)
+
+    def __enter__(self) -> "_Progress":
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, s) -> None:
+        if self._progress is not None:
+            self._progress.update(
+                self._task,
+                counts=f"{s.documents_read} read, {s.documents_extracted} extracted, {s.documents_skipped} skipped, "
+                f"{s.documents_rejected} rejected, {s.claims_written} claims",
+            )

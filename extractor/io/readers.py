@@ -253,6 +253,17 @@ def document_record(obj: Any, source: str, line: int | None, options: ReadOption
     """Validate one parsed JSON value as a document (``html`` is extracted when there is no text)."""
     if not isinstance(obj, dict):
         return _rejected(source, line, "invalid_document", f"expected a JSON object, got {_json_type(obj)}")
+    for key in ("doc_id", "text", "html", "published", "title", "source_name", "url"):
+        value = obj.get(key)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return _rejected(
+                    source, line, "invalid_document",
+                    f"{key}: unpaired surrogate \\u{ord(value[exc.start]):04x} at character {exc.start + 1} "
+                    f"is not valid Unicode",
+                )
     raw_id = obj.get("doc_id")
     doc_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and raw_id != "" else None
     from_html = False
