@@ -150,6 +150,14 @@ def validate_options(options: RunOptions) -> None:
         raise OptionError("the output, state, rejects, texts and stats files must all be different")
     if STDOUT in (options.rejects, options.texts, options.stats, options.state):
         raise OptionError("only the claims output (-o) can be standard output")
+    for path in files:
+        if path == STDOUT:
+            continue
+        if os.path.isdir(path):
+            raise OptionError(f"{path} is a directory, not a file")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OptionError(f"{path}: directory {parent} does not exist")
     if list(options.inputs).count("-") > 1:
         raise OptionError("standard input ('-') can be read only once")
 

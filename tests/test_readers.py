@@ -204,3 +204,9 @@ def test_fuzz_jsonl_reader_never_raises_and_accounts_for_every_line(lines):
         if keep:
             (rec,) = [r for r in got if r.line == n]
             assert rec.document.doc_id == json.loads(valid)["doc_id"]
+
+
+def test_unreadable_file_in_a_directory_is_rejected(tmp_path):
+    (tmp_path / "gone.json").symlink_to(tmp_path / "missing-target.json")
+    (rec,) = read_inputs([str(tmp_path)])
+    assert (rec.reject.kind, rec.reject.reason) == ("unreadable", "cannot read file: No such file or directory")

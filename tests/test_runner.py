@@ -120,6 +120,8 @@ def test_stdout_output(tmp_path, fake):
         (dict(output="x.jsonl", rejects="x.jsonl"), "the output, state, rejects, texts and stats files must all be different"),
         (dict(rejects="-"), "only the claims output (-o) can be standard output"),
         (dict(max_rejects=0), "--max-rejects must be at least 1, not 0"),
+        (dict(output="/"), "/ is a directory, not a file"),
+        (dict(state="/nonexistent/s.db"), "/nonexistent/s.db: directory /nonexistent does not exist"),
     ],
 )
 def test_contradictory_options_are_usage_errors(options, message):
@@ -261,6 +263,16 @@ def test_rejects_are_written_and_max_rejects_aborts_without_output(tmp_path, fak
     assert len(lines_of(rejects)) == 2
 
 
+def test_duplicate_doc_id_in_one_run_is_rejected(tmp_path, fake):
+    first = write_jsonl(tmp_path / "a.jsonl", docs(2))
+    second = write_jsonl(tmp_path / "b.jsonl", docs(1))
+    seen = []
+    run(RunOptions([str(first), str(second)], output=str(tmp_path / "out.jsonl")), extractor=fake,
+        on_reject=seen.append)
+    assert [(r.kind, r.source, r.line, r.reason) for r in seen] == [
+        ("duplicate_doc_id", str(second), 1, f"duplicate doc_id, first read at {first}:1")]
+
+
 def test_a_document_that_breaks_the_pipeline_is_rejected_and_the_rest_processed(tmp_path, fake):
     batch = docs(4)
     batch[2]["text"] = "POISON line"
@@ -314,6 +326,7 @@ def test_sigkill_part_way_then_rerun_gives_every_claim_exactly_once(tmp_path, re
                 fh.write(json.dumps({**doc.model_dump(), "doc_id": f"{doc.doc_id}#{copy}"}) + "\n")
     reference = tmp_path / "reference.jsonl"
     run(RunOptions([str(feed)], output=str(reference)), extractor=real_extractor)
+    assert reference.stat().st_size > 0, "the pipeline found no claims: nothing to compare"
 
     out, state = tmp_path / "out.jsonl", tmp_path / "state.db"
     args = [str(feed), "-o", str(out), "--state", str(state), "--batch-size", "2", "-q"]
@@ -350,6 +363,7 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path, real_extractor):
     run(RunOptions(all_inputs(), output=str(one), batch_size=4), extractor=real_extractor)
     run(RunOptions(all_inputs(), output=str(two), batch_size=4, workers=2),
         extractor=Extractor(batch_size=4, n_process=2, chunk_chars=CHUNK_CHARS))
+    assert one.stat().st_size > 0, "the pipeline found no claims: nothing to compare"
     assert two.read_bytes() == one.read_bytes()
 
 
