@@ -119,6 +119,19 @@ class SourceResolver:
         head_is_name = tok.pos_ == "PROPN" or tok.i in entities_by_token
         narrow = {t.i for t in phrase}
         named = [m for m in mentions if m.value.type.value != "person" and m.start in narrow]
+        if not head_is_name and tok.lower_ in _DESCRIPTORS:
+            # "the Yonhap News TV portal", "leaked Pentagon documents": the name, with the kind
+            # the descriptor gives (a document stays a document)
+            known = [m for m in named if m.value.source_kind is not None]
+            if known:
+                m = known[-1]
+                _, phrase_kind = self.gazetteer.source(p_text)
+                kind = phrase_kind if phrase_kind in (SourceKind.document, SourceKind.media) else m.value.source_kind
+                if media_only and kind != SourceKind.media:
+                    return None
+                att = Attribution(text=p_text, span=_span(p_start, p_end, offset), source=m.value.name, kind=kind, cue=cue)
+                memory.remember(att, person=False, words=" ".join(t.lower_ for t in wide))
+                return att
         if named and head_is_name and tok.lower_ not in _BODY_NOUNS:
             # the name itself ("Yonhap News TV", "the Kuwaiti newspaper Al-Jarida" → Al-Jarida)
             m = next((m for m in named if m.start <= tok.i < m.end), named[-1])
@@ -266,6 +279,13 @@ class SourceMemory:
                     return att
         return None
 
+
+#: Head nouns that describe a named source rather than name it.
+_DESCRIPTORS = frozenset({
+    "portal", "website", "site", "newspaper", "paper", "daily", "weekly", "channel", "broadcaster",
+    "outlet", "magazine", "tabloid", "report", "reports", "document", "documents", "papers", "files",
+    "assessment", "study", "analysis", "investigation", "data", "tally", "figures", "statement",
+})
 
 #: Unnamed speakers who stand for their state.
 _STATE_VOICES = frozenset({"officials", "authorities", "government", "governments", "leaders", "diplomats"})
