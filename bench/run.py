@@ -20,7 +20,7 @@ subprocess (the largest single process among it and its waited-for children: the
 peak), and the peak of the summed RSS of its process tree, sampled from ``/proc``. Model load
 time and ``extractor --help`` wall time are measured in their own subprocesses.
 A scaling run repeats the extractor on a corpus ``--scale`` times as large, once, to show that
-peak memory stays flat. Results print as a table and are written as JSON (``--json``).
+peak memory stays flat (``--reps 0`` runs only that, with its own 1x baseline). Results print as a table and are written as JSON (``--json``).
 """
 
 from __future__ import annotations
@@ -214,6 +214,7 @@ def _row(res: dict, corpus: dict) -> dict:
     if res["rc"] == 0:
         row["docs_per_s"] = corpus["docs"] / res["wall_s"]
         row["words_per_s"] = corpus["words"] / res["wall_s"]
+        row["docs_per_cpu_s"] = corpus["docs"] / res["cpu_s"]
     else:
         row["error"] = res["stderr"].strip()[-2000:]
     return row
@@ -262,6 +263,7 @@ def summarise(runs: list[dict], loads: list[dict], help_: dict, scale: list[dict
             "docs_per_s": _median([r["docs_per_s"] for r in rows]),
             "words_per_s": _median([r["words_per_s"] for r in rows]),
             "wall_s": _median([r["wall_s"] for r in rows]),
+            "docs_per_cpu_s": _median([r["docs_per_cpu_s"] for r in rows]),
             "peak_rss_mb": max((r["peak_rss_mb"] for r in rows), default=None),
             "tree_peak_rss_mb": max((r["tree_peak_rss_mb"] for r in rows), default=None),
             "pipe_docs_per_s": _median([r["pipe_docs_per_s"] for r in rows if "pipe_docs_per_s" in r]),
@@ -269,13 +271,13 @@ def summarise(runs: list[dict], loads: list[dict], help_: dict, scale: list[dict
             "claims": _median([r["claims"] for r in rows if "claims" in r]),
         }
 
-    def pairwise(num: str, den: str) -> dict:
+    def pairwise(num: str, den: str, key: str = "docs_per_s") -> dict:
         per_rep = []
         for rep in range(reps):
             a = [r for r in runs if r["rep"] == rep and r["name"] == num and r["rc"] == 0]
             b = [r for r in runs if r["rep"] == rep and r["name"] == den and r["rc"] == 0]
             if a and b:
-                per_rep.append(a[0]["docs_per_s"] / b[0]["docs_per_s"])
+                per_rep.append(a[0][key] / b[0][key])
         return {"per_rep": per_rep, "median": _median(per_rep)}
 
     summary["ratio_extractor_w1_vs_reference"] = pairwise("extractor_w1", "reference")
@@ -283,13 +285,17 @@ def summarise(runs: list[dict], loads: list[dict], help_: dict, scale: list[dict
     summary["ratio_extractor_w1_vs_reference_numpy"] = pairwise("extractor_w1", "reference_numpy")
     summary["ratio_reference_numpy_vs_reference"] = pairwise("reference_numpy", "reference")
     summary["speedup_w2_vs_w1"] = pairwise("extractor_w2", "extractor_w1")
+    # Per CPU-second (user+system of the process tree): less sensitive to other load on a
+    # shared machine; for workers 2 it shows the cost of the extra process traffic.
+    summary["cpu_ratio_extractor_w1_vs_reference"] = pairwise("extractor_w1", "reference", "docs_per_cpu_s")
+    summary["cpu_ratio_extractor_w2_vs_w1"] = pairwise("extractor_w2", "extractor_w1", "docs_per_cpu_s")
     good_loads = [x for x in loads if "load_s" in x]
     summary["extractor_model_load_s"] = _median([x["load_s"] for x in good_loads])
     summary["extractor_import_s"] = _median([x["import_s"] for x in good_loads])
     summary["extractor_pipeline"] = good_loads[0]["pipeline"] if good_loads else None
     summary["extractor_ops"] = good_loads[0]["ops"] if good_loads else None
     summary["help_s"] = help_.get("median_s")
-    ext_rows = [r for r in runs if r["name"].startswith("extractor") and r["rc"] == 0]
+    ext_rows = [r for r in runs + scale if r["name"].startswith("extractor") and r["rc"] == 0]
     summary["extractor_peak_rss_mb"] = max((r["peak_rss_mb"] for r in ext_rows), default=None)
     if scale:
         growth = []
@@ -316,12 +322,13 @@ def print_report(result: dict) -> None:
     c = result["corpus"]
     print(f"\ncorpus: {c['docs']} docs, {c['words']} words ({c['words'] / c['docs']:.0f} words/doc), "
           f"sha256 {c['sha256'][:12]}; reps: {result['config']['reps']}; cpus: {result['machine']['cpus']}")
-    print(f"{'config':<18}{'docs/s':>9}{'words/s':>10}{'wall s':>9}{'peak RSS MB':>13}"
+    print(f"{'config':<18}{'docs/s':>9}{'words/s':>10}{'docs/cpu-s':>11}{'wall s':>9}{'peak RSS MB':>13}"
           f"{'tree RSS MB':>13}{'claims':>8}{'ok/fail':>9}")
     for name, row in s["configs"].items():
         def fmt(v, spec):
             return format(v, spec) if v is not None else "-".rjust(int(spec.split(".")[0]))
         print(f"{name:<18}{fmt(row['docs_per_s'], '9.2f')}{fmt(row['words_per_s'], '10.0f')}"
+              f"{fmt(row['docs_per_cpu_s'], '11.2f')}"
               f"{fmt(row['wall_s'], '9.1f')}{fmt(row['peak_rss_mb'], '13.0f')}"
               f"{fmt(row['tree_peak_rss_mb'], '13.0f')}{fmt(row['claims'], '8.0f')}"
               f"{row['ok_runs']:>5}/{row['failed_runs']}")
@@ -331,7 +338,7 @@ def print_report(result: dict) -> None:
               f"spacy.load {ref['load_s']:.2f} s")
     for key in ("ratio_extractor_w1_vs_reference", "ratio_extractor_w2_vs_reference",
                 "ratio_extractor_w1_vs_reference_numpy", "ratio_reference_numpy_vs_reference",
-                "speedup_w2_vs_w1"):
+                "speedup_w2_vs_w1", "cpu_ratio_extractor_w1_vs_reference", "cpu_ratio_extractor_w2_vs_w1"):
         per = ", ".join(f"{v:.2f}" for v in s[key]["per_rep"])
         med = s[key]["median"]
         print(f"{key:<42} median {med:.2f}  (per rep: {per})" if med is not None else f"{key:<42} -")
@@ -379,7 +386,8 @@ def machine_info() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark extractor extract against plain spaCy.")
     parser.add_argument("--docs", type=int, default=1000, help="corpus size (default 1000)")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument("--reps", type=int, default=3,
+                        help="repetitions (default 3; 0 with --scale: memory scaling run only)")
     parser.add_argument("--scale", type=int, default=4, help="scaling run at this multiple (default 4)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling run")
     parser.add_argument("--workers", default="1,2", help="extractor --workers values (default 1,2)")
@@ -436,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
         n = args.docs * args.scale
         scale_corpus = write_corpus(out_dir / f"corpus-{n}.jsonl", n, seed=args.seed)
         for w in workers:
+            if args.reps == 0:  # memory-only run: measure the 1x baseline here
+                row = measure_extractor(corpus, w, out_dir / f"claims-w{w}.jsonl")
+                row.update(name=f"extractor_w{w}", rep=0)
+                runs.append(row)
+                print(f"scale x1 extractor_w{w}: wall {row['wall_s']:.1f} s  peak RSS "
+                      f"{row['peak_rss_mb']:.0f} MB  rc {row['rc']}", flush=True)
             row = measure_extractor(scale_corpus, w, out_dir / f"claims-scale-w{w}.jsonl")
             row.update(name=f"extractor_w{w}_x{args.scale}", rep=0)
             scale_rows.append(row)
