@@ -390,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="repetitions (default 3; 0 with --scale: memory scaling run only)")
     parser.add_argument("--scale", type=int, default=4, help="scaling run at this multiple (default 4)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling run")
+    parser.add_argument("--scale-workers", help="--workers values of the scaling run (default: --workers)")
     parser.add_argument("--workers", default="1,2", help="extractor --workers values (default 1,2)")
     parser.add_argument("--no-reference-numpy", action="store_true",
                         help="skip the reference-with-numpy-ops row")
@@ -443,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_scale and args.scale > 1:
         n = args.docs * args.scale
         scale_corpus = write_corpus(out_dir / f"corpus-{n}.jsonl", n, seed=args.seed)
-        for w in workers:
+        scale_workers = [int(w) for w in args.scale_workers.split(",")] if args.scale_workers else workers
+        for w in scale_workers:
             if args.reps == 0:  # memory-only run: measure the 1x baseline here
                 row = measure_extractor(corpus, w, out_dir / f"claims-w{w}.jsonl")
                 row.update(name=f"extractor_w{w}", rep=0)
