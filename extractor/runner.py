@@ -367,6 +367,8 @@ class _Run:
                     size = sink.sync()
                     if size is not None:
                         sizes[name] = (path, size)
+        except BrokenPipeError as exc:
+            raise RunError("the output was closed before the run finished (broken pipe)", self.summary) from exc
         except OSError as exc:
             raise RunError(f"cannot write output: {exc}", self.summary) from exc
         if self.store is not None:
