@@ -210,3 +210,15 @@ def test_second_concurrent_run_exits_1_with_a_clear_message(tmp_path, with_state
         "nothing was written\n")
     first.communicate(input=b"", timeout=60)
     assert first.returncode == 0
+
+
+def test_db_alone_writes_no_stdout_and_stores_every_claim(invoke, tmp_path):
+    from extractor.db import ClaimStore
+
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    result = invoke("extract", str(SEED), "--db", url, "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    lines = invoke("extract", str(SEED), "-q").stdout.splitlines()
+    with ClaimStore.open(url) as store:
+        counts = store.counts()
+    assert (counts["documents"], counts["claims"]) == (1, len(lines))
