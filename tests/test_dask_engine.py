@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.io.readers import ReadOptions, read_inputs
-from extractor.models import Claim, Document, make_claim_id
+from extractor.io.readers import read_inputs
+from extractor.models import Document
 from extractor.runner import CHUNK_CHARS, OptionError, RunOptions, run
 
 from extractor.engines.dask_engine import (
@@ -42,24 +42,7 @@ DATA = Path(__file__).parent / "data" / "inputs"
 DEV_DOCS = Path("/work/shared/eval/dev/docs")
 sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402  (bench/ is a folder of scripts, not a package)
-
-
-class LineExtractor:
-    """Stand-in for :class:`extractor.pipeline.Extractor`: one claim per non-blank line."""
-
-    def extract_many(self, documents):
-        for doc in documents:
-            if "POISON" in doc.text:
-                raise RuntimeError("boom on a poisoned document")
-            claims, pos = [], 0
-            for line in doc.text.split("\n"):
-                if line.strip():
-                    claims.append(Claim(
-                        claim_id=make_claim_id(doc.doc_id, pos, pos + len(line)), doc_id=doc.doc_id, text=line,
-                        span={"start": pos, "end": pos + len(line)}, claim_type="other", modality="asserted",
-                    ))
-                pos += len(line) + 1
-            yield doc, claims
+from test_runner import LineExtractor  # noqa: E402  (the stand-in extractor of the runner's tests)
 
 
 def jsonl(path: Path, lines: list[str | dict]) -> Path:

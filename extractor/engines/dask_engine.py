@@ -70,13 +70,23 @@ from ..io.readers import (
     Record,
     Reject,
     expand_inputs,
+    SNIFF_BYTES,
     looks_binary,
     read_file,
     read_jsonl_stream,
-    SNIFF_BYTES,
 )
 from ..io.writers import AtomicFile, json_line, write_json_atomic
-from ..runner import CHUNK_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, STDOUT, OptionError, RunError, RunOptions, RunSummary
+from ..runner import (
+    CHUNK_CHARS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_CHARS,
+    STDOUT,
+    OptionError,
+    RunError,
+    RunOptions,
+    RunSummary,
+    validate_options,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -460,10 +470,8 @@ def run_dask(
     (another run uses ``out_dir``) and :class:`RunError` when a partition fails (the finished ones
     are kept in the manifest).
     """
-    _validate(options, scheduler, n_workers)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OptionError(f"{out}: the output of a dask run is a directory, and this is a file")
+    _validate(inputs, out, options, scheduler, n_workers)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     summary = DaskSummary()
@@ -602,6 +610,7 @@ def run_from_options(
         )
     if not options.output or options.output == STDOUT:
         raise OptionError("--engine dask writes a directory of part files: give it with -o OUT_DIR")
+    validate_options(dataclasses.replace(options, output=STDOUT))  # the stats file
     dask_options = DaskOptions(published=options.published, max_chars=options.max_chars,
                                batch_size=options.batch_size, partition_docs=partition_docs, force=options.force)
     summary: DaskSummary | None = None
@@ -617,24 +626,19 @@ def run_from_options(
     return summary
 
 
-def _validate(options: DaskOptions, scheduler: str | None, n_workers: int | None) -> None:
-    from ..isodate import parse_published
-
+def _validate(inputs: list[str], out: Path, options: DaskOptions, scheduler: str | None,
+              n_workers: int | None) -> None:
+    """Raise :class:`OptionError` for options that cannot work (the local run's checks, and ours)."""
+    # The local run's checks of the shared options (its output is a file: the directory is checked below).
+    validate_options(RunOptions(inputs=inputs, output=STDOUT, max_chars=options.max_chars,
+                                published=options.published, batch_size=options.batch_size,
+                                workers=n_workers or 1))
     if options.partition_docs < 1:
         raise OptionError(f"partition_docs must be at least 1, not {options.partition_docs}")
-    if options.batch_size < 1:
-        raise OptionError(f"--batch-size must be at least 1, not {options.batch_size}")
-    if options.max_chars is not None and options.max_chars < 1:
-        raise OptionError(f"--max-chars must be at least 1, not {options.max_chars}")
-    if n_workers is not None and n_workers < 1:
-        raise OptionError(f"--workers must be at least 1, not {n_workers}")
     if scheduler is not None and n_workers is not None:
         raise OptionError("--workers sizes a local cluster; a cluster given with --scheduler has its own workers")
-    if options.published is not None:
-        try:
-            parse_published(options.published)
-        except ValueError as exc:
-            raise OptionError(f"--published: {exc}") from None
+    if out.exists() and not out.is_dir():
+        raise OptionError(f"{out}: the output of a dask run is a directory, and this is a file")
 
 
 @contextmanager
