@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Attribution, SourceKind, Span
+from typing import TYPE_CHECKING
+
+from ..models import ActorType, Attribution, SourceKind, Span
+from .clauses import Clause
+
+if TYPE_CHECKING:
+    from .context import DocContext
 
 #: Nouns that stand for people/bodies but are never a source on their own.
 _NON_SOURCES = frozenset({"reporters", "journalists", "press", "this", "that", "which", "who", "what"})
@@ -316,3 +322,273 @@ _DEFINITE_KINDS = {
                                           "analysis", "papers", "assessment", "findings")},
     **{n: {SourceKind.government} for n in ("ministry", "office", "department", "cabinet")},
 }
+
+
+class FrameFinder:
+    """Finds the attribution frames of a sentence and the sources each one names."""
+
+    def __init__(self, sources: SourceResolver):
+        self.sources = sources
+
+    def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
+        report_tokens = {c.start for c in ctx.cues if c.category.value == "REPORT"}
+        frames: list[Frame] = []
+        by_head = {c.head.i: c for c in clauses}
+        for clause in clauses:
+            v = clause.head
+            if v.i not in report_tokens or v.pos_ not in ("VERB", "AUX"):
+                continue
+            comps = [c for c in clauses if c.parent is clause and (
+                c.head.dep_ in ("ccomp", "acl")
+                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head))]
+            frame = Frame(verb=v)
+            if comps:
+                for comp in comps:
+                    frame.governs |= _descendant_heads(comp)
+            else:
+                # trailing or parenthetical "..., X said": governs the rest of the sentence
+                own = _descendant_heads(clause)
+                frame.governs = {c.head.i for c in clauses if c.head.i not in own}
+                if clause.parent is not None:
+                    frame.governs.add(clause.parent.head.i)
+            if v.dep_ == "conj" and not has_subject(v) and v.head.i in by_head:
+                # "The Economist put the batch at 10 aircraft and said ...": one speaker for both
+                frame.governs.add(v.head.i)
+            if clause.trigger is not None and verb_trigger_token(clause) is not v:
+                # "Western governments accuse Iran of supplying Moscow": the frame's own chain
+                # carries the claim
+                frame.governs.add(v.i)
+            if not frame.governs and v.lower_ in _CITING:
+                self._citation(ctx, v, memory)
+                continue
+            if not frame.governs:
+                # "Moscow denies any arms transfers": the frame is its own claim;
+                # "Tehran rejects the charge": a denial of the claim it refers back to
+                if clause.nominal is None and frame.negating and _refers_back(v):
+                    clause.denial = True
+                elif clause.nominal is None:
+                    continue
+                frame.governs = {v.i}
+            # the frame's own words ("Pakistan on Friday again denied"), not the clauses under it
+            frame.tokens = set(clause.tokens) if v.i not in frame.governs else set()
+            frame.links = self._frame_links(ctx, v, memory)
+            for c in v.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    ids = {t.i for t in c.subtree}
+                    frame.subjects.extend(
+                        m for m in ctx.entities
+                        if m.start in ids and (m.value.type != ActorType.person or getattr(m.value, "state", None))
+                    )
+            frames.append(frame)
+        return frames
+
+    def _frame_links(self, ctx: "DocContext", v, memory: SourceMemory) -> list[Attribution]:
+        doc = ctx.doc
+        outlets: list[Attribution] = []
+        speakers: list[Attribution] = []
+        cited: list[Attribution] = []
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            # inverted: "..., reported the Yonhap News TV portal"
+            subj = [c for c in v.children if c.dep_ == "dobj" and c.i > v.i and c.pos_ == "PROPN" or
+                    c.dep_ == "dobj" and c.i > v.i and any(t.i in ctx.entity_by_token for t in c.subtree)]
+        if not subj:
+            # a misparsed subject ("Last June the Financial Times, citing ..., reported"): a named
+            # source among the words before the verb
+            for c in v.children:
+                if c.i < v.i and c.dep_ in ("npadvmod", "nmod", "dep", "appos"):
+                    for t in c.subtree:
+                        m = ctx.entity_by_token.get(t.i)
+                        if m is not None and m.value.source_kind is not None and t.i == m.end - 1:
+                            subj.append(t)
+        if not subj and v.dep_ == "conj":
+            # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
+            subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for s in subj:
+            for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
+                # "the report cited by the deputy mentioned": the deputy, then the report
+                for acl in tok.children:
+                    if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
+                        for agent in acl.children:
+                            if agent.dep_ == "agent":
+                                for who in agent.children:
+                                    att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                                    if att is not None:
+                                        speakers.append(att)
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
+                if att is not None:
+                    speakers.append(att)
+        for c in list(v.children):
+            # "told the BBC", "in an interview with Bloomberg", "speaking to Bloomberg"
+            if c.dep_ in ("dative", "dobj") and c not in subj:
+                att = self._outlet(ctx, c, memory, v.text)
+                if att is not None:
+                    outlets.append(att)
+            if c.dep_ == "advcl" and c.lower_ in ("speaking", "talking"):
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ in ("to", "with"):
+                        for o in p.children:
+                            att = self._outlet(ctx, o, memory, c.text)
+                            if att is not None:
+                                outlets.append(att)
+            if c.dep_ == "prep" and c.lower_ in ("in",):
+                for o in c.children:
+                    if o.lower_ in ("interview", "statement", "report", "article"):
+                        for p in o.children:
+                            if p.dep_ == "prep" and p.lower_ in ("with", "to", "by"):
+                                for oo in p.children:
+                                    att = self._outlet(ctx, oo, memory, "interview")
+                                    if att is not None:
+                                        outlets.append(att)
+            if c.lower_ in ("citing", "quoting") or (c.dep_ in ("advcl", "xcomp", "conj") and c.lower_ in ("citing", "quoting")):
+                for o in c.children:
+                    if o.dep_ in ("dobj", "pobj"):
+                        att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                        if att is not None:
+                            cited.append(att)
+        for s in subj:
+            for c in s.children:
+                if c.lower_ in ("citing", "quoting"):
+                    for o in c.children:
+                        if o.dep_ in ("dobj", "pobj"):
+                            att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                            if att is not None:
+                                cited.append(att)
+        return dedupe_links(outlets + speakers + cited)
+
+    def _citation(self, ctx: "DocContext", v, memory: SourceMemory) -> None:
+        """"Yonhap News TV cites a report disclosed by Deputy Kang": remember that chains ending
+        at Yonhap continue with Kang and the report (applied to the whole document at the end)."""
+        doc = ctx.doc
+        citer = self._frame_links(ctx, v, memory)
+        if not citer:
+            return
+        cited: list[Attribution] = []
+        for obj in v.children:
+            if obj.dep_ not in ("dobj", "attr"):
+                continue
+            for acl in obj.children:
+                if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
+                    for agent in acl.children:
+                        if agent.dep_ == "agent":
+                            for who in agent.children:
+                                att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                                if att is not None:
+                                    cited.append(att)
+            att = self.sources.link(doc, obj, ctx.entity_by_token, ctx.offset, memory, v.text)
+            if att is not None:
+                cited.append(att)
+        if cited:
+            ctx.citations.append((citer[-1].source, cited))
+
+    def _outlet(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
+        """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
+        if not any(t.i in ctx.entity_by_token for t in tok.subtree) and not tok.lower_ in (
+            "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
+        ):
+            return None
+        return self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue, media_only=True)
+
+    def according_to(self, ctx: "DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
+        """``according to X`` phrases: their links and the tokens they cover."""
+        out = []
+        for tok in sent:
+            if tok.lower_ == "according":
+                to = next((c for c in tok.children if c.lower_ == "to"), None)
+                if to is None and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
+                    to = ctx.doc[tok.i + 1]
+                if to is None:
+                    continue
+                links = []
+                for o in to.children:
+                    if o.dep_ == "pobj":
+                        links.extend(self._phrase_sources(ctx, o, memory))
+                toks = {tok.i} | {t.i for t in to.subtree} | {t.i for t in tok.subtree}
+                if links:
+                    out.append((links, toks))
+        return out
+
+    def _phrase_sources(self, ctx: "DocContext", head, memory: SourceMemory) -> list[Attribution]:
+        """Sources named in a phrase: "an investigation published by Reuters and the Open Source Centre"."""
+        doc = ctx.doc
+        named = []
+        seen = set()
+        for t in head.subtree:
+            m = ctx.entity_by_token.get(t.i)
+            if m is not None and id(m) not in seen and (m.value.source_kind is not None or m.value.type == ActorType.person):
+                seen.add(id(m))
+                tok = doc[m.end - 1]
+                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, "according to")
+                if att is not None:
+                    named.append(att)
+        if named:
+            return dedupe_links(named)
+        att = self.sources.link(doc, head, ctx.entity_by_token, ctx.offset, memory, "according to")
+        return [att] if att is not None else []
+
+
+def apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribution]]]) -> None:
+    """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
+    another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
+    for citer, cited in citations:
+        key = set(citer.lower().split())
+        for claim in claims:
+            chain = claim["attributions"]
+            last = set(chain[-1]["source"].lower().split()) if chain else set()
+            if last and (key <= last or last <= key):
+                names = {a["source"].lower() for a in chain}
+                chain.extend(a.model_dump(mode="json") for a in cited if a.source.lower() not in names)
+
+
+def verb_trigger_token(clause: Clause):
+    """The chain token that carries the clause's trigger."""
+    from .triggers import verb_trigger
+
+    return next((t for t in clause.chain if verb_trigger(t) is not None), None)
+
+
+def has_subject(tok) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+
+
+def dedupe_links(links: list[Attribution]) -> list[Attribution]:
+    out: list[Attribution] = []
+    for a in links:
+        if out and any(a.source.lower() == b.source.lower() for b in out):
+            continue
+        out.append(a)
+    return out
+
+
+def _refers_back(verb) -> bool:
+    """A denial whose object points back at an earlier claim ("rejects the charge", "those reports")."""
+    return any(c.dep_ == "dobj" and c.lower_ in _BACK_REFERENCES and
+               any(d.lower_ in ("the", "those", "these", "that", "this", "such") for d in c.children)
+               for c in verb.children)
+
+
+def _descendant_heads(clause: Clause) -> set[int]:
+    out = {clause.head.i}
+    for c in clause.children:
+        out |= _descendant_heads(c)
+    return out
+
+
+def depth(tok) -> int:
+    d = 0
+    while tok.head.i != tok.i:
+        tok = tok.head
+        d += 1
+    return d
+
+
+#: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
+_RELAYING = frozenset({"cited", "disclosed", "published", "released", "prepared", "quoted", "obtained",
+                       "seen", "reviewed", "compiled", "leaked", "provided", "commissioned"})
+#: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
+_CITING = frozenset({"cites", "cited", "cite", "citing", "quotes", "quoted", "quoting"})
+BARE_BODIES = frozenset({"government", "ministry", "country", "authorities", "cabinet"})
+_BACK_REFERENCES = frozenset({
+    "charge", "charges", "accusation", "accusations", "allegation", "allegations", "report", "reports",
+    "claim", "claims", "story", "stories", "assertion", "assertions", "suggestion", "suggestions",
+})

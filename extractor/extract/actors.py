@@ -1,0 +1,231 @@
+"""Actors of a claim and their roles.
+
+Each entity mention inside the claim's clause gets a role from the dependency path to the clause's
+verb chain (:mod:`extractor.extract.roles`); an adjective of origin on a weapon makes its state a
+producer; a demonym or possessive on an institution ("Russian forces", "Iran's armed forces")
+makes the institution's state the actor; role nouns ("American buyers") carry their own role.
+Subjects that point elsewhere (pronouns, "the country", relative pronouns, the shared subject of
+conjoined verbs) take their antecedent, and a transfer that names one side of the document's last
+supplier → recipient pair takes the other.
+"""
+
+from __future__ import annotations
+
+from ..models import Actor, ActorType, Role, Span
+from .clauses import Clause
+from .roles import relation, role_for
+from .triggers import noun_trigger
+
+#: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
+BODY_NOUNS = frozenset({
+    "forces", "force", "military", "army", "navy", "troops", "units", "unit", "government", "governments",
+    "ministry", "officials", "plants", "factories", "industry", "ships", "vessels", "vessel", "gunners",
+    "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
+    "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
+})
+#: Nouns of place: a demonym on them ("the Ukrainian border") names a location, not a party,
+#: except as the target of an attack ("Ukrainian cities").
+PLACE_NOUNS = frozenset({
+    "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
+    "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
+})
+#: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
+ROLE_NOUNS = {
+    **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",
+                                   "importer", "importers", "recipient", "recipients")},
+    **{n: Role.supplier for n in ("seller", "sellers", "supplier", "suppliers", "exporter", "exporters",
+                                  "donor", "donors", "backers")},
+    **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
+                                  "producers")},
+}
+
+
+def offset_span(start: int, end: int, offset: int) -> Span:
+    return Span(start=start + offset, end=end + offset)
+
+
+def ent_text(doc, m) -> str:
+    return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
+    doc, offset = ctx.doc, ctx.offset
+    frame = frame_trigger.frame if frame_trigger is not None else "other"
+    chain_ids = {t.i for t in clause.chain}
+    if nominal is not None and clause.trigger is None:
+        chain_ids = {nominal.i}
+    found: list[Actor] = []
+    mun_tokens = ctx.munition_tokens
+    raising = clause.chain[0].i if len(clause.chain) > 1 else None
+    for m in ctx.entities:
+        if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
+            continue
+        ent = m.value
+        name, etype = ent.name, ent.type
+        if etype not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
+            # a leader, ministry or army acting for its state ("Putin promised" → Russia)
+            name, etype = ent.state, ActorType.state
+        elif etype == ActorType.person or not _is_actor_type(ent):
+            continue
+        head = doc[m.head]
+        role: Role | None = None
+        if clause.gapped:
+            role = role_for(frame, "subj")
+        elif ent.made_in:
+            # "North Korean-made" → producer; "U.S.-supplied" → supplier
+            role = Role.supplier if getattr(ent, "origin", None) in ("supplied", "provided", "donated") else Role.producer
+        elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
+            noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
+            if noun.i in mun_tokens and noun.lower_ not in BODY_NOUNS:
+                if not ent.is_demonym and head.dep_ in ("compound", "nmod") and frame in ("out", "agree") \
+                        and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
+                    role = Role.recipient  # "send Ukraine cluster munitions" parsed as a compound
+                else:
+                    role = Role.producer
+            elif noun_trigger(noun) is not None:
+                nt = noun_trigger(noun)
+                role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
+            elif noun.lower_ in ROLE_NOUNS and (ent.is_demonym or head.dep_ != "poss"):
+                role = ROLE_NOUNS[noun.lower_]
+            elif noun.lower_ in PLACE_NOUNS and frame != "use":
+                continue
+            else:
+                role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
+        else:
+            role = role_for(frame, relation(head, chain_ids, set(), clause.raised, raising))
+        if role is None:
+            continue
+        found.append(Actor(
+            text=ent_text(doc, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+            name=name, role=role, type=etype, entity_id=ent.entity_id,
+        ))
+    # a subject that points elsewhere ("it had sent", "they signed", "the country",
+    # "his troops", "which", or the shared subject of a conjoined verb)
+    if not any(_is_subject_role(a, frame) for a in found):
+        role = role_for(frame, "subj") or Role.other
+        for subj, antecedents in subject_antecedents(ctx, clause, governing, role):
+            if subj.lower_ == "they" and frame == "agree":
+                role = Role.party
+            for prev in antecedents:
+                found.append(Actor(
+                    text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev["name"],
+                    role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
+                ))
+    return _dedupe_actors(found)
+
+
+def subject_antecedents(ctx, clause: Clause, governing, role: Role):
+    """``(subject token, [actor dicts])`` for a clause whose subject names no actor itself."""
+    head = clause.chain[0]
+    subjects = [c for t in clause.chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and head.dep_ == "conj":
+        # "Pakistan kept a policy of neutrality and did not provide ammunition": shared subject
+        shared = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for subj in shared:
+            ids = {t.i for t in subj.subtree}
+            ents = [as_state(m.value) for m in ctx.entities if m.start in ids and acts(m.value)]
+            if ents:
+                yield subj, ents
+        return
+    for subj in subjects:
+        lower = subj.lower_
+        poss = lower in BODY_NOUNS and any(
+            p.dep_ == "poss" and p.lower_ in ("his", "her", "its", "their") for p in subj.children)
+        definite = lower in ("country", "government") and _is_bare_definite(subj)
+        if lower in ("which", "that", "who"):
+            antecedent = _relative_antecedent(ctx, clause, subj)
+            if antecedent is not None and role != Role.other:
+                yield subj, [as_state(antecedent.value)]
+            continue
+        if lower not in ("it", "they", "he", "she") and not poss and not definite:
+            continue
+        speaker = [m for f in governing for m in f.subjects]
+        if ctx.sentence_subjects and not definite:
+            # "... said Pakistan was preparing to ship ..., and that it had sent ..."
+            antecedents = ctx.sentence_subjects
+        elif speaker:
+            # "Pakistan denied that it is arming Ukraine": the pronoun is the speaker
+            antecedents = [as_state(m.value) for m in speaker]
+        else:
+            antecedents = ctx.last_subject_actors
+        if antecedents:
+            yield subj, antecedents[:2 if lower == "they" else 1]
+
+
+def complete_pair(ctx, claim: dict) -> None:
+    """Discourse memory of the last supplier → recipient pair: a transfer that names one side
+    of the pair takes the other ("Iran had received some of the jets" after "Russia ... Iran")."""
+    if claim["claim_type"] not in ("transfer", "agreement"):
+        return
+    sup = [a for a in claim["actors"] if a["role"] == "supplier"]
+    rec = [a for a in claim["actors"] if a["role"] == "recipient"]
+    pair = ctx.last_pair
+    if sup and rec:
+        ctx.last_pair = (sup, rec)
+        return
+    if pair is None or not claim["munitions"] and not claim["quantities"] and claim["claim_type"] != "transfer":
+        return
+    names = {a["name"] for a in claim["actors"]}
+    psup, prec = pair
+    speakers = set(claim.get("_speakers", ()))
+    if not sup and not rec and speakers and speakers <= {a["name"] for a in psup + prec}:
+        # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair
+        claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names)
+        return
+    if sup and not rec and {a["name"] for a in sup} == {a["name"] for a in psup}:
+        claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
+    elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
+        claim["actors"].extend(dict(a) for a in psup if a["name"] not in names)
+    elif sup and not rec and not any(a["name"] in names for a in prec):
+        pass
+
+
+def acts(ent) -> bool:
+    """Whether an entity can act as a party (a state, group, company, or a body or person of a state)."""
+    return _is_actor_type(ent) or bool(getattr(ent, "state", None))
+
+
+def _is_bare_definite(tok) -> bool:
+    """"the country" with nothing else that names it."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
+        c.dep_ in ("amod", "compound", "poss", "prep") for c in tok.children)
+
+
+def _relative_antecedent(ctx, clause: Clause, pronoun):
+    """The entity a relative pronoun subject stands for ("Serbia, which still produces ...")."""
+    if pronoun.lower_ not in ("which", "that", "who") or clause.head.dep_ != "relcl":
+        return None
+    return ctx.entity_by_token.get(clause.head.head.i)
+
+
+def as_state(ent) -> dict:
+    """An entity as an actor dict; a person acting for a state ("Putin") becomes the state."""
+    if ent.type == ActorType.person and getattr(ent, "state", None):
+        return {"name": ent.state, "type": "state", "entity_id": getattr(ent, "state_id", None)}
+    return {"name": ent.name, "type": ent.type.value, "entity_id": ent.entity_id}
+
+
+def _is_actor_type(ent) -> bool:
+    """States, alliances, armed groups and companies are actors; an unknown place or an unresolved
+    organisation name (often a mis-tagged weapon) is not."""
+    if ent.type in (ActorType.state, ActorType.alliance, ActorType.armed_group, ActorType.company):
+        return True
+    return ent.entity_id is not None and ent.source_kind is None
+
+
+def _is_subject_role(actor: Actor, frame: str) -> bool:
+    return actor.role in (Role.supplier, Role.user, Role.producer, Role.party) or frame in ("in", "other") and actor.role == Role.recipient
+
+
+def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    seen: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    for a in actors:
+        key = (a.name.lower(), a.role.value)
+        if key in seen or a.name.lower() in names:
+            continue
+        seen.add(key)
+        names.add(a.name.lower())
+        out.append(a)
+    return out

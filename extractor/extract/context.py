@@ -1,0 +1,36 @@
+"""Per-document state the extractors share while a Doc is assembled into claims."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import Attribution
+
+
+class DocContext:
+    """The finders' mentions of one Doc, indexed for lookup, and the discourse memory that
+    carries from sentence to sentence (last acting parties, last supplier → recipient pair,
+    last attribution chain, citations)."""
+
+    def __init__(self, doc, offset, munitions, quantities, dates, entities, cues):
+        self.doc = doc
+        self.offset = offset
+        self.munitions = munitions
+        self.quantities = quantities
+        self.dates = dates
+        self.entities = entities
+        self.cues = cues
+        self.entity_by_token = {}
+        for m in entities:
+            for i in range(m.start, m.end):
+                self.entity_by_token[i] = m
+        self.munition_tokens = set()
+        for m in munitions:
+            self.munition_tokens.update(range(m.start, m.end))
+        self.last_subject_actors: list[dict] = []
+        self.last_pair: tuple[list[dict], list[dict]] | None = None
+        self.last_links: tuple[int, list] | None = None
+        self.history: list[dict] = []
+        self.sentence_subjects: list[dict] = []
+        self.citations: list[tuple[str, list[Attribution]]] = []
