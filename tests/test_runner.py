@@ -412,21 +412,38 @@ def test_html_input_writes_the_extracted_text_that_spans_index(tmp_path, real_ex
 LONG_DOC_SCRIPT = """
 import json, resource, sys
 import spacy
+from spacy.language import Language
+from extractor.models import make_claim_id
 from extractor.pipeline import Extractor
 from extractor.runner import CHUNK_CHARS, RunOptions, run
 
+
+@Language.component("test_first_words")
+def first_words(doc):
+    # Stand-in claim logic: the first two tokens of each piece, offset into the whole text.
+    start, end = doc._.extractor_offset, doc._.extractor_offset + doc[1].idx + len(doc[1].text)
+    doc._.extractor_claims = [{
+        "claim_id": make_claim_id(doc._.extractor_doc_id, start, end), "doc_id": doc._.extractor_doc_id,
+        "text": doc[:2].text, "span": {"start": start, "end": end}, "claim_type": "other", "modality": "asserted",
+    }]
+    return doc
+
+
 model = sys.argv[1]
 spacy.blank("en").to_disk(model)
-summary = run(RunOptions([sys.argv[2]], output=sys.argv[3]), extractor=Extractor(model=model, chunk_chars=CHUNK_CHARS))
+extractor = Extractor(model=model, chunk_chars=CHUNK_CHARS)
+extractor.nlp.replace_pipe("extractor_claims", "test_first_words")
+summary = run(RunOptions([sys.argv[2]], output=sys.argv[3]), extractor=extractor)
 print(json.dumps({**summary.to_dict(), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 @pytest.mark.slow
 def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
-    """A 5 MB article streams through reading, chunking, the claim component and writing with
-    the process staying far below the size of the whole text times the pipeline's per-character
-    cost (the full model's share is bounded by CHUNK_CHARS; see runner.CHUNK_CHARS)."""
+    """A 5 MB article streams through reading, chunking into pieces and writing in bounded memory,
+    with every piece's offsets into the original text. The tokenizer-only pipeline with a
+    stand-in claim component keeps this fast; the full model's share of memory is bounded by
+    ``CHUNK_CHARS`` per document of a batch (see :data:`extractor.runner.CHUNK_CHARS`)."""
     paragraph = ("North Korea has sent over 13,000 containers to Russia, which could hold about 6 million "
                  "152mm artillery shells, reported the Yonhap News TV portal on Wednesday.\n\n")
     text = paragraph * (5_000_000 // len(paragraph) + 1)
@@ -436,6 +453,8 @@ def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
     assert summary["documents_extracted"] == 1
-    assert summary["peak_mb"] < 700, f"peak RSS {summary['peak_mb']:.0f} MB"
-    for claim in lines_of(tmp_path / "out.jsonl"):
+    assert summary["peak_mb"] < 400, f"peak RSS {summary['peak_mb']:.0f} MB"
+    claims = lines_of(tmp_path / "out.jsonl")
+    assert len(claims) >= len(text) // CHUNK_CHARS
+    for claim in claims:
         assert text[claim["span"]["start"]:claim["span"]["end"]] == claim["text"]
