@@ -458,6 +458,8 @@ def run(
         summary.status = "failed"
         raise RunError(f"{exc.filename or 'output'}: {exc.strerror or exc}", summary) from exc
     finally:
+        if summary.status == "running":  # stopped before the run began (lock, state, database)
+            summary.status = "failed"
         if options.stats:
             write_json_atomic(options.stats, summary.to_dict())
     if job.aborted:
