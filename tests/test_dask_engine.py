@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -188,7 +189,7 @@ def test_a_worker_with_other_versions_writes_nothing(tmp_path):
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as cluster:
         yield cluster
 
 
@@ -285,6 +286,26 @@ def test_a_changed_input_recomputes_only_its_partition_and_a_missing_part_is_red
     assert (out / new[1]["part"]).read_bytes() == expected
 
 
+@pytest.mark.slow
+def test_each_worker_keeps_the_pipeline_its_partitions_loaded(first_run, cluster):
+    from distributed import Client
+
+    from extractor.engines import dask_engine
+    from extractor.pipeline import MODEL_NAME
+
+    def probe(_):
+        extractor = dask_engine.cached_extractor(MODEL_NAME, DaskOptions().batch_size, CHUNK_CHARS)
+        return os.getpid(), id(extractor), extractor._nlp is not None
+
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        seen = client.gather(client.map(probe, range(8), pure=False))
+    identities: dict[int, set[int]] = {}
+    for pid, identity, loaded in seen:
+        identities.setdefault(pid, set()).add(identity)
+        assert loaded  # loaded by the partitions of an earlier run, in the same worker thread
+    assert all(len(ids) == 1 for ids in identities.values())
+
+
 def _kill_a_busy_worker(cluster, out: Path, killed: list[int]) -> None:
     """Wait until a worker is executing a partition, then SIGKILL that worker's process."""
     from distributed import Client
@@ -325,3 +346,12 @@ def test_a_worker_killed_mid_partition_loses_and_duplicates_nothing(cluster, inp
     assert sorted_claims(claims) == sorted_claims(expected)
     assert len(set(claims.splitlines())) == len(claims.splitlines())
     assert not list(out.glob(".*.tmp"))
+
+
+def test_the_cli_help_does_not_import_dask():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom extractor.cli import app\n"
+            "for args in (['--help'], ['extract', '--help']):\n"
+            "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+            "print(sorted(m for m in ('dask', 'distributed', 'spacy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -100,9 +100,9 @@ MANIFEST = "manifest.json"
 #: Version of the manifest's layout.
 MANIFEST_FORMAT = 1
 #: Documents (lines of JSON Lines, or files) per partition: at about 10 documents a second per
-#: worker, a partition is some 20 seconds of work, long enough to make Dask's per-task overhead
+#: worker, a partition is some 10 seconds of work, long enough to make Dask's per-task overhead
 #: (milliseconds) negligible and short enough that a lost worker costs little.
-DEFAULT_PARTITION_DOCS = 200
+DEFAULT_PARTITION_DOCS = 100
 #: The manifest is rewritten at most this often while partitions complete (and at the end).
 MANIFEST_INTERVAL_SECONDS = 2.0
 _PART_FILES = re.compile(r"part-\d{5,}(\.rejects|\.texts|\.ids)?\.jsonl")
@@ -653,7 +653,7 @@ def _client(scheduler: str | None, n_workers: int | None) -> Iterator["Client"]:
             yield client
         return
     workers = n_workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with Client(cluster) as client:
             yield client
 
