@@ -297,6 +297,7 @@ _DESCRIPTORS = frozenset({
 _STATE_VOICES = frozenset({"officials", "authorities", "government", "governments", "leaders", "diplomats"})
 #: Nouns that can be a source without a name or a classifying word.
 _SOURCE_NOUNS = frozenset({
+    "panel", "commission", "committee", "team", "mission", "inspectors", "watchdog", "tracker", "monitor",
     "sources", "officials", "analysts", "experts", "researchers", "investigators", "diplomats", "accounts",
     "estimates", "data", "figures", "imagery", "images", "photos", "videos", "groups", "organisation",
     "organization", "monitors", "observers", "witnesses", "residents", "people", "insiders", "lawmakers",
@@ -433,13 +434,16 @@ class FrameFinder:
                                 outlets.append(att)
             if c.dep_ == "prep" and c.lower_ in ("in",):
                 for o in c.children:
-                    if o.lower_ in ("interview", "statement", "report", "article"):
-                        for p in o.children:
-                            if p.dep_ == "prep" and p.lower_ in ("with", "to", "by"):
-                                for oo in p.children:
-                                    att = self._outlet(ctx, oo, memory, "interview")
-                                    if att is not None:
-                                        outlets.append(att)
+                    if o.lower_ in ("interview", "statement", "report", "article", "letter", "document"):
+                        # "in an interview with Bloomberg", "in a report seen by Reuters"
+                        preps = [p for p in o.children if p.dep_ == "prep" and p.lower_ in ("with", "to", "by")]
+                        preps += [a for acl in o.children if acl.dep_ == "acl" and acl.lower_ in _RELAYING
+                                  for a in acl.children if a.dep_ == "agent"]
+                        for p in preps:
+                            for oo in p.children:
+                                att = self._outlet(ctx, oo, memory, o.text)
+                                if att is not None:
+                                    outlets.append(att)
             if c.lower_ in ("citing", "quoting") or (c.dep_ in ("advcl", "xcomp", "conj") and c.lower_ in ("citing", "quoting")):
                 for o in c.children:
                     if o.dep_ in ("dobj", "pobj"):

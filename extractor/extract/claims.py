@@ -346,7 +346,12 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
     if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
         return False
-    return True
+    # a generic statement (present tense or "can") describes; a past event ("Iron Dome
+    # interceptors shot down most of them") reports
+    verb = clause.chain[-1]
+    modal = any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for t in clause.chain for c in t.children)
+    return modal or first.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in first.children) \
+        or verb.tag_ in ("VBZ", "VBP") and verb is first
 
 
 def _published(value: str | None) -> dt.date | None:
