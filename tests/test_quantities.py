@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from extractor.errors import LexiconError
 from extractor.extract.munitions import MunitionFinder
-from extractor.extract.quantities import CueEntry, _cue_keys, find_quantities, parse_number
+from extractor.extract.quantities import CueEntry, cue_keys, find_quantities, parse_number
 from extractor.lexicon import load_entries
 
 
@@ -169,4 +169,4 @@ def test_cue_lexicon_rejects_bad_entries(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(LexiconError, match="duplicate alias"):
-        load_entries(bad, CueEntry, keys=_cue_keys)
+        load_entries(bad, CueEntry, keys=cue_keys)

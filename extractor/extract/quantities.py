@@ -79,7 +79,7 @@ class CueEntry(LexiconEntry):
         return self
 
 
-def _cue_keys(entry: CueEntry) -> list[str]:
+def cue_keys(entry: CueEntry) -> list[str]:
     if entry.kind == "cue":
         return [f"cue:{entry.position}:{p}" for p in entry.phrases]
     if entry.kind == "vague":
@@ -106,7 +106,7 @@ def _cues() -> _Cues:
     vague: dict[tuple[str, ...], float] = {}
     lot: set[str] = set()
     non: set[str] = set()
-    for e in load_package_lexicon(CUES_FILE, CueEntry, keys=_cue_keys):
+    for e in load_package_lexicon(CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
             if e.kind == "cue":
