@@ -57,6 +57,7 @@ _FRAMES: dict[str, dict[str, Role]] = {
 }
 
 _SUBJ = {"nsubj", "csubj", "expl"}
+_LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around"})
 _PASS = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "attr", "oprd"}
 
@@ -78,6 +79,9 @@ def relation(
         steps += 1
         dep = cur.dep_
         if dep == "pobj" and cur.head.dep_ in ("prep", "agent") and prep is None:
+            if cur.head.lower_ in _LOCATIVE and cur.head.head.pos_ == "PROPN" \
+                    and cur.head.head.i not in chain_ids:
+                return None  # "the Rapid Support Forces in Sudan": where a party is, not a party
             prep = "agent" if cur.head.dep_ == "agent" else f"prep:{cur.head.lower_}"
         if first and dep == "poss":
             return "poss"
