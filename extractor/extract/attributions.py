@@ -408,17 +408,7 @@ class FrameFinder:
         for s in subj:
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
                 # "the report cited by the deputy mentioned": the deputy, then the report
-                for acl in tok.children:
-                    if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
-                        for agent in acl.children:
-                            if agent.dep_ == "agent":
-                                for who in agent.children:
-                                    att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
-                                    if att is not None:
-                                        speakers.append(att)
-                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, v.text)
-                if att is not None:
-                    speakers.append(att)
+                speakers.extend(self._relayed_chain(ctx, tok, memory, v.text))
         for c in list(v.children):
             # "told the BBC", "in an interview with Bloomberg", "speaking to Bloomberg"
             if c.dep_ in ("dative", "dobj") and c not in subj:
@@ -463,7 +453,6 @@ class FrameFinder:
     def _citation(self, ctx: "DocContext", v, memory: SourceMemory) -> None:
         """"Yonhap News TV cites a report disclosed by Deputy Kang": remember that chains ending
         at Yonhap continue with Kang and the report (applied to the whole document at the end)."""
-        doc = ctx.doc
         citer = self._frame_links(ctx, v, memory)
         if not citer:
             return
@@ -471,19 +460,27 @@ class FrameFinder:
         for obj in v.children:
             if obj.dep_ not in ("dobj", "attr"):
                 continue
-            for acl in obj.children:
-                if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
-                    for agent in acl.children:
-                        if agent.dep_ == "agent":
-                            for who in agent.children:
-                                att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
-                                if att is not None:
-                                    cited.append(att)
-            att = self.sources.link(doc, obj, ctx.entity_by_token, ctx.offset, memory, v.text)
-            if att is not None:
-                cited.append(att)
+            cited.extend(self._relayed_chain(ctx, obj, memory, v.text))
         if cited:
             ctx.citations.append((citer[-1].source, cited))
+
+    def _relayed_chain(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> list[Attribution]:
+        """The source phrase headed by ``tok``, preceded by whoever relayed it: "a report disclosed
+        by Deputy Kang" → [Kang, the report]."""
+        doc = ctx.doc
+        links: list[Attribution] = []
+        for acl in tok.children:
+            if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
+                for agent in acl.children:
+                    if agent.dep_ == "agent":
+                        for who in agent.children:
+                            att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                            if att is not None:
+                                links.append(att)
+        att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, cue)
+        if att is not None:
+            links.append(att)
+        return links
 
     def _outlet(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
         """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
