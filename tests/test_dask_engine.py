@@ -111,6 +111,16 @@ def test_a_binary_jsonl_file_stays_one_slice(tmp_path):
     assert slice_.start is None
 
 
+def test_an_unreadable_file_becomes_a_reject_of_its_partition(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")  # listed by the walk, cannot be opened
+    (slices,) = plan_partitions([str(inputs)], 10)
+    result = compute_partition(task_for(slices, tmp_path), extractor=LineExtractor())
+    local = [r.reject.to_dict() for r in read_inputs([str(inputs)])]
+    assert result["reject_lines"] == local and local[0]["kind"] == "unreadable"
+
+
 def test_standard_input_cannot_be_partitioned():
     with pytest.raises(OptionError, match="standard input"):
         plan_partitions(["-"], 10)

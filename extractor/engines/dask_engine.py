@@ -108,6 +108,8 @@ MANIFEST_INTERVAL_SECONDS = 2.0
 _PART_FILES = re.compile(r"part-\d{5,}(\.rejects|\.texts|\.ids)?\.jsonl")
 _SIDE_FILES = ("rejects", "ids", "texts")
 _READ_CHUNK = 1 << 20
+#: The hash of a file that cannot be read: the reader makes it an ``unreadable`` reject.
+UNREADABLE = "unreadable"
 
 
 class InputChangedError(ExtractorError):
@@ -235,9 +237,13 @@ def plan_partitions(
 
 def _jsonl_slices(item: InputFile, lines_per_slice: int) -> Iterator[InputSlice]:
     path = str(item.path.resolve())
+    whole = InputSlice(path, item.source, item.doc_id, item.kind, _file_hash(item.path))
+    if whole.sha256 == UNREADABLE:
+        yield whole  # the reader rejects it
+        return
     with open(item.path, "rb") as fh:
         if looks_binary(fh.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
-            yield InputSlice(path, item.source, item.doc_id, item.kind, _file_hash(item.path))
+            yield whole
             return
         start = offset = 0
         first = line = 1
@@ -254,10 +260,14 @@ def _jsonl_slices(item: InputFile, lines_per_slice: int) -> Iterator[InputSlice]
 
 
 def _file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, or :data:`UNREADABLE` (its partition then rejects it)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_READ_CHUNK):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_READ_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return UNREADABLE
     return digest.hexdigest()
 
 
