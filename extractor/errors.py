@@ -26,3 +26,11 @@ class InputError(ExtractorError):
 
 class ModelNotInstalledError(ExtractorError):
     """The pinned spaCy model package is missing."""
+
+
+class ExtractionError(ExtractorError):
+    """The pipeline failed on one document (a bug, not bad input); the message names it."""
+
+    def __init__(self, doc_id: str | None, reason: str):
+        self.doc_id, self.reason = doc_id, reason
+        super().__init__(f"claim extraction failed for doc {doc_id!r}: {reason}")

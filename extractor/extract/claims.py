@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from ..errors import ExtractionError
 from ..isodate import parse_published
 from ..models import (
     ActorType,
@@ -75,9 +76,9 @@ class ClaimAssembler:
     def __call__(self, doc):
         try:
             doc._.extractor_claims = self.assemble(doc)
-        except Exception:  # one bad document must never stop a batch; it is logged with its id
-            log.exception("claim assembly failed for doc %r", doc._.extractor_doc_id)
-            doc._.extractor_claims = []
+        except Exception as exc:
+            # never an empty result in silence: the batch runner turns this into a reject
+            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
         return doc
 
     def assemble(self, doc) -> list[dict]:
