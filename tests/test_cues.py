@@ -282,12 +282,12 @@ def blank_matcher(blank):
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=200), pick=st.integers(min_value=0))
 def test_find_and_modality_never_crash(blank, blank_matcher, text, pick):
-    doc = blank(text)
-    cues = blank_matcher.find(doc)
-    for c in cues:
-        assert 0 <= c.start < c.end <= len(doc)
-    if len(doc):
-        assert modality_for(doc, cues, pick % len(doc)) in set(Modality)
+    for doc in (blank(text), blank.make_doc(text)):  # with and without sentence boundaries
+        cues = blank_matcher.find(doc)
+        for c in cues:
+            assert 0 <= c.start < c.end <= len(doc)
+        if len(doc):
+            assert modality_for(doc, cues, pick % len(doc)) in set(Modality)
 
 
 WORDS = ["not", "no", "might", "could", "said", "denied", "but", "not only", "if not", "which", ";",
