@@ -1,12 +1,14 @@
 """``extractor extract``: the batch run on the command line (options, messages, exit codes).
 
-The work is done by :func:`extractor.runner.run`; this module only maps options to it, reports
+The work is done by :func:`extractor.runner.run` (or, with ``--engine dask``, by
+:func:`extractor.engines.dask_engine.run_from_options`); this module only maps options to it, reports
 rejects and the summary through logging, shows a progress bar on a terminal and picks the exit
 code. Heavy modules are imported inside the command body.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import sys
@@ -26,6 +28,11 @@ class LogFormat(str, Enum):
     json = "json"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 def extract(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
@@ -36,7 +43,8 @@ def extract(
     )],
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", metavar="FILE",
-        help="Claims as JSON Lines; - for stdout (the default unless --db is given).",
+        help="Claims as JSON Lines; - for stdout (the default unless --db is given). With --engine dask: a "
+        "directory of part files and their manifest.",
     )] = None,
     db: Annotated[Optional[str], typer.Option(
         "--db", metavar="URL",
@@ -72,12 +80,24 @@ def extract(
         "--stats", metavar="FILE", dir_okay=False, help="Write the run summary as JSON.",
     )] = None,
     workers: Annotated[int, typer.Option(
-        "--workers", "-w", metavar="N", min=1, help="Worker processes for the spaCy pipeline.",
+        "--workers", "-w", metavar="N", min=1,
+        help="Worker processes for the spaCy pipeline (with --engine dask: of the local cluster, one per CPU "
+        "unless given).",
     )] = 1,
     batch_size: Annotated[int, typer.Option(
         "--batch-size", metavar="N", min=1,
         help="Documents per spaCy batch, and per committed output batch with --state.",
     )] = 32,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", case_sensitive=False,
+        help="local: run in this process; dask: partitions on a Dask cluster (needs the dask extra of the package), "
+        "written as part files with a manifest into the -o directory, recomputing only missing or changed ones.",
+    )] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", metavar="URL",
+        help="With --engine dask: the scheduler of a running cluster (tcp://HOST:8786); without it a local "
+        "cluster is started for the run.",
+    )] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar or summary; only warnings, rejects and errors.",
     )] = False,
@@ -100,6 +120,16 @@ def extract(
     from ..logs import setup_logging
     from ..runner import OptionError, RunOptions, run
 
+    if scheduler is not None and engine is not Engine.dask:
+        raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint="'--scheduler'")
+    if engine is Engine.dask:
+        from ..engines.dask_engine import run_from_options
+
+        # A local cluster has one worker per CPU unless --workers is given (by name: typer vendors click).
+        sized = ctx.get_parameter_source("workers").name != "DEFAULT"
+        execute = functools.partial(run_from_options, scheduler=scheduler, n_workers=workers if sized else None)
+    else:
+        execute = run
     setup_logging(log_format.value, quiet=quiet, verbose=verbose)
     signal.signal(signal.SIGTERM, _terminate)
     options = RunOptions(
@@ -121,7 +151,7 @@ def extract(
     summary = None
     try:
         with _Progress(show_progress) as progress:
-            summary = run(options, on_reject=_report_reject, on_progress=progress.update)
+            summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
     except InputPathError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATHS...'") from None
     except OptionError as exc:
