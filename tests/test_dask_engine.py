@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -365,3 +366,41 @@ def test_the_cli_help_does_not_import_dask():
             "print(sorted(m for m in ('dask', 'distributed', 'spacy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- the command line (extractor extract --engine dask) ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_cli_runs_on_a_given_cluster_and_exits_3_with_rejects(cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    docs = list(corpus.build_docs(3, bank=corpus.load_bank(dev_dir=None), seed=11, min_words=30, max_words=60))
+    path = jsonl(tmp_path / "feed.jsonl", docs + ["{broken"])
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    args = ["extract", str(path), "-o", str(out), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+            "--stats", str(stats), "--quiet"]
+    assert CliRunner().invoke(app, args).exit_code == 3
+    summary = json.loads(stats.read_text())
+    assert (summary["partitions_computed"], summary["documents_extracted"], summary["documents_rejected"]) == (1, 3, 1)
+    assert json.loads(parts(out, ".rejects"))["line"] == 4
+    assert CliRunner().invoke(app, args).exit_code == 3
+    assert json.loads(stats.read_text())["partitions_reused"] == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--scheduler", "tcp://127.0.0.1:1"], "needs --engine dask"),
+    (["--engine", "dask"], "-o OUT_DIR"),
+    (["--engine", "dask", "-o", "out", "--db", "sqlite:///x.db"], "--db cannot be used with --engine dask"),
+    (["--engine", "dask", "-o", "out", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], "--workers sizes"),
+])
+def test_cli_usage_errors_of_the_dask_engine(args, message):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    result = CliRunner().invoke(app, ["extract", str(SEEDS), *args])
+    assert result.exit_code == 2
+    assert message in " ".join(re.findall(r"^│ (.*?) *│$", result.output, flags=re.M))
