@@ -135,6 +135,12 @@ CATEGORY_CASES = [
     ("Russia delivered the S-300 air defence system to Iran.", [("air_defense_system", None, "S-300")]),
     ("It sent Gepard anti-aircraft guns.", [("air_defense_system", None, "Gepard")]),
     ("It sent munitions for Patriot air defense systems.", [("air_defense_missile", None, "Patriot")]),
+    ("The Kub consignment comprises two launch vehicles and a radar.",
+     [("air_defense_system", None, "Kub"), ("air_defense_system", None, "Kub"), ("other", None, None)]),
+    ("Russia moved rocket launchers and launchers near Kharkiv.", [("artillery_system", None, None), ("artillery_system", None, None)]),
+    ("Turkey sent T-155 Firtina howitzers and China sold CH-4 drones.",
+     [("artillery_system", 155.0, "T-155 Firtina"), ("drone", None, "CH-4 Rainbow")]),
+    ("Hamas used IEDs and guns.", [("bomb", None, None), ("weapon", None, None)]),
 ]
 
 
@@ -158,6 +164,8 @@ def test_categories(nlp, finder, text, expected):
         "Hamas fighters crossed the border.",
         "Troops continued to shell the town.",
         "The patriot movement grew.",
+        "Shell said profits rose and the talks ran round-the-clock.",
+        "The Missile Defense Agency discussed gun control with Jeffrey Archer.",
     ],
 )
 def test_not_munitions(nlp, finder, text):

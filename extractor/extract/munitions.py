@@ -619,8 +619,14 @@ class MunitionFinder:
         for chain, m in chains:
             head = chain.head_piece
             is_generic = all(p.generic for p in chain.pieces) and not chain.extra
-            if is_generic and _definite(doc, chain.start):
-                resolved = _antecedent(m, named) or _weapon_antecedent(m, out)
+            launcher = is_generic and head.entry.head == "open" and head.entry.category in PLATFORM_CATS
+            if launcher and not _definite(doc, chain.start):
+                # "Patriot systems ... launchers or batteries": a bare launcher of that system
+                sent_start = doc[chain.start].sent.start if doc.has_annotation("DEP") else 0
+                resolved = _antecedent(m, [(p, a) for p, a in named if p.start >= sent_start], any_platform=True)
+                m = resolved or m
+            elif is_generic and _definite(doc, chain.start):
+                resolved = _antecedent(m, named, any_platform=launcher) or _weapon_antecedent(m, out)
                 if resolved is not None:
                     m = resolved
                 elif not head.entry.standalone:
@@ -709,9 +715,12 @@ def _definite(doc: Doc, start: int) -> bool:
 
 
 def _antecedent(
-    m: Mention[Munition], named: list[tuple[Mention[Munition], MunitionCategory | None]]
+    m: Mention[Munition],
+    named: list[tuple[Mention[Munition], MunitionCategory | None]],
+    any_platform: bool = False,
 ) -> Mention[Munition] | None:
-    """``m`` resolved against the nearest earlier named mention of a compatible category."""
+    """``m`` resolved against the nearest earlier named mention of a compatible category
+    (``any_platform``: a launcher may belong to any launching platform)."""
     cat = m.value.category
     for prev, ammo in reversed(named):
         if m.start - prev.end > ANAPHORA_WINDOW:
@@ -725,6 +734,8 @@ def _antecedent(
         elif cat in (C.missile, C.ammunition) and ammo is not None and (cat is C.ammunition or ammo in MISSILE_CATS):
             new = ammo
         elif cat is C.weapon and pcat in PLATFORM_CATS | AMMO_CATS:
+            new = pcat
+        elif any_platform and pcat in PLATFORM_CATS and ammo is not None:
             new = pcat
         if new is None:
             continue
