@@ -8,6 +8,7 @@ the document. ``schemas/claim.schema.json`` is generated from :class:`Claim`.
 from __future__ import annotations
 
 import hashlib
+import json
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -179,6 +180,11 @@ class Claim(_Strict):
     attributions: list[Attribution] = Field(
         default=[], description="Attribution chain, outermost first (outlet -> person -> document)."
     )
+    doc_hash: str | None = Field(
+        None,
+        description="SHA-256 of the document as read (text and metadata): a re-extracted, changed "
+        "document's claims carry its new hash.",
+    )
 
     @field_validator("doc_id")
     @classmethod
@@ -186,6 +192,12 @@ class Claim(_Strict):
         if not v:
             raise ValueError("doc_id must not be empty")
         return v
+
+
+def document_hash(document: "Document") -> str:
+    """SHA-256 of everything in a document that extraction reads (stable across runs)."""
+    payload = json.dumps(document.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def make_claim_id(doc_id: str, start: int, end: int) -> str:

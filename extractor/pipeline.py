@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .errors import ModelNotInstalledError
-from .models import Claim, Document
+from .models import Claim, Document, document_hash
 from .textprep import mask_dateline
 
 log = logging.getLogger(__name__)
@@ -146,4 +146,5 @@ class Extractor:
                 continue
             del pending[seq]
             found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
-            yield document, [Claim.model_validate(c) for c in found]
+            digest = document_hash(document)
+            yield document, [Claim.model_validate({**c, "doc_hash": digest}) for c in found]

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import ExtractorError
-from .models import Document
+from .models import document_hash
 
 STATE_FORMAT = "1"
 
@@ -75,10 +74,7 @@ class StateError(ExtractorError):
     """The state file is unusable or does not match the outputs; the message says what to do."""
 
 
-def content_hash(document: Document) -> str:
-    """SHA-256 of everything in a document that extraction reads (stable across runs)."""
-    payload = json.dumps(document.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+content_hash = document_hash
 
 
 @dataclass(frozen=True)
