@@ -34,6 +34,7 @@ from .errors import ExtractorError
 from .io.lock import RunLock
 from .io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
 from .io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
+from .pipeline import DEFAULT_CHUNK_CHARS
 from .state import DocumentEntry, State, StateError, content_hash
 
 if TYPE_CHECKING:
@@ -45,11 +46,8 @@ log = logging.getLogger(__name__)
 STDOUT = "-"
 DEFAULT_MAX_CHARS = 10_000_000
 DEFAULT_BATCH_SIZE = 32
-#: Longer documents are processed in paragraph-aligned pieces of at most this many characters.
-#: The parser's memory grows with the characters of a batch (about 3 KB a character measured
-#: with the full model), so this bounds a run's memory near batch size x 10,000 characters
-#: (about 1 GB at the default batch size) whatever the length of a document.
-CHUNK_CHARS = 10_000
+#: Piece size for long documents: the pipeline's default (see extractor.pipeline).
+CHUNK_CHARS = DEFAULT_CHUNK_CHARS
 
 
 class RunError(ExtractorError):
