@@ -136,6 +136,8 @@ def test_quantities(run, text, expected):
         "Article 5 was discussed by more than 100 countries.",
         "One unnamed country had offered help.",
         "It is one of the few air defence systems able to intercept missiles.",
+        "An anti-ship missile struck the port. The attack killed 12 and at least 30 were wounded.",
+        "Missiles were discussed. The two agreed to meet again.",
     ],
 )
 def test_not_quantities(run, text):

@@ -584,8 +584,9 @@ class _Finder:
         return after_end
 
     def _may_elide(self, start: int, end: int, value: float | None) -> bool:
-        """An elided noun is read only for a plain count ("24", "ten or more"), not for "one"
-        on its own, a year, a number inside a date or time, or a number after a noun it labels."""
+        """An elided noun is read only for a plain count ("24", "ten or more"): not for "one"
+        on its own, a number inside a date or time, a number after a noun it labels, the
+        object of a casualty verb, or "the two" as a subject."""
         doc = self.doc
         if value is None:
             return False
@@ -596,11 +597,17 @@ class _Finder:
                 return False
             if t.ent_type_ == "DATE" and any(e.start < start or e.end > end for e in doc.ents if e.start <= t.i < e.end):
                 return False  # part of a longer date ("24 August")
-        if start > 0 and doc.has_annotation("DEP"):
+        if not doc.has_annotation("DEP"):
+            return True
+        root = self._root(start, end)
+        if root.head.tag_.startswith("VB") and root.head.lower_ in self.cues.nonmateriel:
+            return False  # "the strike killed 12", "at least 12 were wounded"
+        if start > 0:
             prev = doc[start - 1]
-            root = self._root(start, end)
             if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper():
                 return False  # a label: "Article 5", "Minsk 2" (not "the Dutch government 24")
+            if prev.lower_ == "the" and root.dep_ in ("nsubj", "nsubjpass") and value <= 10:
+                return False  # "the two agreed": people, not a count of materiel
         return True
 
 
