@@ -179,6 +179,11 @@ def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):
     assert mentions[1].value.name == "MiG-29"  # the definite noun takes its antecedent's name
 
 
+def test_ambiguous_noun_after_a_group_name_is_people(nlp, finder):
+    _, mentions = found(nlp, finder, "Israel bought F-35 jets. Houthi fighters attacked ships.")
+    assert [m.value.text for m in mentions] == ["F-35 jets"]
+
+
 def test_definite_generic_takes_the_antecedent_system(nlp, finder):
     text = "France will deliver Caesar howitzers. It will pay for 12 of the howitzers itself. The missiles came later."
     _, mentions = found(nlp, finder, text)

@@ -598,6 +598,8 @@ class MunitionFinder:
             if single and not head.entry.standalone and not _definite(doc, chain.start):
                 continue
             ambiguous = single and head.entry.ambiguous
+            if ambiguous and chain.start > 0 and doc[chain.start - 1].ent_type_ in _GROUP_ENTS:
+                continue  # "Houthi fighters", "Hamas fighters": people
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
@@ -773,6 +775,7 @@ def _inside_person_name(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+_GROUP_ENTS = {"NORP", "ORG", "GPE", "PERSON"}
 _NAME_ENTS = {"ORG", "FAC", "PERSON", "WORK_OF_ART"}
 
 
