@@ -598,7 +598,7 @@ class MunitionFinder:
             if single and not head.entry.standalone and not _definite(doc, chain.start):
                 continue
             ambiguous = single and head.entry.ambiguous
-            if ambiguous and chain.start > 0 and doc[chain.start - 1].ent_type_ in _GROUP_ENTS:
+            if ambiguous and chain.start > 0 and _group_name(doc[chain.start - 1]):
                 continue  # "Houthi fighters", "Hamas fighters": people
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
@@ -776,6 +776,11 @@ def _inside_person_name(doc: Doc, start: int, end: int) -> bool:
 
 
 _GROUP_ENTS = {"NORP", "ORG", "GPE", "PERSON"}
+def _group_name(tok: Token) -> bool:
+    """A nationality, group or other name right before a noun ("Houthi", "Hamas")."""
+    return tok.ent_type_ in _GROUP_ENTS or tok.tag_ in ("NNP", "NNPS")
+
+
 _NAME_ENTS = {"ORG", "FAC", "PERSON", "WORK_OF_ART"}
 
 
