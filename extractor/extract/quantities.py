@@ -588,8 +588,8 @@ class _Finder:
         on its own, a number inside a date or time, a number after a noun it labels, the
         object of a casualty verb, or "the two" as a subject."""
         doc = self.doc
-        if value is None:
-            return False
+        if value is None or not doc.has_annotation("TAG"):
+            return False  # without tags an unknown noun cannot be told from an elided one
         if end - start == 1 and doc[start].lower_ == "one":
             return False
         for t in doc[start:end]:
