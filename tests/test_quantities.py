@@ -172,3 +172,10 @@ def test_cue_lexicon_rejects_bad_entries(tmp_path):
     )
     with pytest.raises(LexiconError, match="duplicate alias"):
         load_entries(bad, CueEntry, keys=cue_keys)
+
+
+def test_untagged_doc_reads_munition_counts_but_no_elided_ones():
+    blank = spacy.blank("en")
+    doc = blank("Copenhagen has pledged 19 jets and the Dutch government 24, plus two sources.")
+    found = find_quantities(doc, MunitionFinder(blank.vocab).find(doc))
+    assert [(q.value.value, q.value.unit) for q in found] == [(19, "jet")]
