@@ -163,3 +163,19 @@ def test_unknown_publication_date_leaves_relative_dates_unresolved(extractor):
     assert [(d.text, d.start, d.end) for d in without[0].dates] == [] or all(
         d.start is None and d.end is None for d in without[0].dates
     )
+
+
+def test_we_in_a_quote_is_the_speakers_side(extractor):
+    text = '"We have received the first batch of Patriot missiles," Defence Minister Oleksii Reznikov said.'
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert ("Ukraine", "recipient") in {(a.name, a.role.value) for a in claims[0].actors}
+
+
+def test_a_shipment_that_included_is_a_transfer_and_its_arrival_a_claim(extractor):
+    text = ("The shipment, which included 300 Javelin anti-tank missiles, arrived in Rzeszow on Monday, "
+            "a Polish official said.")
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [(c.text, c.claim_type.value) for c in claims] == [
+        ("which included 300 Javelin anti-tank missiles", "transfer"),
+        ("arrived in Rzeszow on Monday", "transfer"),
+    ]

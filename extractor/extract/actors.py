@@ -137,10 +137,14 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
-        if lower not in ("it", "they", "he", "she") and not poss and not definite:
+        if lower not in ("it", "they", "he", "she", "we") and not poss and not definite:
             continue
         speaker = [m for f in governing for m in f.subjects]
-        if ctx.sentence_subjects and not definite:
+        if lower == "we":
+            # "We have received the first Patriots," the minister said: the speaker's side
+            antecedents = [as_state(m.value) for m in speaker if getattr(m.value, "state", None)
+                           or m.value.type.value == "state"]
+        elif ctx.sentence_subjects and not definite:
             # "... said Pakistan was preparing to ship ..., and that it had sent ..."
             antecedents = ctx.sentence_subjects
         elif speaker:

@@ -182,6 +182,10 @@ class ClaimAssembler:
                 and clause.frame_trigger.frame in ("out", "in", "arrive", "agree"):
             return False  # "the jets it promised Ukraine": restates the goods of its parent
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
+        if frame in _TRANSFER_FRAMES and any(
+                c.dep_ in ("nsubj", "nsubjpass") and (noun_trigger(c) is not None or c.lower_.rstrip("s") in CARRIER_UNITS)
+                for c in clause.chain[0].children):
+            return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
         generic = clause.trigger is not None and all(
             t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
         acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic
@@ -199,6 +203,11 @@ class ClaimAssembler:
         toks = set(range(start, end)) & clause.tokens | set(range(start, end))
         frame_trigger = clause.frame_trigger
         claim_type = clause.trigger.claim_type if clause.trigger is not None else None
+        if clause.trigger is not None and clause.trigger.id == "verb.include" and clause.head.dep_ == "relcl":
+            # "a shipment that included ..." is a transfer, "a package that includes ..." an agreement
+            antecedent = noun_trigger(clause.head.head)
+            if antecedent is not None:
+                claim_type = antecedent.claim_type
         nominal = clause.nominal
         if claim_type is None and nominal is not None:
             nt = noun_trigger(nominal)
