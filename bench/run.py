@@ -424,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         configs.append((f"extractor_w{w}",
                         lambda rep, w=w: measure_extractor(corpus, w, out_dir / f"claims-w{w}.jsonl")))
 
+    machine = machine_info()
     print(f"corpus {corpus['path']}: {corpus['docs']} docs, {corpus['words']} words", flush=True)
     loads = [measure_load()]
     help_ = measure_help(args.help_reps)
@@ -460,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"rc {row['rc']}", flush=True)
 
     result = {
-        "machine": machine_info(),
+        "machine": machine,
         "config": {"docs": args.docs, "reps": args.reps, "scale": None if args.no_scale else args.scale,
                    "workers": workers, "seed": args.seed, "extractor_cmd": extractor_cmd()},
         "corpus": corpus,
