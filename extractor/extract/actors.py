@@ -44,8 +44,9 @@ def offset_span(start: int, end: int, offset: int) -> Span:
     return Span(start=start + offset, end=end + offset)
 
 
-def ent_text(doc, m) -> str:
-    return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+def ent_text(ctx, m) -> str:
+    doc = ctx.doc
+    return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
 
 
 def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
@@ -96,7 +97,7 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
         if role is None:
             continue
         found.append(Actor(
-            text=ent_text(doc, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+            text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
             name=name, role=role, type=etype, entity_id=ent.entity_id,
         ))
     # a subject that points elsewhere ("it had sent", "they signed", "the country",

@@ -77,9 +77,10 @@ class SourceResolver:
         self.gazetteer = gazetteer
         self.source_kind = source_kind_fn
 
-    def link(self, doc, tok, entities_by_token: dict, offset: int, memory: "SourceMemory", cue: str,
+    def link(self, ctx: "DocContext", tok, memory: "SourceMemory", cue: str,
              media_only: bool = False) -> Attribution | None:
         """The attribution for the phrase headed by ``tok`` (None when it names nobody)."""
+        doc, text, offset, entities_by_token = ctx.doc, ctx.text, ctx.offset, ctx.entity_by_token
         if tok.lower_ in _NON_SOURCES or tok.is_space:
             return None
         if tok.lower_ in _PRONOUNS:
@@ -98,7 +99,7 @@ class SourceResolver:
             if m is not None and m.start in ids and (not mentions or mentions[-1] is not m):
                 mentions.append(m)
         p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
-        p_text = doc.text[p_start:p_end]
+        p_text = text[p_start:p_end]
         person = next((m for m in mentions if m.value.type.value == "person"), None)
         if person is None and tok.lower_ in _PERSON_NOUNS:
             # "Ukraine's ambassador to Germany, Oleksii Makeiev," (the name tagged as something else)
@@ -118,7 +119,7 @@ class SourceResolver:
                         return att
         if person is not None and not media_only:
             start, end = doc[person.start].idx, doc[person.end - 1].idx + len(doc[person.end - 1])
-            att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=person.value.name,
+            att = Attribution(text=text[start:end], span=_span(start, end, offset), source=person.value.name,
                               kind=SourceKind.official, cue=cue)
             memory.remember(att, person=True, words=" ".join(t.lower_ for t in wide))
             return att
@@ -142,7 +143,7 @@ class SourceResolver:
             # the name itself ("Yonhap News TV", "the Kuwaiti newspaper Al-Jarida" → Al-Jarida)
             m = next((m for m in named if m.start <= tok.i < m.end), named[-1])
             start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
-            m_text = doc.text[start:end]
+            m_text = text[start:end]
             name, kind = self.gazetteer.source(m_text, m.value.label if m.value.label != "GAZ" else None)
             if m.value.source_kind is not None:
                 kind = m.value.source_kind
@@ -171,7 +172,7 @@ class SourceResolver:
                 return None  # "little more than half of the one million": no one speaks here
         if media_only and kind != SourceKind.media:
             return None
-        att = Attribution(text=doc.text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
+        att = Attribution(text=text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
         memory.remember(att, person=False)
         return att
 
@@ -384,7 +385,6 @@ class FrameFinder:
         return frames
 
     def _frame_links(self, ctx: "DocContext", v, memory: SourceMemory) -> list[Attribution]:
-        doc = ctx.doc
         outlets: list[Attribution] = []
         speakers: list[Attribution] = []
         cited: list[Attribution] = []
@@ -437,7 +437,7 @@ class FrameFinder:
             if c.lower_ in ("citing", "quoting") or (c.dep_ in ("advcl", "xcomp", "conj") and c.lower_ in ("citing", "quoting")):
                 for o in c.children:
                     if o.dep_ in ("dobj", "pobj"):
-                        att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                        att = self.sources.link(ctx, o, memory, c.text)
                         if att is not None:
                             cited.append(att)
         for s in subj:
@@ -445,7 +445,7 @@ class FrameFinder:
                 if c.lower_ in ("citing", "quoting"):
                     for o in c.children:
                         if o.dep_ in ("dobj", "pobj"):
-                            att = self.sources.link(doc, o, ctx.entity_by_token, ctx.offset, memory, c.text)
+                            att = self.sources.link(ctx, o, memory, c.text)
                             if att is not None:
                                 cited.append(att)
         return dedupe_links(outlets + speakers + cited)
@@ -467,17 +467,16 @@ class FrameFinder:
     def _relayed_chain(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> list[Attribution]:
         """The source phrase headed by ``tok``, preceded by whoever relayed it: "a report disclosed
         by Deputy Kang" → [Kang, the report]."""
-        doc = ctx.doc
         links: list[Attribution] = []
         for acl in tok.children:
             if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
                 for agent in acl.children:
                     if agent.dep_ == "agent":
                         for who in agent.children:
-                            att = self.sources.link(doc, who, ctx.entity_by_token, ctx.offset, memory, acl.text)
+                            att = self.sources.link(ctx, who, memory, acl.text)
                             if att is not None:
                                 links.append(att)
-        att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, cue)
+        att = self.sources.link(ctx, tok, memory, cue)
         if att is not None:
             links.append(att)
         return links
@@ -488,7 +487,7 @@ class FrameFinder:
             "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
         ):
             return None
-        return self.sources.link(ctx.doc, tok, ctx.entity_by_token, ctx.offset, memory, cue, media_only=True)
+        return self.sources.link(ctx, tok, memory, cue, media_only=True)
 
     def according_to(self, ctx: "DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
         """``according to X`` phrases: their links and the tokens they cover."""
@@ -519,12 +518,12 @@ class FrameFinder:
             if m is not None and id(m) not in seen and (m.value.source_kind is not None or m.value.type == ActorType.person):
                 seen.add(id(m))
                 tok = doc[m.end - 1]
-                att = self.sources.link(doc, tok, ctx.entity_by_token, ctx.offset, memory, "according to")
+                att = self.sources.link(ctx, tok, memory, "according to")
                 if att is not None:
                     named.append(att)
         if named:
             return dedupe_links(named)
-        att = self.sources.link(doc, head, ctx.entity_by_token, ctx.offset, memory, "according to")
+        att = self.sources.link(ctx, head, memory, "according to")
         return [att] if att is not None else []
 
 

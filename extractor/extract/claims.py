@@ -97,7 +97,7 @@ class ClaimAssembler:
         memory = SourceMemory()
         claims: list[dict] = []
         for sent in doc.sents:
-            if _is_heading(doc, sent):
+            if _is_heading(ctx.text, sent):
                 continue
             claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
         apply_citations(claims, ctx.citations)
@@ -226,7 +226,7 @@ class ClaimAssembler:
         for acc_links, acc_toks in according:
             links.extend(acc_links)
         links = dedupe_links(links)
-        para = ctx.doc.text.count("\n\n", 0, sent.start_char) if "\n\n" in ctx.doc.text else ctx.doc.text.count("\n", 0, sent.start_char)
+        para = ctx.text.count("\n\n", 0, sent.start_char) if "\n\n" in ctx.text else ctx.text.count("\n", 0, sent.start_char)
         if links:
             ctx.last_links = (para, links)
         elif ctx.last_links is not None and ctx.last_links[0] == para and not frames:
@@ -255,7 +255,7 @@ class ClaimAssembler:
             "schema_version": "1.0",
             "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
             "doc_id": doc_id,
-            "text": doc.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
+            "text": ctx.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
             "span": {"start": doc[start].idx + offset, "end": doc[end - 1].idx + len(doc[end - 1]) + offset},
             "claim_type": claim_type.value,
             "modality": modality.value,
@@ -290,7 +290,7 @@ class ClaimAssembler:
             "schema_version": "1.0",
             "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
             "doc_id": doc_id,
-            "text": doc.text[s_char:e_char],
+            "text": ctx.text[s_char:e_char],
             "span": {"start": s_char + offset, "end": e_char + offset},
             "claim_type": previous["claim_type"],
             "modality": Modality.negated.value,
@@ -327,10 +327,6 @@ class ClaimAssembler:
             units = {(q.get("unit") or "") for q in claim["quantities"]}
             if not claim["munitions"] and units and all(u in CARRIER_UNITS for u in units):
                 claim["munitions"] = _dedupe_munitions([dict(m) for m in all_munitions])
-
-
-def ent_text(doc, m) -> str:
-    return doc.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
 
 
 def _independent(clause: Clause) -> bool:
@@ -416,16 +412,15 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
 _MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
 
 
-def _is_heading(doc, sent) -> bool:
+def _is_heading(text: str, sent) -> bool:
     """Headings and captions: a line that does not end like a sentence."""
-    text = sent.text.strip()
-    if not text:
+    if not sent.text.strip():
         return True
-    line_end = doc.text.find("\n", sent.start_char)
+    line_end = text.find("\n", sent.start_char)
     if line_end == -1:
-        line_end = len(doc.text)
-    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
-    line = doc.text[line_start:line_end].strip()
+        line_end = len(text)
+    line_start = text.rfind("\n", 0, sent.start_char) + 1
+    line = text[line_start:line_end].strip()
     if line and not line.endswith(_HEADLINE_END) and len(line.split()) < 20:
         return True
     return False

@@ -15,6 +15,7 @@ class DocContext:
 
     def __init__(self, doc, offset, munitions, quantities, dates, entities, cues):
         self.doc = doc
+        self.text = doc.text  # built once: Doc.text joins every token on each access
         self.offset = offset
         self.munitions = munitions
         self.quantities = quantities
