@@ -181,8 +181,6 @@ def complete_pair(ctx, claim: dict) -> None:
         claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
     elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
         claim["actors"].extend(dict(a) for a in psup if a["name"] not in names)
-    elif sup and not rec and not any(a["name"] in names for a in prec):
-        pass
 
 
 def acts(ent) -> bool:

@@ -85,10 +85,6 @@ def relation(
             prep = "agent" if cur.head.dep_ == "agent" else f"prep:{cur.head.lower_}"
         if first and dep == "poss":
             return "poss"
-        if first and dep in ("amod", "compound", "nmod") and cur.head.pos_ in ("NOUN", "PROPN"):
-            # a modifier of a noun ("North Korean shipments", "Russian forces"): the noun's
-            # relation decides, unless that noun is the goods (handled by the caller)
-            pass
         first = False
         parent = cur.head
         if parent.i == cur.i or parent.i in stop:
