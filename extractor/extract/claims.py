@@ -19,7 +19,6 @@ index the original document text.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from ..errors import ExtractionError
 from ..isodate import parse_published
@@ -44,8 +43,6 @@ from .attributions import (
 from .clauses import Clause, evidence_range, fold, segment
 from .context import DocContext
 from .triggers import noun_trigger
-
-log = logging.getLogger(__name__)
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
 CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
