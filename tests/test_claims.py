@@ -179,3 +179,21 @@ def test_a_shipment_that_included_is_a_transfer_and_its_arrival_a_claim(extracto
         ("which included 300 Javelin anti-tank missiles", "transfer"),
         ("arrived in Rzeszow on Monday", "transfer"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        ("North Korea sent 1,000 containers of munitions to Russia, as reported by Yonhap.", ["Yonhap"]),
+        ("Iran delivered 200 drones to Russia last month, according to Ukrainian intelligence cited by the "
+         "Kyiv Independent.", ["The Kyiv Independent", "Ukrainian intelligence"]),
+        ("The UAE has been sending weapons to the RSF, a panel of U.N. experts said in a report seen by Reuters.",
+         ["Reuters", "panel of U.N. experts"]),
+        ("In an interview with CNN, Ukraine's defence minister Rustem Umerov said Kyiv had received 60 "
+         "Leopard tanks.", ["CNN", "Rustem Umerov"]),
+    ],
+)
+def test_attribution_chains(extractor, text, chain):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [a.source for a in claims[0].attributions] == chain
+    assert "reported by" not in claims[0].text

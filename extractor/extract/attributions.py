@@ -506,11 +506,22 @@ class FrameFinder:
                 toks = {tok.i} | {t.i for t in to.subtree} | {t.i for t in tok.subtree}
                 if links:
                     out.append((links, toks))
+            elif tok.lower_ in ("reported", "cited", "quoted") and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+                # "..., as reported by Yonhap"
+                links = [att for agent in tok.children if agent.dep_ == "agent"
+                         for who in agent.children for att in self._phrase_sources(ctx, who, memory)]
+                if links:
+                    out.append((links, {t.i for t in tok.subtree}))
         return out
 
     def _phrase_sources(self, ctx: "DocContext", head, memory: SourceMemory) -> list[Attribution]:
-        """Sources named in a phrase: "an investigation published by Reuters and the Open Source Centre"."""
+        """Sources named in a phrase: "an investigation published by Reuters and the Open Source
+        Centre" (its authors), "Ukrainian intelligence cited by the Kyiv Independent" (the outlet,
+        then what it cites)."""
         doc = ctx.doc
+        if any(acl.dep_ == "acl" and acl.lower_ in _RELAYING and acl.lower_ not in _AUTHORING
+               and any(a.dep_ == "agent" for a in acl.children) for acl in head.children):
+            return self._relayed_chain(ctx, head, memory, "according to")
         named = []
         seen = set()
         for t in head.subtree:
@@ -586,6 +597,8 @@ def depth(tok) -> int:
 _RELAYING = frozenset({"cited", "disclosed", "published", "released", "prepared", "quoted", "obtained",
                        "seen", "reviewed", "compiled", "leaked", "provided", "commissioned"})
 #: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
+#: Participles naming a source's author rather than who relayed it ("a study published by RAND").
+_AUTHORING = frozenset({"published", "prepared", "compiled", "commissioned", "released", "conducted"})
 _CITING = frozenset({"cites", "cited", "cite", "citing", "quotes", "quoted", "quoting"})
 BARE_BODIES = frozenset({"government", "ministry", "country", "authorities", "cabinet"})
 _BACK_REFERENCES = frozenset({
