@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import Extractor
 
 PUBLISHED = "2025-03-14"
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def _summary(claim) -> dict:

