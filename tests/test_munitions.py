@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from extractor.errors import LexiconError
 from extractor.extract.munitions import (
