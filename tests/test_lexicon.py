@@ -78,3 +78,26 @@ def test_trigger_rejects_unknown_frame(tmp_path):
     path = _write(tmp_path, '{"id": "verb.x", "pos": "verb", "frame": "teleport", "claim_type": "transfer", "forms": ["x"]}\n')
     with pytest.raises(LexiconError, match=r"words.jsonl:1: frame: Input should be"):
         load_entries(path, Trigger, keys=_keys)
+
+
+@pytest.mark.parametrize(
+    "frame, relation, role",
+    [("out", "subj", "supplier"), ("out", "prep:to", "recipient"), ("in", "subj", "recipient"),
+     ("in", "prep:from", "supplier"), ("use", "prep:at", "target"), ("produce", "subj", "producer"),
+     ("agree", "prep:with", "party"), ("arrive", "prep:from", "supplier")],
+)
+def test_role_frames(frame, relation, role):
+    from extractor.extract.roles import role_for
+
+    assert role_for(frame, relation).value == role
+
+
+def test_role_frame_rejects_an_unknown_relation_or_role(tmp_path):
+    from extractor.extract.roles import RoleFrame
+
+    bad_relation = _write(tmp_path, '{"id": "frame.x", "frame": "out", "roles": {"sideways": "supplier"}}\n')
+    with pytest.raises(LexiconError, match=r"words.jsonl:1: roles.sideways.\[key\]: String should match pattern"):
+        load_entries(bad_relation, RoleFrame)
+    bad_role = _write(tmp_path, '{"id": "frame.x", "frame": "out", "roles": {"subj": "smuggler"}}\n')
+    with pytest.raises(LexiconError, match=r"words.jsonl:1: roles.subj: Input should be"):
+        load_entries(bad_role, RoleFrame)

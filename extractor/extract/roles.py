@@ -3,58 +3,38 @@
 The path from the mention up to the verb chain gives one of: the grammatical relation at the
 verb (subject, passive subject, agent, object, dative) or the nearest preposition on the way
 ("to", "from", "at", ...). The clause's frame (see :mod:`extractor.extract.triggers`) maps that
-relation to a role. Adjectives of origin on a weapon ("North Korean missiles",
+relation to a role through the table in ``data/role_frames.jsonl``. Adjectives of origin on a weapon ("North Korean missiles",
 "Chinese-made drones") make the state a producer.
 """
 
 from __future__ import annotations
 
-from ..models import Role
+from functools import cache
+from typing import Annotated
 
-# relation → role, per frame. Relations: subj, pass, agent, obj, dative, and "prep:<word>".
-_FRAMES: dict[str, dict[str, Role]] = {
-    "out": {
-        "subj": Role.supplier, "agent": Role.supplier, "pass": Role.recipient, "obj": Role.recipient,
-        "dative": Role.recipient, "prep:to": Role.recipient, "prep:for": Role.recipient,
-        "prep:into": Role.recipient, "prep:in": Role.recipient, "prep:from": Role.supplier,
-        "prep:through": Role.other, "prep:via": Role.other, "prep:with": Role.recipient,
-        "poss": Role.supplier, "amod": Role.supplier,
-    },
-    "in": {
-        "subj": Role.recipient, "agent": Role.recipient, "prep:from": Role.supplier,
-        "prep:in": Role.supplier, "prep:through": Role.other, "prep:via": Role.other,
-        "poss": Role.recipient, "obj": Role.other, "prep:for": Role.recipient,
-    },
-    "arrive": {
-        "obj": Role.recipient, "prep:to": Role.recipient, "prep:in": Role.recipient,
-        "prep:into": Role.recipient, "prep:from": Role.supplier, "prep:for": Role.recipient,
-        "prep:through": Role.other, "prep:via": Role.other, "amod": Role.supplier,
-        "poss": Role.supplier, "prep:between": Role.other,
-    },
-    "use": {
-        "subj": Role.user, "agent": Role.user, "obj": Role.target, "prep:at": Role.target,
-        "prep:against": Role.target, "prep:on": Role.target, "prep:in": Role.target,
-        "prep:into": Role.target, "poss": Role.user, "amod": Role.user, "prep:by": Role.user,
-    },
-    "produce": {
-        "subj": Role.producer, "agent": Role.producer, "prep:in": Role.producer,
-        "poss": Role.producer, "amod": Role.producer, "prep:for": Role.recipient,
-        "prep:to": Role.recipient,
-    },
-    "agree": {
-        "subj": Role.supplier, "agent": Role.supplier, "obj": Role.recipient, "dative": Role.recipient,
-        "prep:to": Role.recipient, "prep:for": Role.recipient, "prep:from": Role.supplier,
-        "prep:with": Role.party, "poss": Role.supplier, "amod": Role.supplier, "prep:between": Role.party,
-    },
-    "assess": {
-        "subj": Role.other, "prep:to": Role.recipient, "prep:from": Role.supplier,
-        "prep:for": Role.recipient, "poss": Role.other, "amod": Role.other,
-    },
-    "other": {
-        "subj": Role.recipient, "prep:from": Role.supplier, "prep:to": Role.recipient,
-        "prep:for": Role.recipient, "poss": Role.recipient, "amod": Role.other,
-    },
-}
+from pydantic import StringConstraints
+
+from ..lexicon import LexiconEntry, load_package_lexicon
+from ..models import Role
+from .triggers import Frame
+
+#: Relations a path can end in: the grammatical relation at the verb, or the nearest preposition.
+RELATION = r"^(subj|pass|agent|obj|dative|poss|amod|prep:[a-z]+)$"
+
+
+class RoleFrame(LexiconEntry):
+    """One frame of ``role_frames.jsonl``: which role each relation to the verb gives."""
+
+    frame: Frame
+    roles: dict[Annotated[str, StringConstraints(pattern=RELATION)], Role]
+
+
+@cache
+def role_frames() -> dict[str, dict[str, Role]]:
+    """``frame → relation → role``, loaded once per process."""
+    entries = load_package_lexicon("role_frames.jsonl", RoleFrame, keys=lambda e: [e.frame])
+    return {e.frame: e.roles for e in entries}
+
 
 _SUBJ = {"nsubj", "csubj", "expl"}
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around"})
@@ -118,4 +98,4 @@ def role_for(frame: str, rel: str | None) -> Role | None:
     """The role a relation gives in a frame, or None when the frame says nothing."""
     if rel is None:
         return None
-    return _FRAMES.get(frame, {}).get(rel)
+    return role_frames().get(frame, {}).get(rel)
