@@ -69,6 +69,9 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
         elif etype == ActorType.person or not _is_actor_type(ent):
             continue
         head = doc[m.head]
+        while head.dep_ == "conj" and head.head.pos_ in ("ADJ", "PROPN", "NOUN") and head.head.i != head.i:
+            # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
+            head = head.head
         role: Role | None = None
         if clause.gapped:
             role = role_for(frame, "subj")
