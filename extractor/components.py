@@ -24,6 +24,17 @@ for _name, _default in DOC_EXTENSIONS.items():
         Doc.set_extension(_name, default=_default)
 
 
+@Language.component("extractor_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, bullets, datelines and captions stand on lines of
+    their own, and the parser would otherwise run them into the next sentence. Runs before the
+    parser, which keeps boundaries already set."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 @Language.factory("extractor_claims")
 def make_claims_component(nlp: Language, name: str):
     """The claim assembler: runs after the parser and NER, fills ``doc._.extractor_claims``."""

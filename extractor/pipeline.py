@@ -53,6 +53,7 @@ def load_nlp(model: str = MODEL_NAME):
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "
             f"reinstall the project (pip install -e .)"
         ) from exc
+    nlp.add_pipe("extractor_line_breaks", before="parser")
     nlp.add_pipe("extractor_claims", last=True)
     return nlp
 
@@ -133,7 +134,7 @@ class Extractor:
                 pending[seq] = (document, len(chunks), [])
                 order.append(seq)
                 for offset, chunk in chunks:
-                    d = nlp.make_doc(mask_dateline(chunk) if offset == 0 else chunk)
+                    d = nlp.make_doc(mask_dateline(chunk))
                     d._.extractor_doc_id = document.doc_id
                     d._.extractor_published = document.published
                     d._.extractor_offset = offset

@@ -1,6 +1,6 @@
 """Text preparation that keeps every character offset: masking of article datelines.
 
-A dateline ("SEOUL —", "KYIV, May 3 (Reuters) -") is not part of the first sentence, but the
+A dateline ("SEOUL —", "KYIV, May 3 (Reuters) -") is not part of the sentence it opens, but the
 parser reads it as one and builds a wrong tree ("STOCKHOLM — Sweden's government approved..."
 becomes a clause modifying STOCKHOLM). It is replaced by spaces of the same length before
 parsing, so offsets into the original text stay valid.
@@ -35,9 +35,26 @@ def dateline_span(text: str) -> tuple[int, int] | None:
 
 
 def mask_dateline(text: str) -> str:
-    """``text`` with its dateline (if any) replaced by spaces of the same length."""
-    span = dateline_span(text)
-    if span is None:
+    """``text`` with its datelines replaced by spaces of the same length: at the start of the
+    text and at the start of any paragraph (after a heading or a summary, say)."""
+    parts = []
+    last = 0
+    for line_start in _line_starts(text):
+        span = dateline_span(text[line_start:text.find("\n", line_start) if "\n" in text[line_start:] else len(text)])
+        if span is None:
+            continue
+        start, end = line_start + span[0], line_start + span[1]
+        parts.append(text[last:start] + " " * (end - start))
+        last = end
+    if not parts:
         return text
-    start, end = span
-    return text[:start] + " " * (end - start) + text[end:]
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _line_starts(text: str):
+    yield 0
+    at = text.find("\n")
+    while at != -1:
+        yield at + 1
+        at = text.find("\n", at + 1)

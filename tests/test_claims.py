@@ -154,9 +154,26 @@ def test_unknown_publication_date_leaves_relative_dates_unresolved(extractor):
     with_date = extractor.extract(text, published=PUBLISHED)
     without = extractor.extract(text, published=None)
     assert [d.start for d in with_date[0].dates] == ["2025-02"]
-    assert [(d.text, d.start, d.end) for d in without[0].dates] == [] or all(
-        d.start is None and d.end is None for d in without[0].dates
-    )
+    assert [(d.text, d.start, d.end) for d in without[0].dates] == [("last month", None, None)]
+
+
+def test_a_conjoined_count_of_more_takes_the_same_weapons(extractor):
+    claims = extractor.extract("The Netherlands delivered 18 F-16s last week and will send 6 more next month.",
+                               published=PUBLISHED)
+    assert [(c.text, [q.value for q in c.quantities], [m.category.value for m in c.munitions]) for c in claims] == [
+        ("The Netherlands delivered 18 F-16s last week", [18.0], ["aircraft"]),
+        ("will send 6 more next month", [6.0], ["aircraft"]),
+    ]
+    assert [(d.start, d.end) for d in claims[0].dates] == [("2025-03-03", "2025-03-09")]
+
+
+def test_headline_bullets_and_dateline_do_not_swallow_the_first_sentence(extractor):
+    text = ("UKRAINE GETS MORE PATRIOTS\n\n* Germany to send third Patriot system\n\n"
+            "BERLIN, May 2 (Reuters) - Germany will send a third Patriot air defence system to Ukraine, "
+            "the government said on Thursday.\n\nPhoto: A Patriot launcher in Poland. (Reuters/File)")
+    claims = extractor.extract(text, published="2024-05-02")
+    assert [c.text for c in claims] == ["Germany will send a third Patriot air defence system to Ukraine"]
+    assert [(a.name, a.role.value) for a in claims[0].actors] == [("Germany", "supplier"), ("Ukraine", "recipient")]
 
 
 def test_we_in_a_quote_is_the_speakers_side(extractor):

@@ -65,6 +65,19 @@ def test_dateline_detection_and_masking_keeps_length(text, dateline):
         assert masked[: span[1]].strip() == ""
 
 
+def test_datelines_are_masked_at_the_start_of_any_paragraph():
+    text = "HEADLINE HERE\n\nKYIV, May 3 (Reuters) - Ukraine said.\nSEOUL — Korea said."
+    masked = mask_dateline(text)
+    assert len(masked) == len(text)
+    blank = " " * len("KYIV, May 3 (Reuters) - ")
+    assert masked == "HEADLINE HERE\n\n" + blank + "Ukraine said.\n" + " " * len("SEOUL — ") + "Korea said."
+
+
+def test_a_line_break_ends_a_sentence(extractor):
+    doc = extractor.nlp("HEADLINE WITHOUT STOP\nNorth Korea sent shells to Russia.")
+    assert [s.text.strip() for s in doc.sents] == ["HEADLINE WITHOUT STOP", "North Korea sent shells to Russia."]
+
+
 def test_long_document_is_chunked_with_offsets_into_the_original(extractor):
     filler = "The weather was mild and nothing else happened that day.\n\n"
     text = filler * 40 + SENTENCE + "\n\n" + filler * 40 + SENTENCE

@@ -259,7 +259,9 @@ class ClaimAssembler:
             "actors": [a.model_dump(mode="json") for a in actors],
             "quantities": [_shift(q.value, offset) for q in quantities],
             "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
-            "dates": [_shift(d.value, offset) for d in date_items if d.value.start or d.value.end],
+            # a relative date without a publication date stays, unresolved (start and end null)
+            "dates": [_shift(d.value, offset) for d in date_items
+                      if d.value.start or d.value.end or doc._.extractor_published is None],
             "attributions": [a.model_dump(mode="json") for a in links],
         }
         claim["_speakers"] = [as_state(m.value)["name"] for f in governing for m in f.subjects]
@@ -313,7 +315,8 @@ class ClaimAssembler:
                 continue
             if not claim["actors"]:
                 claim["actors"] = [dict(a) for a in donor["actors"]]
-            if clause.gapped and not claim["munitions"]:
+            if not claim["munitions"] and (clause.gapped or claim["quantities"] and clause.head.dep_ == "conj"):
+                # "... and the Dutch government 24", "... and will send 6 more": the same weapons
                 claim["munitions"] = [dict(m) for m in donor["munitions"]]
             if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
                 claim["dates"] = [dict(d) for d in donor["dates"]]

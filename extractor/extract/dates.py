@@ -749,7 +749,7 @@ def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
 
 
 def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")] + events
+    spans = [_skip_designations(doc, e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")] + events
     for _, s, e in resolver.matcher(doc.vocab)(doc):
         toks = doc[s:e]
         if any(
@@ -772,6 +772,18 @@ def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]])
         else:
             merged.append([s, e])
     return [(s, e) for s, e in merged]
+
+
+#: A weapon designation ("F-16s", "Su-35", "T-72B3") that the NER folded into a date entity
+#: ("F-16s last week"); not "mid-2022", "Q3", "FY2024" or "1990s".
+_DESIGNATION = re.compile(r"^(?!(?:mid|early|late|pre|post|fy|q)\b)[A-Za-z]{1,4}-?\d+[A-Za-z0-9]*$", re.I)
+
+
+def _skip_designations(doc, s: int, e: int) -> tuple[int, int]:
+    """A date entity without the weapon designations at its start."""
+    while s < e - 1 and _DESIGNATION.match(doc[s].text) and not re.match(r"(?i)^(fy|q)\d", doc[s].text):
+        s += 1
+    return s, e
 
 
 def _trim(doc, s: int, e: int) -> tuple[int, int]:

@@ -390,6 +390,11 @@ class _Finder:
                 return _Count(start, mm.end, mm.head, ctx.unit_of(mm))
             if h.tag_ in _NOUN_TAGS and h.i - end <= 4:
                 return self._noun_count(start, h)
+        k = j
+        while k < len(doc) and doc[k].lower_ in _MORE:
+            k += 1
+        if k > j and (k >= len(doc) or doc[k].tag_ not in _NOUN_TAGS or doc[k].ent_type_ in ("DATE", "TIME")):
+            return None  # "will send 6 more next month": "more" ends the count, its noun is elided
         h = _first_noun(doc, j)
         if h is not None:
             return self._noun_count(start, h)
@@ -609,6 +614,9 @@ class _Finder:
             if prev.lower_ == "the" and root.dep_ in ("nsubj", "nsubjpass") and value <= 10:
                 return False  # "the two agreed": people, not a count of materiel
         return True
+
+
+_MORE = frozenset({"more", "additional", "further", "extra"})
 
 
 def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
