@@ -208,3 +208,10 @@ def test_attribution_chains(extractor, text, chain):
     claims = extractor.extract(text, published=PUBLISHED)
     assert [a.source for a in claims[0].attributions] == chain
     assert "reported by" not in claims[0].text
+
+
+def test_the_subject_acting_on_a_shipment_is_its_party(extractor):
+    text = "The United States paused a shipment of 1,800 bombs to Israel last week, an official said."
+    claims = extractor.extract(text, published="2024-05-09")
+    assert claims[0].claim_type.value == "transfer" and claims[0].modality.value == "negated"
+    assert {(a.name, a.role.value) for a in claims[0].actors} == {("United States", "supplier"), ("Israel", "recipient")}

@@ -55,6 +55,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     chain_ids = {t.i for t in clause.chain}
     if nominal is not None and clause.trigger is None:
         chain_ids = {nominal.i}
+        if clause.head.i not in ctx.report_tokens:
+            # "The United States paused a shipment of bombs to Israel": the subject of the verb
+            # acting on the shipment is its party ("verified the shipments" reports on it instead)
+            chain_ids.add(clause.head.i)
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
     raising = clause.chain[0].i if len(clause.chain) > 1 else None
@@ -141,10 +145,10 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
-        if lower not in ("it", "they", "he", "she", "we") and not poss and not definite:
+        if lower not in ("it", "they", "he", "she", "we", "i") and not poss and not definite:
             continue
         speaker = [m for f in governing for m in f.subjects]
-        if lower == "we":
+        if lower in ("we", "i"):
             # "We have received the first Patriots," the minister said: the speaker's side
             antecedents = [as_state(m.value) for m in speaker if getattr(m.value, "state", None)
                            or m.value.type.value == "state"]

@@ -333,12 +333,11 @@ class FrameFinder:
         self.sources = sources
 
     def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
-        report_tokens = {c.start for c in ctx.cues if c.category.value == "REPORT"}
         frames: list[Frame] = []
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
             v = clause.head
-            if v.i not in report_tokens or v.pos_ not in ("VERB", "AUX"):
+            if v.i not in ctx.report_tokens or v.pos_ not in ("VERB", "AUX"):
                 continue
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")

@@ -26,6 +26,7 @@ class DocContext:
         for m in entities:
             for i in range(m.start, m.end):
                 self.entity_by_token[i] = m
+        self.report_tokens = {c.start for c in cues if c.category.value == "REPORT"}
         self.munition_tokens = set()
         for m in munitions:
             self.munition_tokens.update(range(m.start, m.end))
