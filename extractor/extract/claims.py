@@ -147,12 +147,11 @@ class ClaimAssembler:
         ctx.history.extend(c for _, c in out)
         for _, claim in out:
             complete_pair(ctx, claim)
-        ctx.sentence_subjects = []
-        for clause, claim in out:
-            subj_actors = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
-            if subj_actors:
-                memory_actors = subj_actors
-                ctx.last_subject_actors = memory_actors
+        ctx.sentence_subjects = []  # pronouns of the next sentence look further back
+        for _, claim in out:
+            acting = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
+            if acting:
+                ctx.last_subject_actors = acting
         return [c for _, c in out]
 
     def _qualifies(self, ctx: "DocContext", clause: Clause, frame_tokens: set[int]) -> bool:
@@ -188,16 +187,13 @@ class ClaimAssembler:
         acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
-    # -- frames ------------------------------------------------------------------------------
-
-
     # -- one claim ---------------------------------------------------------------------------
     def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> dict | None:
         from .cues import modality_for
 
         doc, offset = ctx.doc, ctx.offset
         start, end = rng
-        toks = set(range(start, end)) & clause.tokens | set(range(start, end))
+        toks = set(range(start, end))
         frame_trigger = clause.frame_trigger
         claim_type = clause.trigger.claim_type if clause.trigger is not None else None
         if clause.trigger is not None and clause.trigger.id == "verb.include" and clause.head.dep_ == "relcl":
