@@ -11,7 +11,8 @@ supplier → recipient pair takes the other.
 
 from __future__ import annotations
 
-from ..models import Actor, ActorType, Role, Span
+from ..models import Actor, ActorType, Role
+from .base import offset_span
 from .clauses import Clause
 from .roles import relation, role_for
 from .triggers import noun_trigger
@@ -38,10 +39,6 @@ ROLE_NOUNS = {
     **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
                                   "producers")},
 }
-
-
-def offset_span(start: int, end: int, offset: int) -> Span:
-    return Span(start=start + offset, end=end + offset)
 
 
 def ent_text(ctx, m) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
-from ..models import ActorType, Attribution, SourceKind, Span
+from ..models import ActorType, Attribution, SourceKind
+from .base import offset_span
 from .clauses import Clause
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class SourceResolver:
             prev = memory.last_person if tok.lower_ in ("he", "she") else memory.last_any
             if prev is None or media_only:
                 return None
-            return prev.model_copy(update={"text": tok.text, "span": _span(tok.idx, tok.idx + len(tok), offset), "cue": cue})
+            return prev.model_copy(update={"text": tok.text, "span": offset_span(tok.idx, tok.idx + len(tok), offset), "cue": cue})
         phrase = _phrase(tok)
         if not phrase or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
             return None
@@ -111,7 +112,7 @@ class SourceResolver:
                     elif person is not None:
                         name_start, name_end = person.start, person.end
                         att_text = doc[name_start:name_end].text
-                        att = Attribution(text=att_text, span=_span(doc[name_start].idx, doc[name_start].idx + len(att_text), offset),
+                        att = Attribution(text=att_text, span=offset_span(doc[name_start].idx, doc[name_start].idx + len(att_text), offset),
                                           source=att_text, kind=SourceKind.official, cue=cue)
                         if media_only:
                             return None
@@ -119,7 +120,7 @@ class SourceResolver:
                         return att
         if person is not None and not media_only:
             start, end = doc[person.start].idx, doc[person.end - 1].idx + len(doc[person.end - 1])
-            att = Attribution(text=text[start:end], span=_span(start, end, offset), source=person.value.name,
+            att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=person.value.name,
                               kind=SourceKind.official, cue=cue)
             memory.remember(att, person=True, words=" ".join(t.lower_ for t in wide))
             return att
@@ -136,7 +137,7 @@ class SourceResolver:
                 kind = phrase_kind if phrase_kind in (SourceKind.document, SourceKind.media) else m.value.source_kind
                 if media_only and kind != SourceKind.media:
                     return None
-                att = Attribution(text=p_text, span=_span(p_start, p_end, offset), source=m.value.name, kind=kind, cue=cue)
+                att = Attribution(text=p_text, span=offset_span(p_start, p_end, offset), source=m.value.name, kind=kind, cue=cue)
                 memory.remember(att, person=False, words=" ".join(t.lower_ for t in wide))
                 return att
         if named and head_is_name and tok.lower_ not in _BODY_NOUNS:
@@ -160,7 +161,7 @@ class SourceResolver:
                 if resolved is not None:
                     if media_only and resolved.kind != SourceKind.media:
                         return None
-                    return resolved.model_copy(update={"text": p_text, "span": _span(p_start, p_end, offset), "cue": cue})
+                    return resolved.model_copy(update={"text": p_text, "span": offset_span(p_start, p_end, offset), "cue": cue})
             start, end = p_start, p_end
             name, kind = self.gazetteer.source(p_text)
             name = self._demonymise(name)
@@ -172,7 +173,7 @@ class SourceResolver:
                 return None  # "little more than half of the one million": no one speaks here
         if media_only and kind != SourceKind.media:
             return None
-        att = Attribution(text=text[start:end], span=_span(start, end, offset), source=name, kind=kind, cue=cue)
+        att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name, kind=kind, cue=cue)
         memory.remember(att, person=False)
         return att
 
@@ -249,10 +250,6 @@ def _is_definite(tok) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
         c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in tok.children
     )
-
-
-def _span(start: int, end: int, offset: int) -> Span:
-    return Span(start=start + offset, end=end + offset)
 
 
 class SourceMemory:

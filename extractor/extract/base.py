@@ -26,3 +26,8 @@ def char_span(doc, start: int, end: int) -> tuple[str, Span]:
     """Text and character span of tokens ``[start, end)`` of ``doc``."""
     sp = doc[start:end]
     return sp.text, Span(start=sp.start_char, end=sp.end_char)
+
+
+def offset_span(start: int, end: int, offset: int) -> Span:
+    """A Doc-relative character range shifted into the original text (long documents are pieces)."""
+    return Span(start=start + offset, end=end + offset)

@@ -18,10 +18,8 @@ index the original document text.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from ..errors import ExtractionError
-from ..isodate import parse_published
 from ..models import (
     ActorType,
     Attribution,
@@ -79,10 +77,10 @@ class ClaimAssembler:
         return doc
 
     def assemble(self, doc) -> list[dict]:
-        from .dates import find_dates
+        from .dates import as_date, find_dates
         from .quantities import find_quantities
 
-        published = _published(doc._.extractor_published)
+        published = as_date(doc._.extractor_published or None)
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
         munitions = self.munitions.find(doc)
@@ -360,15 +358,6 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     modal = any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for t in clause.chain for c in t.children)
     return modal or first.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in first.children) \
         or verb.tag_ in ("VBZ", "VBP") and verb is first
-
-
-def _published(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return parse_published(value)
-    except ValueError:
-        return None
 
 
 def _shift(item, offset: int) -> dict:

@@ -305,7 +305,7 @@ class DateResolver:
             norm = normalise(text)
         except (AttributeError, TypeError):  # not a str
             return None
-        published = _as_date(published)
+        published = as_date(published)
         key = (norm, published, bool(future))
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -707,7 +707,7 @@ class DateResolver:
         return self._matcher[1]
 
 
-def _as_date(published: object) -> dt.date | None:
+def as_date(published: object) -> dt.date | None:
     """``published`` as a date: datetimes lose their time, ISO strings are parsed; anything else
     (a malformed value) is logged and treated as unknown, so relative dates get no value."""
     if isinstance(published, dt.datetime):
