@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
 #: offset of this Doc inside the original document text (long documents are split), and the
-#: claims found (plain JSON-able dicts, so they travel between processes with ``n_process``).
+#: claims found (plain JSON-able dicts).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,

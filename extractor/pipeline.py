@@ -110,6 +110,11 @@ class Extractor:
         self.chunk_chars = chunk_chars
         self._nlp = None
 
+    def __getstate__(self) -> dict:
+        # pickled as its settings (for worker processes started with ``spawn``): a copy loads
+        # the model itself on first use
+        return {**self.__dict__, "_nlp": None}
+
     @property
     def nlp(self):
         if self._nlp is None:
@@ -125,7 +130,14 @@ class Extractor:
         return []
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
-        """Stream ``(document, claims)`` pairs in input order."""
+        """Stream ``(document, claims)`` pairs in input order; with ``n_process`` > 1, batches of
+        ``batch_size`` documents are extracted by that many worker processes
+        (:mod:`extractor.parallel`), with the same result."""
+        if self.n_process > 1:
+            from .parallel import extract_parallel
+
+            yield from extract_parallel(self, documents, self.n_process)
+            return
         nlp = self.nlp
         pending: dict[int, tuple[Document, int, list[dict]]] = {}
         order: list[int] = []
@@ -143,7 +155,7 @@ class Extractor:
                     d.user_data["extractor_seq"] = seq
                     yield d
 
-        for d in nlp.pipe(docs(), batch_size=self.batch_size, n_process=self.n_process):
+        for d in nlp.pipe(docs(), batch_size=self.batch_size):
             seq = d.user_data["extractor_seq"]
             document, remaining, found = pending[seq]
             found.extend(d._.extractor_claims or ())
