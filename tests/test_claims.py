@@ -215,3 +215,23 @@ def test_the_subject_acting_on_a_shipment_is_its_party(extractor):
     claims = extractor.extract(text, published="2024-05-09")
     assert claims[0].claim_type.value == "transfer" and claims[0].modality.value == "negated"
     assert {(a.name, a.role.value) for a in claims[0].actors} == {("United States", "supplier"), ("Israel", "recipient")}
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        # "the study"/"the report"/"the findings" of a document introduced with its authors
+        # speaks for the authors
+        ("Iran has shipped more than 400 Shahed drones to Russia, according to a study published by RAND "
+         "and the Stimson Center. The drones were delivered by sea, the study said.",
+         [["RAND Corporation", "Stimson Center"], ["RAND Corporation", "Stimson Center"]]),
+        ("According to an investigation published by Bellingcat, Serbia sold 5,000 mortar rounds to "
+         "Ukraine. Most of the rounds went through Poland, the report found.",
+         [["Bellingcat"], ["Bellingcat"]]),
+        # without one, "the report" stays a document of its own
+        ("Belarus sent 20 tanks to Russia, the report said.", [["report"]]),
+    ],
+)
+def test_a_definite_document_speaks_for_its_authors(extractor, text, chains):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [[a.source for a in c.attributions] for c in claims] == chains

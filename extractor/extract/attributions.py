@@ -177,6 +177,19 @@ class SourceResolver:
         memory.remember(att, person=False)
         return att
 
+    def link_all(self, ctx: "DocContext", tok, memory: "SourceMemory", cue: str) -> list[Attribution]:
+        """Like :meth:`link`, but "the report" of a document introduced with its authors speaks
+        for all of them."""
+        if _is_definite(tok) and tok.i not in ctx.entity_by_token:
+            authors = memory.authors_of(tok)
+            if authors:
+                phrase = _phrase(tok)
+                start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+                span = offset_span(start, end, ctx.offset)
+                return [a.model_copy(update={"text": ctx.text[start:end], "span": span, "cue": cue}) for a in authors]
+        att = self.link(ctx, tok, memory, cue)
+        return [] if att is None else [att]
+
     def _demonymise(self, name: str) -> str:
         """"South Korea's defence ministry" → "South Korean defence ministry"."""
         for sep in ("'s ", "’s "):
@@ -260,6 +273,9 @@ class SourceMemory:
         self.last_any: Attribution | None = None
         self.history: list[Attribution] = []
         self.words: list[set[str]] = []
+        #: documents introduced with their authors ("an investigation published by Reuters and
+        #: the Open Source Centre"): "the report" / "the investigation" later speaks for them
+        self.authored: list[list[Attribution]] = []
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -268,6 +284,16 @@ class SourceMemory:
         self.last_any = att
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
+
+    def remember_authors(self, authors: list[Attribution]) -> None:
+        self.authored.append(authors)
+
+    def authors_of(self, tok) -> list[Attribution]:
+        """"the report", "the study", "the findings": the authors of the last document introduced
+        with them, if the noun names a document; else []."""
+        if not self.authored or SourceKind.document not in _DEFINITE_KINDS.get(tok.lower_, ()):
+            return []
+        return self.authored[-1]
 
     def resolve_definite(self, tok) -> Attribution | None:
         """"the minister" / "the newspaper" / "the report" → the last source with that noun in
@@ -472,9 +498,7 @@ class FrameFinder:
                             att = self.sources.link(ctx, who, memory, acl.text)
                             if att is not None:
                                 links.append(att)
-        att = self.sources.link(ctx, tok, memory, cue)
-        if att is not None:
-            links.append(att)
+        links.extend(self.sources.link_all(ctx, tok, memory, cue))
         return links
 
     def _outlet(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
@@ -529,9 +553,11 @@ class FrameFinder:
                 if att is not None:
                     named.append(att)
         if named:
-            return dedupe_links(named)
-        att = self.sources.link(ctx, head, memory, "according to")
-        return [att] if att is not None else []
+            named = dedupe_links(named)
+            if SourceKind.document in _DEFINITE_KINDS.get(head.lower_, ()) and head.i not in ctx.entity_by_token:
+                memory.remember_authors(named)
+            return named
+        return self.sources.link_all(ctx, head, memory, "according to")
 
 
 def apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribution]]]) -> None:
