@@ -235,3 +235,22 @@ def test_the_subject_acting_on_a_shipment_is_its_party(extractor):
 def test_a_definite_document_speaks_for_its_authors(extractor, text, chains):
     claims = extractor.extract(text, published=PUBLISHED)
     assert [[a.source for a in c.attributions] for c in claims] == chains
+
+
+@pytest.mark.parametrize(
+    "text, sources, actors",
+    [
+        # officials of two named states speak for both
+        ("Officials in Kyiv and Washington said Iran had sent 300 Shahed drones to Russia.",
+         ["Ukraine", "United States"], [("Iran", "supplier"), ("Russia", "recipient")]),
+        # "both governments" after a transfer: its two states deny, and are its parties
+        ("Iran has delivered 200 Shahed drones to Russia, Ukrainian officials said. Both governments have "
+         "denied that any weapons changed hands.",
+         ["Iran", "Russia"], [("Iran", "supplier"), ("Russia", "recipient")]),
+    ],
+)
+def test_unnamed_officials_of_several_states_speak_for_each(extractor, text, sources, actors):
+    claim = extractor.extract(text, published=PUBLISHED)[-1]
+    assert [a.source for a in claim.attributions] == sources
+    assert all(a.kind.value == "government" for a in claim.attributions)
+    assert [(a.name, a.role.value) for a in claim.actors] == actors

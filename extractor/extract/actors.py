@@ -178,8 +178,10 @@ def complete_pair(ctx, claim: dict) -> None:
     psup, prec = pair
     speakers = set(claim.get("_speakers", ()))
     if not sup and not rec and speakers and speakers <= {a["name"] for a in psup + prec}:
-        # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair
-        claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names)
+        # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair (its states:
+        # not the regions a transfer went to)
+        claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names
+                               and (a["name"] in speakers or a.get("type") == "state"))
         return
     if sup and not rec and {a["name"] for a in sup} == {a["name"] for a in psup}:
         claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)

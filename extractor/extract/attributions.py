@@ -187,8 +187,40 @@ class SourceResolver:
                 start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
                 span = offset_span(start, end, ctx.offset)
                 return [a.model_copy(update={"text": ctx.text[start:end], "span": span, "cue": cue}) for a in authors]
+        voices = self._state_voices(ctx, tok, cue)
+        if voices:
+            return voices
         att = self.link(ctx, tok, memory, cue)
         return [] if att is None else [att]
+
+    def _state_voices(self, ctx: "DocContext", tok, cue: str) -> list[Attribution]:
+        """Unnamed officials of several states speak for each: "officials in Seoul and
+        Washington" (both named), "both governments" / "the two countries" (the document's last
+        supplier and recipient). [] for anything else."""
+        if tok.lower_ not in _STATE_VOICES | _STATE_PAIRS:
+            return []
+        phrase = _phrase(tok)
+        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+        span = offset_span(start, end, ctx.offset)
+        names: list[str] = []
+        words = _subtree(tok)
+        # "officials in Seoul and Washington": the conjuncts of the place too
+        words += [c for t in words if t.dep_ == "pobj" for c in t.conjuncts]
+        for t in words:
+            m = ctx.entity_by_token.get(t.i)
+            if m is not None and m.value.type.value == "state" and m.value.name not in names:
+                names.append(m.value.name)
+        if len(names) < 2 and ctx.last_pair is not None and any(
+            c.lower_ == "both" or c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children
+        ):
+            names = []
+            for a in ctx.last_pair[0] + ctx.last_pair[1]:
+                if a.get("type") == "state" and a["name"] not in names:
+                    names.append(a["name"])
+        if len(names) < 2:
+            return []
+        return [Attribution(text=ctx.text[start:end], span=span, source=n, kind=SourceKind.government, cue=cue)
+                for n in names]
 
     def _demonymise(self, name: str) -> str:
         """"South Korea's defence ministry" → "South Korean defence ministry"."""
@@ -319,6 +351,8 @@ _DESCRIPTORS = frozenset({
 
 #: Unnamed speakers who stand for their state.
 _STATE_VOICES = frozenset({"officials", "authorities", "government", "governments", "leaders", "diplomats"})
+#: "both countries", "the two sides": the two states of the document's last transfer.
+_STATE_PAIRS = frozenset({"countries", "states", "sides", "capitals", "nations"})
 #: Nouns that can be a source without a name or a classifying word.
 _SOURCE_NOUNS = frozenset({
     "panel", "commission", "committee", "team", "mission", "inspectors", "watchdog", "tracker", "monitor",

@@ -26,6 +26,7 @@ from ..models import (
     ClaimType,
     Modality,
     Role,
+    SourceKind,
     make_claim_id,
 )
 from .actors import acts, as_state, clause_actors, complete_pair
@@ -264,7 +265,9 @@ class ClaimAssembler:
                       if d.value.start or d.value.end or doc._.extractor_published is None],
             "attributions": [a.model_dump(mode="json") for a in links],
         }
-        claim["_speakers"] = [as_state(m.value)["name"] for f in governing for m in f.subjects]
+        # who speaks: states in the frames' subjects, and the states unnamed officials speak for
+        claim["_speakers"] = [as_state(m.value)["name"] for f in governing for m in f.subjects] + [
+            a.source for a in links if a.kind is SourceKind.government]
         return claim
 
     def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> dict | None:
