@@ -56,6 +56,10 @@ def load_nlp(model: str = MODEL_NAME):
     # sentence boundaries at line breaks, set before whatever component finds the others
     sentencers = [name for name in ("parser", "senter", "sentencizer") if name in nlp.pipe_names]
     nlp.add_pipe("extractor_line_breaks", **({"before": sentencers[0]} if sentencers else {"first": True}))
+    if "parser" in nlp.pipe_names:
+        # after the tags are mapped to POS, which it corrects from the parse
+        after = "attribute_ruler" if "attribute_ruler" in nlp.pipe_names else "parser"
+        nlp.add_pipe("extractor_verb_repair", after=after)
     nlp.add_pipe("extractor_claims", last=True)
     return nlp
 

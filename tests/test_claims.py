@@ -71,6 +71,17 @@ CASES = [
          "quantities": {(5000000.0, None, 5000000.0, False)}, "sources": ["Reuters"]},
     ),
     (
+        # "arms" and "supplies" tagged as nouns but parsed as verbs (extractor_verb_repair)
+        "Israeli officials say Tehran arms Hezbollah with thousands of rockets.",
+        {"type": "transfer", "actors": {("Iran", "supplier"), ("Hezbollah", "recipient")},
+         "munitions": {"rocket"}, "sources": ["Israel"]},
+    ),
+    (
+        "Analysts have said Minsk supplies about half of the shells Russia's army needs.",
+        {"type": "transfer", "actors": {("Belarus", "supplier")}, "munitions": {"artillery_shell"},
+         "sources": ["Analysts"]},
+    ),
+    (
         "Rheinmetall will produce 700,000 shells a year at its new plant.",
         {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
     ),

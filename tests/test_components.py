@@ -1,0 +1,51 @@
+"""The package's own spaCy components, on hand-built parses (no trained model needed)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from extractor.components import verb_repair
+
+
+@pytest.fixture(scope="module")
+def blank():
+    return spacy.blank("en")
+
+
+def parsed(blank, rows: list[tuple[str, str, str, int]]) -> Doc:
+    """A Doc from (word, tag, dep, head index) rows."""
+    words, tags, deps, heads = zip(*rows)
+    return Doc(blank.vocab, words=list(words), tags=list(tags), deps=list(deps), heads=list(heads))
+
+
+@pytest.mark.parametrize(
+    "rows, verbs",
+    [
+        # "Pyongyang supplies half of the munitions": a noun tag, parsed as a verb with subject and object
+        ([("Pyongyang", "NNP", "nsubj", 1), ("supplies", "NNS", "ROOT", 1), ("half", "NN", "dobj", 1)],
+         ["supplies"]),
+        # under a reporting verb, the ccomp
+        ([("Officials", "NNS", "nsubj", 1), ("said", "VBD", "ROOT", 1), ("Iran", "NNP", "nsubj", 3),
+          ("arms", "NNS", "ccomp", 1), ("Houthis", "NNPS", "dobj", 3)], ["arms"]),
+        # a proper noun parsed as its compound is its subject ("Tehran arms Hezbollah")
+        ([("Tehran", "NNP", "compound", 1), ("arms", "NNS", "ROOT", 1), ("Hezbollah", "NNP", "dobj", 1)],
+         ["arms"]),
+        # a real noun keeps its tag: no object ("weapons supplies rose")...
+        ([("weapons", "NNS", "compound", 1), ("supplies", "NNS", "nsubj", 2), ("rose", "VBD", "ROOT", 2)], []),
+        # ... or a determiner ("the supplies Russia needs" has no object either)
+        ([("the", "DT", "det", 1), ("supplies", "NNS", "ROOT", 1), ("Russia", "NNP", "nsubj", 1),
+          ("shells", "NNS", "dobj", 1)], []),
+    ],
+)
+def test_verb_repair(blank, rows, verbs):
+    doc = verb_repair(parsed(blank, rows))
+    assert [t.text for t in doc if t.pos_ == "VERB"] == verbs
+    assert all(t.tag_ in ("VBZ", "VBP") for t in doc if t.text in verbs)
+    assert all(any(c.dep_ == "nsubj" for c in t.children) for t in doc if t.text in verbs)
+
+
+def test_the_pipeline_repairs_after_the_tags_are_mapped(extractor):
+    names = extractor.nlp.pipe_names
+    assert names.index("attribute_ruler") < names.index("extractor_verb_repair") < names.index("extractor_claims")
