@@ -265,3 +265,24 @@ def test_unnamed_officials_of_several_states_speak_for_each(extractor, text, sou
     assert [a.source for a in claim.attributions] == sources
     assert all(a.kind.value == "government" for a in claim.attributions)
     assert [(a.name, a.role.value) for a in claim.actors] == actors
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a relative pronoun stands for the noun its clause modifies
+        ("Iran has sent hundreds of Shahed drones, which Russia has launched at Ukrainian power plants.",
+         [("which", "drone", "Shahed")]),
+        # "them" for the last weapon of the same or the previous sentence (not the clause's subject)
+        ("Germany delivered 18 Leopard 2 tanks to Kyiv in March. Ukrainian crews have already used them near "
+         "Robotyne.", [("them", "tank", "Leopard 2")]),
+        # a passive "they" with a likelier plural noun in between is left alone
+        ("Pakistan sold 10,000 rockets to a Polish company. Islamabad said Pakistan exported defence stores "
+         "only against firm guarantees that they would not be passed on.", []),
+    ],
+)
+def test_munitions_named_by_a_pronoun(extractor, text, expected):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert claims
+    found = [(m.text, m.category.value, m.name) for c in claims for m in c.munitions]
+    assert [f for f in found if f[0] in ("which", "them", "they", "it")] == expected

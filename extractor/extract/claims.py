@@ -41,6 +41,7 @@ from .attributions import (
 )
 from .clauses import Clause, evidence_range, fold, segment
 from .context import DocContext
+from .munitions import pronoun_munitions
 from .triggers import noun_trigger
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
@@ -242,6 +243,8 @@ class ClaimAssembler:
         if clause.denial:
             return self._denial(ctx, clause, rng, governing, links, doc_id)
         munitions = [m for m in ctx.munitions if start <= m.start < end]
+        if not munitions:
+            munitions = pronoun_munitions(doc, range(start, end), ctx.munitions)
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
         frame_dates = []

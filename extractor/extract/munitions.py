@@ -820,3 +820,49 @@ def munition_unit(doc: Doc, mention: Mention[Munition]) -> str:
     if entry is not None and entry.noun:
         return entry.noun
     return DEFAULT_NOUN[mention.value.category]
+
+
+#: Pronouns that stand for materiel named before: "them" wherever it stands, "they" and "it"
+#: only as the subject of a passive ("they will be delivered"), where a person cannot be meant.
+_OBJECT_PRONOUNS = frozenset({"them"})
+_PASSIVE_PRONOUNS = frozenset({"they", "it"})
+_RELATIVES = frozenset({"which", "that"})
+
+
+def _plural_noun_between(doc: Doc, start: int, pronoun: Token) -> bool:
+    """Whether a plural common noun between ``start`` and the pronoun could be what it refers to
+    ("exported defence stores only against guarantees that they would not be passed on"); the
+    subject of the pronoun's own verb cannot ("gunners have fired them")."""
+    own_subjects = {t.i for c in pronoun.head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    return any(doc[j].tag_ == "NNS" and j not in own_subjects for j in range(start, pronoun.i))
+
+
+def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """Munitions a claim names only by a pronoun among ``tokens``, resolved to their antecedent:
+    a relative pronoun to the noun its clause modifies ("dozens of ballistic missiles, which
+    Russian forces have fired"), "them" / passive "they" to the last munition mentioned before
+    it in the same or the previous sentence ("30 Caesar howitzers ... Gunners have fired them")
+    (for "they" and "it": unless a plural noun between them is the likelier referent).
+    Each result points at the pronoun and carries the antecedent's category, calibre, name and
+    taxonomy entry. ``mentions`` are the Doc's munition mentions in text order."""
+    out: list[Mention[Munition]] = []
+    for i in sorted(tokens):
+        tok = doc[i]
+        lower = tok.lower_
+        antecedent: list[Mention[Munition]] = []
+        if lower in _RELATIVES and tok.head.dep_ == "relcl" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            noun = tok.head.head
+            inside = {t.i for t in tok.head.subtree}
+            scope = {t.i for t in noun.subtree} - inside
+            antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
+        elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
+            sent = tok.sent
+            first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+            before = [m for m in mentions if first <= m.start and m.end <= i]
+            if before and (lower in _OBJECT_PRONOUNS or not _plural_noun_between(doc, before[-1].end, tok)):
+                antecedent = before[-1:]
+        for m in antecedent:
+            v = m.value
+            text, span = char_span(doc, i, i + 1)
+            out.append(Mention(i, i + 1, i, v.model_copy(update={"text": text, "span": span})))
+    return out
