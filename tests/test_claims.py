@@ -82,6 +82,18 @@ CASES = [
          "sources": ["Analysts"]},
     ),
     (
+        # a conjoined preposition: "to X or to Y"
+        "Egypt could not export rockets to Libya or to Sudan.",
+        {"type": "transfer", "modality": "negated",
+         "actors": {("Egypt", "supplier"), ("Libya", "recipient"), ("Sudan", "recipient")}},
+    ),
+    (
+        # demonyms parsed as a list of nouns ending in a role noun
+        "Bulgarian arms makers had contracts with Polish, Dutch, Czech and other buyers for 155mm shells.",
+        {"actors": {("Bulgaria", "producer"), ("Poland", "recipient"), ("Netherlands", "recipient"),
+                    ("Czech Republic", "recipient")}},
+    ),
+    (
         "Rheinmetall will produce 700,000 shells a year at its new plant.",
         {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
     ),

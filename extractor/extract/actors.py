@@ -92,6 +92,9 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
             elif noun.lower_ in ROLE_NOUNS and (ent.is_demonym or head.dep_ != "poss"):
                 role = ROLE_NOUNS[noun.lower_]
+            elif noun is head and any(c.lower_ in ROLE_NOUNS for c in noun.conjuncts):
+                # "with American, Spanish, Czech and other buyers" parsed as a list of nouns
+                role = ROLE_NOUNS[next(c.lower_ for c in noun.conjuncts if c.lower_ in ROLE_NOUNS)]
             elif noun.lower_ in PLACE_NOUNS and frame != "use":
                 continue
             else:

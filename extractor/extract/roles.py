@@ -58,7 +58,9 @@ def relation(
     while cur.i not in chain_ids and steps < 40:
         steps += 1
         dep = cur.dep_
-        if dep == "pobj" and cur.head.dep_ in ("prep", "agent") and prep is None:
+        if dep == "pobj" and prep is None and (
+                cur.head.dep_ in ("prep", "agent") or cur.head.dep_ == "conj" and cur.head.pos_ == "ADP"):
+            # "to Ukraine or to Russia": the second "to" is parsed as a conjunct of the first
             if cur.head.lower_ in _LOCATIVE and cur.head.head.pos_ == "PROPN" \
                     and cur.head.head.i not in chain_ids:
                 return None  # "the Rapid Support Forces in Sudan": where a party is, not a party
