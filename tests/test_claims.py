@@ -298,3 +298,19 @@ def test_munitions_named_by_a_pronoun(extractor, text, expected):
     assert claims
     found = [(m.text, m.category.value, m.name) for c in claims for m in c.munitions]
     assert [f for f in found if f[0] in ("which", "them", "they", "it")] == expected
+
+
+@pytest.mark.parametrize(
+    "second, chain",
+    [
+        # "he said" in the same paragraph continues what he told the outlet
+        (" He said Germany would send 20 more Leopard tanks by May.", ["CNN", "Rustem Umerov"]),
+        # not in the next paragraph
+        ("\n\nHe said Germany would send 20 more Leopard tanks by May.", ["Rustem Umerov"]),
+    ],
+)
+def test_a_pronoun_speaker_keeps_the_outlet_of_the_paragraph(extractor, second, chain):
+    text = "In an interview with CNN, Ukraine's defence minister Rustem Umerov said Kyiv had received 60 Leopard tanks."
+    claims = extractor.extract(text + second, published=PUBLISHED)
+    assert [a.source for a in claims[0].attributions] == ["CNN", "Rustem Umerov"]
+    assert [a.source for a in claims[-1].attributions] == chain

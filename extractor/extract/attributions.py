@@ -308,6 +308,9 @@ class SourceMemory:
         #: documents introduced with their authors ("an investigation published by Reuters and
         #: the Open Source Centre"): "the report" / "the investigation" later speaks for them
         self.authored: list[list[Attribution]] = []
+        #: the outlets a person last spoke through, and in which paragraph ("Speaking to
+        #: Bloomberg, Shin said ... In return, he said ..." keeps Bloomberg)
+        self.outlets: dict[str, tuple[int, list[Attribution]]] = {}
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -316,6 +319,14 @@ class SourceMemory:
         self.last_any = att
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
+
+    def remember_outlets(self, person: str, paragraph: int, outlets: list[Attribution]) -> None:
+        self.outlets[person] = (paragraph, outlets)
+
+    def outlets_of(self, person: str, paragraph: int) -> list[Attribution]:
+        """The outlets ``person`` spoke through earlier in the same paragraph, else []."""
+        para, outlets = self.outlets.get(person, (None, []))
+        return outlets if para == paragraph else []
 
     def remember_authors(self, authors: list[Attribution]) -> None:
         self.authored.append(authors)
@@ -504,6 +515,14 @@ class FrameFinder:
                             att = self.sources.link(ctx, o, memory, c.text)
                             if att is not None:
                                 cited.append(att)
+        para = ctx.paragraph(v.idx)
+        people = [a for a in speakers if a.kind is SourceKind.official]
+        if outlets:
+            for person in people:
+                memory.remember_outlets(person.source, para, outlets)
+        elif len(people) == 1 and subj and subj[0].lower_ in ("he", "she"):
+            # "he said" continues what he told an outlet in this paragraph
+            outlets = list(memory.outlets_of(people[0].source, para))
         return dedupe_links(outlets + speakers + cited)
 
     def _citation(self, ctx: "DocContext", v, memory: SourceMemory) -> None:

@@ -225,7 +225,7 @@ class ClaimAssembler:
         for acc_links, acc_toks in according:
             links.extend(acc_links)
         links = dedupe_links(links)
-        para = ctx.text.count("\n\n", 0, sent.start_char) if "\n\n" in ctx.text else ctx.text.count("\n", 0, sent.start_char)
+        para = ctx.paragraph(sent.start_char)
         if links:
             ctx.last_links = (para, links)
         elif ctx.last_links is not None and ctx.last_links[0] == para and not frames:

@@ -36,3 +36,9 @@ class DocContext:
         self.history: list[dict] = []
         self.sentence_subjects: list[dict] = []
         self.citations: list[tuple[str, list[Attribution]]] = []
+
+    def paragraph(self, char: int) -> int:
+        """The index of the paragraph holding character ``char`` of the Doc (paragraphs are
+        separated by blank lines, or by line breaks in a text without blank lines)."""
+        sep = "\n\n" if "\n\n" in self.text else "\n"
+        return self.text.count(sep, 0, char)
