@@ -314,3 +314,19 @@ def test_a_pronoun_speaker_keeps_the_outlet_of_the_paragraph(extractor, second, 
     claims = extractor.extract(text + second, published=PUBLISHED)
     assert [a.source for a in claims[0].attributions] == ["CNN", "Rustem Umerov"]
     assert [a.source for a in claims[-1].attributions] == chain
+
+
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        # a verb of composition takes the type of the noun holding the items
+        ("Ukrainian officials said the deliveries to Kyiv included an estimated 50,000 mortar rounds.", ["transfer"]),
+        ("The U.S. package for Taiwan includes 100 Stinger missiles.", ["agreement"]),
+        ("The Czech consignment for Ukraine comprises 40 launchers and some 300 rockets.", ["transfer"]),
+        # a capacity ("enough to carry") is an assessment, like "enough for"
+        ("Belarus has sent 200 containers to Russia, enough to carry as many as 1 million rounds.",
+         ["transfer", "assessment"]),
+    ],
+)
+def test_claim_type_of_composition_and_capacity(extractor, text, types):
+    assert [c.claim_type.value for c in extractor.extract(text, published=PUBLISHED)] == types

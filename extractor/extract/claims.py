@@ -42,7 +42,7 @@ from .attributions import (
 from .clauses import Clause, evidence_range, fold, segment
 from .context import DocContext
 from .munitions import pronoun_munitions
-from .triggers import noun_trigger
+from .triggers import adj_trigger, noun_trigger
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
 CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
@@ -196,11 +196,18 @@ class ClaimAssembler:
         toks = set(range(start, end))
         frame_trigger = clause.frame_trigger
         claim_type = clause.trigger.claim_type if clause.trigger is not None else None
-        if clause.trigger is not None and clause.trigger.id == "verb.include" and clause.head.dep_ == "relcl":
-            # "a shipment that included ..." is a transfer, "a package that includes ..." an agreement
-            antecedent = noun_trigger(clause.head.head)
-            if antecedent is not None:
-                claim_type = antecedent.claim_type
+        if clause.trigger is not None and clause.trigger.holder_type:
+            # "a shipment that included ..." / "the deliveries included ..." are transfers, "a
+            # package that includes ..." an agreement
+            head = clause.head
+            holder = head.head if head.dep_ == "relcl" else next(
+                (c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            held = noun_trigger(holder) if holder is not None else None
+            if held is not None:
+                claim_type = held.claim_type
+        if clause.head.dep_ == "xcomp" and adj_trigger(clause.head.head) is not None:
+            # "enough to carry 4.8 million shells": a capacity, assessed like "enough for"
+            claim_type = adj_trigger(clause.head.head).claim_type
         nominal = clause.nominal
         if claim_type is None and nominal is not None:
             nt = noun_trigger(nominal)

@@ -34,6 +34,10 @@ class Trigger(LexiconEntry):
     #: a verb with many non-military senses ("give assurances", "join a meeting"): it asserts
     #: something about materiel only when the clause names materiel
     generic: bool = False
+    #: a verb of composition ("includes", "comprises"): the claim has the type of the trigger
+    #: noun that holds the items, its subject or the noun its relative clause modifies ("the
+    #: deliveries included" is a transfer, "the package includes" an agreement)
+    holder_type: bool = False
 
 
 def _keys(entry: Trigger) -> list[str]:
