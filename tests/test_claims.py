@@ -330,3 +330,15 @@ def test_a_pronoun_speaker_keeps_the_outlet_of_the_paragraph(extractor, second, 
 )
 def test_claim_type_of_composition_and_capacity(extractor, text, types):
     assert [c.claim_type.value for c in extractor.extract(text, published=PUBLISHED)] == types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Britain will send Ukraine 14 Challenger 2 tanks that can be armed with depleted uranium rounds.",
+        "Iran has supplied the Houthis with Quds-1 cruise missiles, which can strike targets 1,300 km away.",
+    ],
+)
+def test_a_relative_clause_describing_the_weapon_is_no_claim_of_its_own(extractor, text):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert len(claims) == 1 and claims[0].claim_type.value == "transfer"

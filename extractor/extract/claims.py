@@ -353,13 +353,18 @@ _TRANSFER_FRAMES = frozenset({"out", "in", "arrive"})
 
 def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> bool:
     """A technical description: the weapon itself is the subject and no party acts
-    ("The truck-mounted gun can strike targets 40 km away", "The CV90 carries eight soldiers").
+    ("The truck-mounted gun can strike targets 40 km away", "The CV90 carries eight soldiers",
+    "cluster munitions that can be fired from howitzers").
     A weapon that is moved ("The aircraft were moved overland", "The jets reached Ukraine") is
     still a transfer."""
     if has_actor:
         return False
     first = clause.chain[0]
     subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ in ("which", "that") and clause.head.dep_ == "relcl":
+        # "cluster munitions that can be fired from its howitzers": the relative stands for the weapon
+        subj = clause.head.head
+        toks = toks | {subj.i}
     if subj is None or subj.i not in ctx.munition_tokens or subj.i not in toks:
         return False
     frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
