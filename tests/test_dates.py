@@ -251,6 +251,8 @@ def test_cue_lexicon_loads_and_rejects_bad_entries():
     assert {e.kind for e in entries} >= {"qualifier", "part", "season", "vague", "future"}
     with pytest.raises(LexiconError, match="needs months"):
         load_entries("x.jsonl", DateCue, lines=['{"id": "s", "kind": "season", "phrases": ["spring"]}'])
+    with pytest.raises(LexiconError, match="anaphor's label is one of year, month, day"):
+        load_entries("x.jsonl", DateCue, lines=['{"id": "a", "kind": "anaphor", "phrases": ["then"], "label": "week"}'])
     with pytest.raises(LexiconError, match="lower case"):
         load_entries("x.jsonl", DateCue, lines=['{"id": "v", "kind": "vague", "phrases": ["Soon"], "match": "whole"}'])
 
@@ -370,3 +372,36 @@ def test_find_dates_without_published_keeps_relative_text(nlp, resolver):
     doc = nlp("Russia has fired hundreds of drones at Kyiv since last August.")
     (m,) = find_dates(doc, resolver, None)
     assert (m.value.text, m.value.start, m.value.end) == ("since last August", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "antecedent", "start", "end"),
+    [
+        ("by the spring of that year", "2023-01", None, "2023-03"),
+        ("the same day", "2024-07-10", "2024-07-10", None),
+        ("later that month", "2024-07-10", "2024-07", None),
+        ("in the same year", "2022", "2022", None),
+        ("the same day", "2024-07", None, None),  # the earlier date is not precise enough
+    ],
+)
+def test_resolve_anaphor(resolver, text, antecedent, start, end):
+    res = resolver.resolve_anaphor(text, antecedent, P)
+    assert (res.start, res.end) == (start, end) if start or end else res is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the last date before the anaphor, at the precision it needs
+        ("Norway said on July 10 it would send jets. Denmark said the same day it would send more.",
+         [("on July 10", "2024-07-10"), ("the same day", "2024-07-10")]),
+        ("In January 2023, officials said the tanks would arrive by the spring of that year.",
+         [("In January 2023", "2023-01"), ("by the spring of that year", "2023-03")]),
+        # nothing to refer back to: no date
+        ("Denmark said the same day it would send more jets.", []),
+    ],
+)
+def test_find_dates_resolves_anaphors_against_the_last_date(nlp, resolver, sentence, expected):
+    mentions = find_dates(nlp(sentence), resolver, D(2024, 7, 12))
+    assert [(m.value.text, m.value.start or m.value.end) for m in mentions] == expected
+

@@ -20,10 +20,14 @@ Decisions the spec leaves open, documented here and pinned by tests:
   ``published + N`` at the unit's precision; in a past clause it counts from an event the
   expression does not name ("agreed in March to supply them within 12 months"), so it gets no
   date, and neither does "within weeks".
-* Vague and anaphoric spans get no date (``resolve`` returns None): "soon", "recently", "now",
-  "in the coming days", "the past year", "the last few months", "that year", "the same day",
-  "since then", "over the last year", durations ("20 months", "over three years"), frequencies
-  ("every month").
+* Vague spans get no date (``resolve`` returns None): "soon", "recently", "now", "in the coming
+  days", "the past year", "the last few months", "since then", "that week", "over the last
+  year", durations ("20 months", "over three years"), frequencies ("every month").
+* Anaphors ("that year", "the same month", "the same day"; the anaphor cues in the data file)
+  refer back to the last earlier date of the document precise enough for them:
+  :func:`find_dates` resolves "by the spring of that year" after "In January 2023" as "by the
+  spring of 2023" (:meth:`DateResolver.resolve_anaphor`); with no such date, and in
+  ``resolve`` alone, they get no date.
 * Well-known events cited as anchors after a qualifier ("since Russia's full-scale invasion",
   "before the annexation of Crimea") resolve to their date: the event cues in the data file.
 * With ``published`` None a relative expression keeps its granularity and qualifier but has
@@ -75,11 +79,16 @@ _NO_EXTEND = {
 }  # fmt: skip
 
 
+#: An anaphor's unit → the ISO prefix length its antecedent date needs ("that year": 2023).
+ANAPHOR_PRECISION = {"year": 4, "month": 7, "day": 10}
+
+
 class DateCue(LexiconEntry):
     """One entry of ``date_cues.jsonl``; which fields it needs depends on ``kind``."""
 
     kind: Literal[
-        "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future", "event"
+        "qualifier", "part", "half", "season", "ordinal", "shift", "relative_day", "number", "vague", "future", "event",
+        "anaphor",
     ]
     phrases: tuple[str, ...] = Field(min_length=1)
     role: Literal["start", "end", "until", "between", "range", "point", "window"] | None = None
@@ -96,8 +105,10 @@ class DateCue(LexiconEntry):
         need = {
             "qualifier": ("role",), "part": ("label",), "half": ("label", "months"), "season": ("months",),
             "ordinal": ("value",), "shift": ("value",), "relative_day": ("value",), "number": ("value",),
-            "vague": ("match",), "future": (), "event": ("iso",),
+            "vague": ("match",), "future": (), "event": ("iso",), "anaphor": ("label",),
         }[self.kind]  # fmt: skip
+        if self.kind == "anaphor" and self.label not in ANAPHOR_PRECISION:
+            raise ValueError(f"an anaphor's label is one of {', '.join(ANAPHOR_PRECISION)}")
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
             raise ValueError(f"a {self.kind} cue needs {', '.join(missing)}")
@@ -181,6 +192,11 @@ class _Grammar:
         self.rel_days = {p: c.value for c in by_kind.get("relative_day", []) for p in c.phrases}
         self.numbers = {p: c.value for c in by_kind.get("number", []) for p in c.phrases}
         self.future_words = frozenset(p for c in by_kind.get("future", []) for p in c.phrases)
+        anaphors = sorted(((p, c.label) for c in by_kind.get("anaphor", []) for p in c.phrases), key=lambda x: -len(x[0]))
+        self.anaphor_units = dict(anaphors)
+        self.anaphor_re = (
+            re.compile(rf"(?<![\w'])(?:{_alt(p for p, _ in anaphors)})(?![\w'])") if anaphors else None
+        )
         vague = by_kind.get("vague", [])
         contains = [p for c in vague if c.match == "contains" for p in c.phrases]
         self.vague_whole = frozenset(p for c in vague if c.match == "whole" for p in c.phrases)
@@ -322,6 +338,30 @@ class DateResolver:
             self._cache.popitem(last=False)
         return result
 
+    def anaphor_unit(self, text: str) -> str | None:
+        """``year`` / ``month`` / ``day`` when the expression refers back to an earlier date
+        ("by the spring of that year", "the same day"), else None."""
+        m = self.grammar.anaphor_re.search(normalise(text)) if self.grammar.anaphor_re else None
+        return self.grammar.anaphor_units[m.group(0)] if m else None
+
+    def resolve_anaphor(self, text: str, antecedent: str, published, *, future: bool = False) -> Resolved | None:
+        """Resolve an expression that refers back to an earlier date (``antecedent``, an ISO
+        prefix): the anaphor is replaced by that date at its unit's precision ("by the spring of
+        that year" after "January 2023" → "by the spring of 2023"). None when the antecedent is
+        not precise enough or the result is not a date."""
+        g = self.grammar
+        norm = normalise(text)
+        m = g.anaphor_re.search(norm) if g.anaphor_re else None
+        if m is None:
+            return None
+        unit = g.anaphor_units[m.group(0)]
+        if len(antecedent) < ANAPHOR_PRECISION[unit]:
+            return None
+        year, month, day = antecedent[:4], antecedent[5:7], antecedent[8:10]
+        month_name = next((n for n, v in MONTHS.items() if len(n) > 3 and v == int(month)), "") if month else ""
+        words = {"year": year, "month": f"{month_name} {year}", "day": f"{month_name} {int(day or 0)} {year}"}[unit]
+        return self.resolve(norm[: m.start()] + words + norm[m.end():], published, future=future)
+
     def is_future(self, doc, i: int) -> bool:
         """Whether token ``i`` (a date's head) sits in a future-tense clause ("will send", "is due to")."""
         words = self.grammar.future_words
@@ -340,6 +380,8 @@ class DateResolver:
         g = self.grammar
         if not s or (g.vague_re is not None and g.vague_re.search(s)):
             return None
+        if g.anaphor_re is not None and g.anaphor_re.search(s):
+            return None  # "that year" alone: only resolve_anaphor, given the earlier date, can place it
         role, qual = "point", None
         while True:
             for phrase, r in g.qualifiers:
@@ -881,7 +923,15 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             head = _head(doc, s, e) if has_deps else s
             future = has_deps and resolver.is_future(doc, head)
             text, span = char_span(doc, s, e)
-            res = resolver.resolve(text, published, future=future)
+            unit = resolver.anaphor_unit(text)
+            if unit is not None:
+                # "the same day", "by the spring of that year": the last date precise enough
+                need = ANAPHOR_PRECISION[unit]
+                antecedent = next((iso for m in reversed(out) for iso in (m.value.start, m.value.end)
+                                   if iso and len(iso) >= need), None)
+                res = resolver.resolve_anaphor(text, antecedent, published, future=future) if antecedent else None
+            else:
+                res = resolver.resolve(text, published, future=future)
             if res is None:
                 continue
             ref = DateRef(text=text, span=span, start=res.start, end=res.end, granularity=res.granularity,
