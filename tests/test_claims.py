@@ -342,3 +342,16 @@ def test_claim_type_of_composition_and_capacity(extractor, text, types):
 def test_a_relative_clause_describing_the_weapon_is_no_claim_of_its_own(extractor, text):
     claims = extractor.extract(text, published=PUBLISHED)
     assert len(claims) == 1 and claims[0].claim_type.value == "transfer"
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("Since last August, Iran has sent Russia 500 drones.", "Since last August"),
+        ("Since the Oct. 7 attack, the United States has sent Israel more than 14,000 bombs.", "Since the Oct. 7 attack"),
+    ],
+)
+def test_a_sentence_opening_date_stays_in_the_claim(extractor, text, date):
+    claim = extractor.extract(text, published=PUBLISHED)[0]
+    assert claim.text.startswith(date)
+    assert [d.text for d in claim.dates] == [date]

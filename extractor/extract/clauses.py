@@ -208,6 +208,14 @@ def fold(clause: Clause) -> None:
     clause.children = []
 
 
+def _edge(tok) -> bool:
+    """Punctuation, conjunctions and complementisers trimmed off a claim's edges; a subordinating
+    word that heads a phrase ("Since the Oct. 7 attack, ...", a preposition) stays."""
+    if tok.pos_ == "SCONJ" and tok.dep_ == "prep":
+        return False
+    return tok.pos_ in EDGE_TRIM_POS or tok.lower_ in EDGE_TRIM_LOWER or tok.is_space
+
+
 def evidence_range(doc, clause: Clause, exclude: set[int]) -> tuple[int, int] | None:
     """The contiguous token range ``[start, end)`` of the clause around its head.
 
@@ -228,11 +236,9 @@ def evidence_range(doc, clause: Clause, exclude: set[int]) -> tuple[int, int] | 
     while end + 1 in own:
         end += 1
     end += 1
-    while start < end and (doc[start].pos_ in EDGE_TRIM_POS or doc[start].lower_ in EDGE_TRIM_LOWER
-                           or doc[start].is_space):
+    while start < end and _edge(doc[start]):
         start += 1
-    while end > start and (doc[end - 1].pos_ in EDGE_TRIM_POS or doc[end - 1].lower_ in EDGE_TRIM_LOWER
-                           or doc[end - 1].is_space):
+    while end > start and _edge(doc[end - 1]):
         end -= 1
     if end <= start:
         return None
