@@ -355,3 +355,12 @@ def test_a_sentence_opening_date_stays_in_the_claim(extractor, text, date):
     claim = extractor.extract(text, published=PUBLISHED)[0]
     assert claim.text.startswith(date)
     assert [d.text for d in claim.dates] == [date]
+
+
+def test_which_the_government_denied_denies_without_negating_the_claim(extractor):
+    text = "Leaked cables suggested Bulgaria had agreed to send artillery shells to Kyiv, which the Bulgarian government denied."
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [(c.modality.value, [a.source for a in c.attributions]) for c in claims] == [
+        ("hedged", ["Leaked cables"]), ("negated", ["Bulgaria"])]
+    assert claims[1].text == "which the Bulgarian government denied"
+    assert ("Bulgaria", "supplier") in {(a.name, a.role.value) for a in claims[1].actors}

@@ -414,6 +414,10 @@ class FrameFinder:
             if comps:
                 for comp in comps:
                     frame.governs |= _descendant_heads(comp)
+            elif v.dep_ == "relcl" and frame.negating and clause.nominal is None:
+                # "..., which the Serbian government denied", "an allegation Abu Dhabi denied": a
+                # denial of the claim before it, a claim of its own that does not negate that one
+                clause.denial = True
             else:
                 # trailing or parenthetical "..., X said": governs the rest of the sentence
                 own = _descendant_heads(clause)
@@ -433,7 +437,9 @@ class FrameFinder:
             if not frame.governs:
                 # "Moscow denies any arms transfers": the frame is its own claim;
                 # "Tehran rejects the charge": a denial of the claim it refers back to
-                if clause.nominal is None and frame.negating and _refers_back(v):
+                if clause.denial:
+                    pass
+                elif clause.nominal is None and frame.negating and _refers_back(v):
                     clause.denial = True
                 elif clause.nominal is None:
                     continue

@@ -141,10 +141,12 @@ class ClaimAssembler:
             claim = self._claim(ctx, sent, clause, rng, frames, according, memory, doc_id)
             if claim is not None:
                 out.append((clause, claim))
+                ctx.current.append(claim)
                 ctx.sentence_subjects = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer")] \
                     or ctx.sentence_subjects
         self._inherit(out)
         ctx.history.extend(c for _, c in out)
+        ctx.current = []
         for _, claim in out:
             complete_pair(ctx, claim)
         ctx.sentence_subjects = []  # pronouns of the next sentence look further back
@@ -248,7 +250,10 @@ class ClaimAssembler:
             # "Japan will ship ..., the government said": the bare body is the acting state's
             links = [a.model_copy(update={"source": acting.name}) if a.source.lower() in BARE_BODIES else a for a in links]
         if clause.denial:
-            return self._denial(ctx, clause, rng, governing, links, doc_id)
+            # the denier speaks for itself, outside the frames around it
+            own = [f for f in governing if f.verb.i == clause.head.i]
+            return self._denial(ctx, clause, rng, own or governing,
+                                dedupe_links([a for f in own for a in f.links]) or links, doc_id)
         munitions = [m for m in ctx.munitions if start <= m.start < end]
         if not munitions:
             munitions = pronoun_munitions(doc, range(start, end), ctx.munitions)
@@ -285,7 +290,7 @@ class ClaimAssembler:
         doc, offset = ctx.doc, ctx.offset
         speakers = [as_state(m.value) for f in governing for m in f.subjects]
         previous = None
-        for old in reversed(ctx.history):
+        for old in reversed(ctx.history + ctx.current):
             if not speakers or any(a["name"] == sp["name"] for a in old["actors"] for sp in speakers):
                 previous = old
                 break

@@ -34,6 +34,8 @@ class DocContext:
         self.last_pair: tuple[list[dict], list[dict]] | None = None
         self.last_links: tuple[int, list] | None = None
         self.history: list[dict] = []
+        #: claims of the sentence being assembled, in clause order (``history`` gets them after it)
+        self.current: list[dict] = []
         self.sentence_subjects: list[dict] = []
         self.citations: list[tuple[str, list[Attribution]]] = []
 
