@@ -94,6 +94,11 @@ CASES = [
                     ("Czech Republic", "recipient")}},
     ),
     (
+        # the buyer in an order is the recipient (an agreement with the roles of "buy")
+        "Iran has ordered 24 Su-35 fighter jets from Russia.",
+        {"type": "agreement", "actors": {("Iran", "recipient"), ("Russia", "supplier")}, "munitions": {"aircraft"}},
+    ),
+    (
         "Rheinmetall will produce 700,000 shells a year at its new plant.",
         {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
     ),
