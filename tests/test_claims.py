@@ -99,6 +99,15 @@ CASES = [
         {"type": "agreement", "actors": {("Iran", "recipient"), ("Russia", "supplier")}, "munitions": {"aircraft"}},
     ),
     (
+        # an agreement takes the roles of the transfer it is for
+        "Romania signed a deal to buy 54 Abrams tanks from the United States.",
+        {"type": "agreement", "actors": {("Romania", "recipient"), ("United States", "supplier")}},
+    ),
+    (
+        "Rheinmetall signed a contract with Ukraine to supply 100,000 shells.",
+        {"type": "agreement", "actors": {("Rheinmetall", "supplier"), ("Ukraine", "recipient")}},
+    ),
+    (
         "Rheinmetall will produce 700,000 shells a year at its new plant.",
         {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
     ),

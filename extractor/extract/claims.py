@@ -42,7 +42,7 @@ from .attributions import (
 from .clauses import Clause, evidence_range, fold, segment
 from .context import DocContext
 from .munitions import pronoun_munitions
-from .triggers import adj_trigger, noun_trigger
+from .triggers import adj_trigger, noun_trigger, verb_trigger
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
 CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
@@ -196,7 +196,7 @@ class ClaimAssembler:
         doc, offset = ctx.doc, ctx.offset
         start, end = rng
         toks = set(range(start, end))
-        frame_trigger = clause.frame_trigger
+        frame_trigger = _purpose_trigger(clause) or clause.frame_trigger
         claim_type = clause.trigger.claim_type if clause.trigger is not None else None
         if clause.trigger is not None and clause.trigger.holder_type:
             # "a shipment that included ..." / "the deliveries included ..." are transfers, "a
@@ -354,6 +354,26 @@ def _independent(clause: Clause) -> bool:
 
 
 _TRANSFER_FRAMES = frozenset({"out", "in", "arrive"})
+
+
+def _purpose_trigger(clause: Clause):
+    """The transfer verb that says what an agreement is for, whose roles the agreement takes:
+    "signed a deal to buy 54 tanks from the United States" (the signer buys), "a contract to
+    supply shells" (the signer supplies). None when the clause's own verb is no agreement."""
+    if clause.frame_trigger is None or clause.frame_trigger.frame != "agree":
+        return None
+    for tok in clause.chain:
+        # the infinitive on the agreement's object ("a deal to buy") or on its verb ("signed a
+        # deal to buy", parsed as an adverbial clause of purpose)
+        purposes = [c for c in tok.children if c.dep_ == "advcl"]
+        purposes += [a for obj in tok.children if obj.dep_ == "dobj" for a in obj.children if a.dep_ == "acl"]
+        for verb in purposes:
+            if verb.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+                continue
+            trigger = verb_trigger(verb)
+            if trigger is not None and trigger.frame in ("out", "in"):
+                return trigger
+    return None
 
 
 def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> bool:
