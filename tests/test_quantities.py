@@ -105,6 +105,9 @@ QUANTITY_CASES = [
     ("The US has sent Israel 14,000 2,000-pound bombs.", [(14000, None, None, False, "bomb")]),
     ("Russia fired 1,000 rounds per day in 2023 but only 100 a day now.",
      [(1000, None, None, False, "round"), (100, None, None, False, "round")]),
+    # a number after a name on the same noun is its designation ("600M" is no 600 million)
+    ("The package includes 291 Altius 600M systems.", [(291, None, None, False, "system")]),
+    ("Germany sent Ukraine 300 tanks.", [(300, None, None, False, "tank")]),
 ]
 
 

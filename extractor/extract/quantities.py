@@ -290,7 +290,8 @@ class _Context:
         if low in _PRONOUNS:
             return None
         single = singularise(low)
-        compounds = [c for c in h.lefts if c.dep_ == "compound" and c.i == h.i - 1 and c.tag_ in ("NN", "NNS")]
+        compounds = [c for c in h.lefts if c.dep_ == "compound" and c.i == h.i - 1 and c.tag_ in ("NN", "NNS")
+                     and not _glued_to_number(c)]
         if compounds:
             phrase = f"{compounds[0].lower_} {single}"
             if phrase in self.cues.lot:
@@ -298,6 +299,11 @@ class _Context:
         if low in self.cues.lot or single in self.cues.lot:
             return f"{compounds[0].lower_} {single}" if compounds else single
         return False
+
+
+def _glued_to_number(tok: Token) -> bool:
+    """The letters of a designation split off its number ("600M" → "600", "M")."""
+    return tok.i > 0 and tok.nbor(-1).like_num and not tok.nbor(-1).whitespace_
 
 
 def _names_only(doc: Doc, m: Mention[Munition]) -> bool:
@@ -502,7 +508,7 @@ class _Finder:
         num = _read_number(self.doc, i)
         if num is None:
             return i + 1
-        if self._is_date_or_money(num) or self._is_calibre(num.end):
+        if self._is_date_or_money(num) or self._is_calibre(num.end) or self._in_name(num):
             return num.end
         found = self._range_end(num)
         if found is None:
@@ -511,6 +517,18 @@ class _Finder:
         if self._is_date_or_money(second):
             return second.end
         return self._emit(i, second.end, None, lower, second.value, range_=True)
+
+    def _in_name(self, num: _Num) -> bool:
+        """A number that continues a proper name before it, on the same noun: a model
+        designation ("291 Altius 600M systems", "Switchblade 300 drones"), not a count. "sent
+        Ukraine 300 tanks" is a count: there the name is the verb's, not the noun's."""
+        doc = self.doc
+        if num.start == 0 or not doc.has_annotation("DEP"):
+            return False
+        prev, first = doc[num.start - 1], doc[num.start]
+        if prev.tag_ not in ("NNP", "NNPS") or prev.ent_type_ in ("GPE", "NORP", "LOC") or not _is_digit_token(first):
+            return False  # designations are digits after a name; "given Kyiv three Patriot systems" counts
+        return _phrase_noun(prev).i == _phrase_noun(first).i != first.i
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
@@ -617,6 +635,13 @@ class _Finder:
 
 
 _MORE = frozenset({"more", "additional", "further", "extra"})
+
+
+def _phrase_noun(tok):
+    """The noun a pre-modifier belongs to: up through compounds and modifiers to the right."""
+    while tok.dep_ in ("compound", "nummod", "nmod", "amod") and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
 
 
 def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
