@@ -378,3 +378,8 @@ def test_which_the_government_denied_denies_without_negating_the_claim(extractor
         ("hedged", ["Leaked cables"]), ("negated", ["Bulgaria"])]
     assert claims[1].text == "which the Bulgarian government denied"
     assert ("Bulgaria", "supplier") in {(a.name, a.role.value) for a in claims[1].actors}
+
+
+def test_who_takes_a_stance_on_a_sale_is_no_party_to_it(extractor):
+    claims = extractor.extract("Moscow strongly condemns the sale of Western tanks to Kyiv.", published=PUBLISHED)
+    assert [(a.name, a.role.value) for c in claims for a in c.actors] == [("Ukraine", "recipient")]

@@ -30,6 +30,23 @@ PLACE_NOUNS = frozenset({
     "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
     "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
 })
+#: Verbs of stance or reaction: their subject judges a transfer, it takes no part in it.
+STANCE_VERBS = frozenset(
+    form
+    for stem, forms in {
+        "oppose": ("oppose", "opposes", "opposed", "opposing"),
+        "condemn": ("condemn", "condemns", "condemned", "condemning"),
+        "criticise": ("criticise", "criticises", "criticised", "criticising", "criticize", "criticizes",
+                      "criticized", "criticizing"),
+        "denounce": ("denounce", "denounces", "denounced", "denouncing"),
+        "protest": ("protest", "protests", "protested", "protesting"),
+        "welcome": ("welcome", "welcomes", "welcomed", "welcoming"),
+        "praise": ("praise", "praises", "praised", "praising", "hail", "hails", "hailed", "hailing"),
+        "decry": ("decry", "decries", "decried", "decrying", "slam", "slams", "slammed", "slamming"),
+        "fear": ("fear", "fears", "feared", "fearing"),
+    }.items()
+    for form in forms
+)
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
 ROLE_NOUNS = {
     **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",
@@ -52,9 +69,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     chain_ids = {t.i for t in clause.chain}
     if nominal is not None and clause.trigger is None:
         chain_ids = {nominal.i}
-        if clause.head.i not in ctx.report_tokens:
+        if clause.head.i not in ctx.report_tokens and clause.head.lower_ not in STANCE_VERBS:
             # "The United States paused a shipment of bombs to Israel": the subject of the verb
-            # acting on the shipment is its party ("verified the shipments" reports on it instead)
+            # acting on the shipment is its party ("verified the shipments" reports on it, and
+            # "Beijing opposes U.S. arms sales to Taiwan" takes a stance on it, instead)
             chain_ids.add(clause.head.i)
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
