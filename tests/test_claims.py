@@ -108,6 +108,16 @@ CASES = [
         {"type": "agreement", "actors": {("Rheinmetall", "supplier"), ("Ukraine", "recipient")}},
     ),
     (
+        # the state a group is in is no party to what the group does
+        "Yemen's Houthi rebels fired two anti-ship ballistic missiles at a Greek-owned cargo ship.",
+        {"type": "use", "actors": {("Houthis", "user"), ("Greece", "target")}},
+    ),
+    (
+        # counted parcels of materiel are a transfer, and who seized them is not their supplier
+        "The U.S. Navy seized more than 200 packages of Iranian-made missile components bound for the Houthis.",
+        {"type": "transfer", "actors": {("Iran", "producer"), ("Houthis", "recipient")}},
+    ),
+    (
         "Rheinmetall will produce 700,000 shells a year at its new plant.",
         {"type": "production", "actors": {("Rheinmetall", "producer")}, "munitions": {"artillery_shell"}},
     ),

@@ -30,7 +30,8 @@ PLACE_NOUNS = frozenset({
     "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
     "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
 })
-#: Verbs of stance or reaction: their subject judges a transfer, it takes no part in it.
+#: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
+#: takes no part in it.
 STANCE_VERBS = frozenset(
     form
     for stem, forms in {
@@ -44,6 +45,10 @@ STANCE_VERBS = frozenset(
         "praise": ("praise", "praises", "praised", "praising", "hail", "hails", "hailed", "hailing"),
         "decry": ("decry", "decries", "decried", "decrying", "slam", "slams", "slammed", "slamming"),
         "fear": ("fear", "fears", "feared", "fearing"),
+        # interdiction: who seizes a shipment stops it, it is not its supplier
+        "seize": ("seize", "seizes", "seized", "seizing", "intercept", "intercepts", "intercepted", "intercepting"),
+        "confiscate": ("confiscate", "confiscates", "confiscated", "confiscating", "impound", "impounds",
+                       "impounded", "impounding", "interdict", "interdicts", "interdicted", "interdicting"),
     }.items()
     for form in forms
 )
@@ -71,8 +76,9 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
         chain_ids = {nominal.i}
         if clause.head.i not in ctx.report_tokens and clause.head.lower_ not in STANCE_VERBS:
             # "The United States paused a shipment of bombs to Israel": the subject of the verb
-            # acting on the shipment is its party ("verified the shipments" reports on it, and
-            # "Beijing opposes U.S. arms sales to Taiwan" takes a stance on it, instead)
+            # acting on the shipment is its party ("verified the shipments" reports on it,
+            # "Beijing opposes U.S. arms sales to Taiwan" takes a stance on it, "the Navy seized
+            # 200 packages" stops it)
             chain_ids.add(clause.head.i)
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
@@ -99,6 +105,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             role = Role.supplier if getattr(ent, "origin", None) in ("supplied", "provided", "donated") else Role.producer
         elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
             noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
+            if head.dep_ == "poss" and etype == ActorType.state and _names_armed_group(ctx, noun):
+                continue  # "Yemen's Houthi rebels": the group acts, not the state it is in
             if noun.i in mun_tokens and noun.lower_ not in BODY_NOUNS:
                 if not ent.is_demonym and head.dep_ in ("compound", "nmod") and frame in ("out", "agree") \
                         and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
@@ -208,6 +216,12 @@ def complete_pair(ctx, claim: dict) -> None:
         claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
     elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
         claim["actors"].extend(dict(a) for a in psup if a["name"] not in names)
+
+
+def _names_armed_group(ctx, noun) -> bool:
+    """Whether ``noun`` is, or is modified by, the name of an armed group ("Houthi rebels")."""
+    return any(e.value.type == ActorType.armed_group and (e.start <= noun.i < e.end or ctx.doc[e.head].head.i == noun.i)
+               for e in ctx.entities)
 
 
 def acts(ent) -> bool:

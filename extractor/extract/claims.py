@@ -41,7 +41,7 @@ from .attributions import (
 )
 from .clauses import Clause, evidence_range, fold, segment
 from .context import DocContext
-from .munitions import pronoun_munitions
+from .munitions import pronoun_munitions, singularise
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
@@ -215,6 +215,10 @@ class ClaimAssembler:
             nt = noun_trigger(nominal)
             claim_type = nt.claim_type
             frame_trigger = nt
+            if claim_type is not ClaimType.transfer and _counted_carrier(nominal):
+                # "200 packages of missile components": parcels carrying materiel, not aid packages
+                claim_type = ClaimType.transfer
+                frame_trigger = nt.model_copy(update={"frame": "out", "claim_type": claim_type})
         if claim_type is None:
             claim_type = ClaimType.other
         if clause.trigger is not None and clause.trigger.generic:
@@ -354,6 +358,11 @@ def _independent(clause: Clause) -> bool:
 
 
 _TRANSFER_FRAMES = frozenset({"out", "in", "arrive"})
+
+
+def _counted_carrier(noun) -> bool:
+    """A counted carrier of materiel ("200 packages of missile components", "three shipments")."""
+    return singularise(noun.lower_) in CARRIER_UNITS and any(c.dep_ == "nummod" for c in noun.children)
 
 
 def _purpose_trigger(clause: Clause):
