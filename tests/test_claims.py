@@ -393,3 +393,10 @@ def test_which_the_government_denied_denies_without_negating_the_claim(extractor
 def test_who_takes_a_stance_on_a_sale_is_no_party_to_it(extractor):
     claims = extractor.extract("Moscow strongly condemns the sale of Western tanks to Kyiv.", published=PUBLISHED)
     assert [(a.name, a.role.value) for c in claims for a in c.actors] == [("Ukraine", "recipient")]
+
+
+def test_the_government_of_a_claim_without_parties_is_the_state_that_acted_last(extractor):
+    text = ("South Korea will export 50 K9 howitzers to Estonia. The first deliveries will be ammunition "
+            "carriers, the government said.")
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [a.source for a in claims[-1].attributions] == ["South Korea"]

@@ -250,9 +250,13 @@ class ClaimAssembler:
             modality = Modality.negated
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
         acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
-        if acting is not None:
-            # "Japan will ship ..., the government said": the bare body is the acting state's
-            links = [a.model_copy(update={"source": acting.name}) if a.source.lower() in BARE_BODIES else a for a in links]
+        # "Japan will ship ..., the government said": the bare body is the acting state's, or,
+        # when this claim names none, the state that acted last ("The first shipments will be
+        # PAC-3 interceptors, the government said" after "Japan will export Patriot missiles")
+        speaking = acting.name if acting is not None else next(
+            (a["name"] for a in ctx.last_subject_actors if a.get("type") == "state"), None)
+        if speaking is not None:
+            links = [a.model_copy(update={"source": speaking}) if a.source.lower() in BARE_BODIES else a for a in links]
         if clause.denial:
             # the denier speaks for itself, outside the frames around it
             own = [f for f in governing if f.verb.i == clause.head.i]
