@@ -400,3 +400,5 @@ def test_the_government_of_a_claim_without_parties_is_the_state_that_acted_last(
             "carriers, the government said.")
     claims = extractor.extract(text, published=PUBLISHED)
     assert [a.source for a in claims[-1].attributions] == ["South Korea"]
+    # a speaker of the last transfer's pair makes it the claim's parties only when it denies
+    assert claims[-1].actors == []

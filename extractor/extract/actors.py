@@ -206,7 +206,7 @@ def complete_pair(ctx, claim: dict) -> None:
     names = {a["name"] for a in claim["actors"]}
     psup, prec = pair
     speakers = set(claim.get("_speakers", ()))
-    if not sup and not rec and speakers and speakers <= {a["name"] for a in psup + prec}:
+    if not sup and not rec and claim["modality"] == "negated" and speakers and speakers <= {a["name"] for a in psup + prec}:
         # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair (its states:
         # not the regions a transfer went to)
         claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names
