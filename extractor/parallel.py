@@ -1,19 +1,19 @@
-"""Worker processes for ``--workers N``: each runs the whole single-process pipeline on batches.
+"""Worker processes for ``--workers N``: each runs the whole single-process pipeline on tasks.
 
 The parent loads the model once and then starts the workers; with the ``fork`` start method
 (Linux) they share the loaded model's memory and start in milliseconds, elsewhere (``spawn``)
-each loads the model itself on its first batch. Batches of documents go out, ``Claim`` lists
-come back, in input order: the output is byte-identical to one process.
+each loads the model itself on its first task. Tasks of half a batch of documents go out,
+``Claim`` lists come back, in input order: the output is byte-identical to one process.
 
 Why not spaCy's ``nlp.pipe(n_process=N)``: it tokenises every document in the parent, ships
 the ``Doc`` to a worker and the whole processed ``Doc`` (tensors included) back to be
 deserialised in the parent, which costs 20-35% more CPU than the work itself; on two cores it
 reached 1.25-1.5x one process, where these workers reach 1.8-1.9x (``bench/README.md``).
 
-* At most two batches per worker are in flight, so memory stays bounded whatever the input.
+* At most two tasks per worker are in flight, so memory stays bounded whatever the input.
 * An exception in a worker is raised from :func:`extract_parallel` (as itself, or as
   ``BrokenProcessPool`` when a worker died); the caller decides what to retry. Leaving the
-  generator (exhausted, closed or raising) cancels the queued batches and waits for the workers.
+  generator (exhausted, closed or raising) cancels the queued tasks and waits for the workers.
 * Workers ignore SIGINT (the parent handles Ctrl-C and shuts them down) and, on Linux, are
   sent SIGTERM when the parent dies, so a killed run leaves no orphans.
 """
@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Batches queued or running per worker: one to work on and one ready for when it finishes.
+#: Tasks queued or running per worker: one to work on and one ready for when it finishes.
 IN_FLIGHT_PER_WORKER = 2
+#: Tasks per ``--batch-size`` documents: a task is half a batch (smaller tasks even out the end of a run).
+TASKS_PER_BATCH = 2
 
 #: The extractor of this worker process (set by :func:`_start_worker`).
 _worker: Extractor | None = None
@@ -58,14 +60,16 @@ def extract_parallel(
     method: str | None = None,
 ) -> Iterator[tuple[Document, list[Claim]]]:
     """Stream ``(document, claims)`` in input order, extracted by ``workers`` processes in
-    batches of ``extractor.batch_size`` documents."""
+    tasks of half a batch (``extractor.batch_size // 2`` documents): workers take the next task
+    as they finish one, so at the end of a run they wait on each other for at most half a batch
+    (measured on 200 documents: 9.2 s instead of 9.6-10.0 s, the same CPU time)."""
     if workers < 2:
         raise ValueError(f"extract_parallel needs at least 2 workers, not {workers}")
     method = method or start_method()
     if method == "fork":
         extractor.nlp  # noqa: B018  (load once, before forking, so the workers share it)
     context = multiprocessing.get_context(method)
-    batches = _batches(iter(documents), max(1, extractor.batch_size))
+    batches = _batches(iter(documents), max(1, extractor.batch_size // TASKS_PER_BATCH))
     limit = workers * IN_FLIGHT_PER_WORKER
     queued: deque[tuple[list[Document], Future]] = deque()
     log.debug("starting %d %s workers", workers, method)

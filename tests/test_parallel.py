@@ -22,7 +22,7 @@ import pytest
 
 from extractor import pipeline
 from extractor.models import Document
-from extractor.parallel import IN_FLIGHT_PER_WORKER, extract_parallel
+from extractor.parallel import IN_FLIGHT_PER_WORKER, TASKS_PER_BATCH, extract_parallel
 from extractor.runner import CHUNK_CHARS, RunOptions, run
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "north-korea-shipments-2024-08-28.json"
@@ -118,7 +118,8 @@ def test_documents_are_read_only_as_far_as_the_batches_in_flight(ex, no_children
 
     results = extract_parallel(ex, feed(), 2)
     next(results)
-    assert len(read) <= 2 * IN_FLIGHT_PER_WORKER * BATCH
+    task = max(1, BATCH // TASKS_PER_BATCH)
+    assert len(read) <= 2 * IN_FLIGHT_PER_WORKER * task
     results.close()
 
 

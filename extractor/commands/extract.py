@@ -81,7 +81,7 @@ def extract(
     )] = None,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", metavar="N", min=1,
-        help="Worker processes, each running the whole pipeline on batches of --batch-size documents; the output "
+        help="Worker processes, each running the whole pipeline on tasks of half --batch-size documents; the output "
         "is the same as with one (with --engine dask: workers of the local cluster, one per CPU unless given).",
     )] = 1,
     batch_size: Annotated[int, typer.Option(
