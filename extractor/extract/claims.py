@@ -39,7 +39,7 @@ from .attributions import (
     dedupe_links,
     depth,
 )
-from .clauses import Clause, evidence_range, fold, segment
+from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
 from .triggers import adj_trigger, noun_trigger, verb_trigger
@@ -171,8 +171,8 @@ class ClaimAssembler:
             return has_mun and has_qty
         if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
             return False  # "able to intercept ballistic missiles": a capability, not a count
-        if not has_mun and clause.head.dep_ == "relcl" and clause.head.head.i in ctx.munition_tokens and any(
-                c.dep_ in ("dobj", "nsubjpass", "nsubj") and c.lower_ in ("which", "that") for c in clause.head.children):
+        if not has_mun and clause.head.head.i in ctx.munition_tokens and any(
+                relative_antecedent(c) is not None for c in clause.head.children):
             has_mun = True  # "drones, which Russian forces have launched at Ukrainian cities"
         if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
             return False
@@ -399,9 +399,9 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
         return False
     first = clause.chain[0]
     subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is not None and subj.lower_ in ("which", "that") and clause.head.dep_ == "relcl":
+    if subj is not None and relative_antecedent(subj) is not None:
         # "cluster munitions that can be fired from its howitzers": the relative stands for the weapon
-        subj = clause.head.head
+        subj = relative_antecedent(subj)
         toks = toks | {subj.i}
     if subj is None or subj.i not in ctx.munition_tokens or subj.i not in toks:
         return False

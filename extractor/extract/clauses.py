@@ -208,6 +208,18 @@ def fold(clause: Clause) -> None:
     clause.children = []
 
 
+#: Relative pronouns that can stand for a thing (not "who").
+RELATIVE_PRONOUNS = frozenset({"which", "that"})
+
+
+def relative_antecedent(tok):
+    """The noun a relative pronoun stands for, when it is the subject or object of its relative
+    clause ("dozens of ballistic missiles, which Russian forces have fired" → missiles); else None."""
+    if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        return tok.head.head
+    return None
+
+
 def _edge(tok) -> bool:
     """Punctuation, conjunctions and complementisers trimmed off a claim's edges; a subordinating
     word that heads a phrase ("Since the Oct. 7 attack, ...", a preposition) stays."""

@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import Munition, MunitionCategory
 from .base import Mention, char_span
+from .clauses import relative_antecedent
 
 log = logging.getLogger(__name__)
 
@@ -826,7 +827,6 @@ def munition_unit(doc: Doc, mention: Mention[Munition]) -> str:
 #: only as the subject of a passive ("they will be delivered"), where a person cannot be meant.
 _OBJECT_PRONOUNS = frozenset({"them"})
 _PASSIVE_PRONOUNS = frozenset({"they", "it"})
-_RELATIVES = frozenset({"which", "that"})
 
 
 def _plural_noun_between(doc: Doc, start: int, pronoun: Token) -> bool:
@@ -850,8 +850,8 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
         tok = doc[i]
         lower = tok.lower_
         antecedent: list[Mention[Munition]] = []
-        if lower in _RELATIVES and tok.head.dep_ == "relcl" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
-            noun = tok.head.head
+        noun = relative_antecedent(tok)
+        if noun is not None:
             inside = {t.i for t in tok.head.subtree}
             scope = {t.i for t in noun.subtree} - inside
             antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
