@@ -379,13 +379,14 @@ def test_find_dates_without_published_keeps_relative_text(nlp, resolver):
     [
         ("by the spring of that year", "2023-01", None, "2023-03"),
         ("the same day", "2024-07-10", "2024-07-10", None),
+        ("the same day", "2024-05-02", "2024-05-02", None),  # "may", the month name of three letters
         ("later that month", "2024-07-10", "2024-07", None),
         ("in the same year", "2022", "2022", None),
         ("the same day", "2024-07", None, None),  # the earlier date is not precise enough
     ],
 )
 def test_resolve_anaphor(resolver, text, antecedent, start, end):
-    res = resolver.resolve_anaphor(text, antecedent, P)
+    res = resolver.resolve(text, P, earlier=[antecedent])
     assert (res.start, res.end) == (start, end) if start or end else res is None
 
 

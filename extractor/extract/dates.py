@@ -26,8 +26,8 @@ Decisions the spec leaves open, documented here and pinned by tests:
 * Anaphors ("that year", "the same month", "the same day"; the anaphor cues in the data file)
   refer back to the last earlier date of the document precise enough for them:
   :func:`find_dates` resolves "by the spring of that year" after "In January 2023" as "by the
-  spring of 2023" (:meth:`DateResolver.resolve_anaphor`); with no such date, and in
-  ``resolve`` alone, they get no date.
+  spring of 2023" (the ``earlier`` dates of :meth:`DateResolver.resolve`); with no such date
+  they get no date.
 * Well-known events cited as anchors after a qualifier ("since Russia's full-scale invasion",
   "before the annexation of Crimea") resolve to their date: the event cues in the data file.
 * With ``published`` None a relative expression keeps its granularity and qualifier but has
@@ -170,6 +170,17 @@ def _check_year(y: int) -> int:
     return y
 
 
+def _anaphor_words(iso: str, precision: int) -> str:
+    """An ISO prefix written out at ``precision`` (an ANAPHOR_PRECISION value): "2023",
+    "january 2023", "january 20 2023"."""
+    if precision == ANAPHOR_PRECISION["year"]:
+        return iso[:4]
+    month = max((n for n, v in MONTHS.items() if v == int(iso[5:7])), key=len)  # the full name ("may" too)
+    if precision == ANAPHOR_PRECISION["month"]:
+        return f"{month} {iso[:4]}"
+    return f"{month} {int(iso[8:10])} {iso[:4]}"
+
+
 def _day_iso(d: dt.date) -> str:
     return d.isoformat()
 
@@ -310,17 +321,31 @@ class DateResolver:
 
     # ------------------------------------------------------------------ public
 
-    def resolve(self, text: str, published: dt.date | None, *, future: bool = False) -> Resolved | None:
+    def resolve(
+        self, text: str, published: dt.date | None, *, future: bool = False, earlier: Iterable[str] = ()
+    ) -> Resolved | None:
         """Resolve one date expression; None when it is vague or not a date. Never raises.
 
         ``published`` is the article's date (a datetime or an ISO string is accepted too).
         ``future``: the expression belongs to a future-tense clause, so bare months and
-        weekdays resolve forward from ``published`` instead of back.
+        weekdays resolve forward from ``published`` instead of back. ``earlier``: the ISO
+        prefixes of the document's earlier dates, latest first, that an anaphor refers back to
+        (read only for one): the first precise enough replaces it ("by the spring of that year"
+        after "January 2023" → "by the spring of 2023"); without one an anaphor gets no date.
         """
         try:
             norm = normalise(text)
         except (AttributeError, TypeError):  # not a str
             return None
+        g = self.grammar
+        m = g.anaphor_re.search(norm) if g.anaphor_re is not None else None
+        if m is not None:
+            need = ANAPHOR_PRECISION[g.anaphor_units[m.group(0)]]
+            antecedent = next((iso for iso in earlier if len(iso) >= need), None)
+            if antecedent is None:
+                return None
+            return self.resolve(norm[: m.start()] + _anaphor_words(antecedent, need) + norm[m.end():],
+                                published, future=future)
         published = as_date(published)
         key = (norm, published, bool(future))
         if key in self._cache:
@@ -337,30 +362,6 @@ class DateResolver:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return result
-
-    def anaphor_unit(self, text: str) -> str | None:
-        """``year`` / ``month`` / ``day`` when the expression refers back to an earlier date
-        ("by the spring of that year", "the same day"), else None."""
-        m = self.grammar.anaphor_re.search(normalise(text)) if self.grammar.anaphor_re else None
-        return self.grammar.anaphor_units[m.group(0)] if m else None
-
-    def resolve_anaphor(self, text: str, antecedent: str, published, *, future: bool = False) -> Resolved | None:
-        """Resolve an expression that refers back to an earlier date (``antecedent``, an ISO
-        prefix): the anaphor is replaced by that date at its unit's precision ("by the spring of
-        that year" after "January 2023" → "by the spring of 2023"). None when the antecedent is
-        not precise enough or the result is not a date."""
-        g = self.grammar
-        norm = normalise(text)
-        m = g.anaphor_re.search(norm) if g.anaphor_re else None
-        if m is None:
-            return None
-        unit = g.anaphor_units[m.group(0)]
-        if len(antecedent) < ANAPHOR_PRECISION[unit]:
-            return None
-        year, month, day = antecedent[:4], antecedent[5:7], antecedent[8:10]
-        month_name = next((n for n, v in MONTHS.items() if len(n) > 3 and v == int(month)), "") if month else ""
-        words = {"year": year, "month": f"{month_name} {year}", "day": f"{month_name} {int(day or 0)} {year}"}[unit]
-        return self.resolve(norm[: m.start()] + words + norm[m.end():], published, future=future)
 
     def is_future(self, doc, i: int) -> bool:
         """Whether token ``i`` (a date's head) sits in a future-tense clause ("will send", "is due to")."""
@@ -380,8 +381,6 @@ class DateResolver:
         g = self.grammar
         if not s or (g.vague_re is not None and g.vague_re.search(s)):
             return None
-        if g.anaphor_re is not None and g.anaphor_re.search(s):
-            return None  # "that year" alone: only resolve_anaphor, given the earlier date, can place it
         role, qual = "point", None
         while True:
             for phrase, r in g.qualifiers:
@@ -923,15 +922,9 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             head = _head(doc, s, e) if has_deps else s
             future = has_deps and resolver.is_future(doc, head)
             text, span = char_span(doc, s, e)
-            unit = resolver.anaphor_unit(text)
-            if unit is not None:
-                # "the same day", "by the spring of that year": the last date precise enough
-                need = ANAPHOR_PRECISION[unit]
-                antecedent = next((iso for m in reversed(out) for iso in (m.value.start, m.value.end)
-                                   if iso and len(iso) >= need), None)
-                res = resolver.resolve_anaphor(text, antecedent, published, future=future) if antecedent else None
-            else:
-                res = resolver.resolve(text, published, future=future)
+            # "the same day", "by the spring of that year": the dates before, latest first
+            earlier = (iso for m in reversed(out) for iso in (m.value.start, m.value.end) if iso)
+            res = resolver.resolve(text, published, future=future, earlier=earlier)
             if res is None:
                 continue
             ref = DateRef(text=text, span=span, start=res.start, end=res.end, granularity=res.granularity,
