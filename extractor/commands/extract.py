@@ -47,8 +47,9 @@ def extract(
         "directory of part files and their manifest.",
     )] = None,
     db: Annotated[Optional[str], typer.Option(
-        "--db", metavar="URL",
-        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://...",
+        "--db", metavar="URL", envvar="EXTRACTOR_DB", show_envvar=False,
+        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://... "
+        "Default: $EXTRACTOR_DB if set.",
     )] = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", metavar="PATH", dir_okay=False,
@@ -153,7 +154,7 @@ def extract(
         with _Progress(show_progress) as progress:
             summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
     except InputPathError as exc:
-        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATHS...'") from None
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATH...'") from None
     except OptionError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx) from None
     except ExtractorError as exc:
