@@ -22,9 +22,9 @@ import pytest
 
 from extractor.io.readers import read_inputs
 from extractor.models import Document
-from extractor.runner import CHUNK_CHARS, OptionError, RunOptions, run
+from extractor.batch.runner import CHUNK_CHARS, OptionError, RunOptions, run
 
-from extractor.engines.dask_engine import (
+from extractor.batch.dask_engine import (
     DaskOptions,
     InputChangedError,
     PartitionTask,
@@ -301,7 +301,7 @@ def test_a_changed_input_recomputes_only_its_partition_and_a_missing_part_is_red
 def test_each_worker_keeps_the_pipeline_its_partitions_loaded(first_run, cluster):
     from distributed import Client
 
-    from extractor.engines import dask_engine
+    from extractor.batch import dask_engine
     from extractor.pipeline import MODEL_NAME
 
     def probe(_):

@@ -1,7 +1,7 @@
 """``extractor extract``: the batch run on the command line (options, messages, exit codes).
 
-The work is done by :func:`extractor.runner.run` (or, with ``--engine dask``, by
-:func:`extractor.engines.dask_engine.run_from_options`); this module only maps options to it, reports
+The work is done by :func:`extractor.batch.runner.run` (or, with ``--engine dask``, by
+:func:`extractor.batch.dask_engine.run_from_options`); this module only maps options to it, reports
 rejects and the summary through logging, shows a progress bar on a terminal and picks the exit
 code. Heavy modules are imported inside the command body.
 """
@@ -119,12 +119,12 @@ def extract(
     from ..errors import ExtractorError
     from ..io.readers import InputPathError
     from ..logs import setup_logging
-    from ..runner import OptionError, RunOptions, run
+    from ..batch.runner import OptionError, RunOptions, run
 
     if scheduler is not None and engine is not Engine.dask:
         raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint="'--scheduler'")
     if engine is Engine.dask:
-        from ..engines.dask_engine import run_from_options
+        from ..batch.dask_engine import run_from_options
 
         # A local cluster has one worker per CPU unless --workers is given (by name: typer vendors click).
         sized = ctx.get_parameter_source("workers").name != "DEFAULT"

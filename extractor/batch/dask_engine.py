@@ -76,7 +76,7 @@ from ..io.readers import (
     read_jsonl_stream,
 )
 from ..io.writers import AtomicFile, json_line, write_json_atomic
-from ..runner import (
+from .runner import (
     CHUNK_CHARS,
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_CHARS,
@@ -133,7 +133,7 @@ class DaskOptions:
 
 @dataclass
 class DaskSummary(RunSummary):
-    """A run's counts (those of :class:`~extractor.runner.RunSummary`) plus its partitions.
+    """A run's counts (those of :class:`~extractor.batch.runner.RunSummary`) plus its partitions.
 
     ``documents_read`` and ``documents_rejected`` cover every partition of the output (reused
     ones included, as a local run re-reads everything); ``documents_skipped`` are the extracted
@@ -309,7 +309,7 @@ def cached_extractor(model: str, batch_size: int, chunk_chars: int) -> "Extracto
     cache: dict[tuple[str, int, int], Extractor] = _local.__dict__.setdefault("extractors", {})
     key = (model, batch_size, chunk_chars)
     if key not in cache:
-        cache[key] = Extractor(model=model, batch_size=batch_size, n_process=1, chunk_chars=chunk_chars)
+        cache[key] = Extractor(model=model, batch_size=batch_size, chunk_chars=chunk_chars)
     return cache[key]
 
 

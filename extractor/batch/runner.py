@@ -2,7 +2,8 @@
 
 >>> summary = run(RunOptions(inputs=["seeds/"], output="claims.jsonl"))
 
-Documents stream from the readers through :meth:`Extractor.extract_many` (the model is loaded
+Documents stream from the readers through :meth:`Extractor.extract_many` (or, with ``workers``
+> 1, worker processes: :mod:`extractor.batch.workers`; the model is loaded
 only if some document needs extracting) to the outputs:
 
 * without ``state``, a file output is written to a temporary file and renamed at the end;
@@ -29,17 +30,18 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from . import __version__
-from .errors import ExtractorError
-from .io.lock import RunLock
-from .io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from .io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
-from .pipeline import DEFAULT_CHUNK_CHARS
+from .. import __version__
+from ..errors import ExtractorError
+from ..io.lock import RunLock
+from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
+from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
+from ..pipeline import DEFAULT_CHUNK_CHARS
+from .workers import extract_stream
 from .state import DocumentEntry, State, StateError, content_hash
 
 if TYPE_CHECKING:
-    from .models import Claim, Document
-    from .pipeline import Extractor
+    from ..models import Claim, Document
+    from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +125,7 @@ class _Batch:
 
 def validate_options(options: RunOptions) -> None:
     """Raise :class:`OptionError` for options that cannot work together."""
-    from .isodate import parse_published
+    from ..isodate import parse_published
 
     if not options.inputs:
         raise OptionError("no inputs given")
@@ -183,11 +185,9 @@ class _Run:
     @property
     def extractor(self) -> "Extractor":
         if self._extractor is None:
-            from .pipeline import Extractor
+            from ..pipeline import Extractor
 
-            self._extractor = Extractor(
-                batch_size=self.options.batch_size, n_process=self.options.workers, chunk_chars=CHUNK_CHARS
-            )
+            self._extractor = Extractor(batch_size=self.options.batch_size, chunk_chars=CHUNK_CHARS)
         return self._extractor
 
     def open(self, stack: ExitStack, stdout: IO[bytes]) -> None:
@@ -312,7 +312,7 @@ class _Run:
                     raise
 
             try:
-                for _, claims in extractor.extract_many(feed()):
+                for _, claims in extract_stream(extractor, feed(), self.options.workers):
                     yield inflight.popleft(), claims
                 return
             except ExtractorError:
@@ -327,10 +327,8 @@ class _Run:
                     yield item, self._extract_alone(item)
 
     def _extract_alone(self, item: _Pending) -> "list[Claim] | Reject":
-        extractor = self.extractor
-        workers, extractor.n_process = extractor.n_process, 1
         try:
-            return next(iter(extractor.extract_many([item.document])))[1]
+            return next(iter(self.extractor.extract_many([item.document])))[1]
         except ExtractorError:
             raise
         except Exception as exc:
@@ -338,8 +336,6 @@ class _Run:
             record = item.record
             return Reject(record.source, record.line, "extraction_failed",
                           f"extraction failed: {type(exc).__name__}: {exc}".replace("\n", " "), item.document.doc_id)
-        finally:
-            extractor.n_process = workers
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -405,7 +401,7 @@ def run(
 
     Raises :class:`OptionError` or :class:`~extractor.io.readers.InputPathError` before anything
     is written, :class:`~extractor.io.lock.LockBusyError` when another run holds the lock,
-    :class:`~extractor.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
+    :class:`~extractor.batch.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
     reached: status ``aborted``).
     """
     validate_options(options)
@@ -489,7 +485,7 @@ def _redact(url: str) -> str:
 
 def _open_store(url: str):
     try:
-        from .db import ClaimStore
+        from ..db import ClaimStore
     except ImportError as exc:
         raise RunError(f"database output is not available: {exc}") from exc
     try:
