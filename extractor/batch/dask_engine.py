@@ -108,6 +108,8 @@ MANIFEST_INTERVAL_SECONDS = 2.0
 _PART_FILES = re.compile(r"part-\d{5,}(\.rejects|\.texts|\.ids)?\.jsonl")
 _SIDE_FILES = ("rejects", "ids", "texts")
 _READ_CHUNK = 1 << 20
+#: The interface a local cluster (scheduler, workers, dashboard) listens on.
+LOCAL_HOST = "127.0.0.1"
 #: The hash of a file that cannot be read: the reader makes it an ``unreadable`` reject.
 UNREADABLE = "unreadable"
 
@@ -129,6 +131,9 @@ class DaskOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     partition_docs: int = DEFAULT_PARTITION_DOCS
     force: bool = False
+    #: Address of the dashboard of a local cluster (``127.0.0.1:8787``; port 0 picks a free one);
+    #: None: no dashboard. A cluster given by its scheduler has its own.
+    dashboard: str | None = None
 
 
 @dataclass
@@ -489,7 +494,7 @@ def run_dask(
                 def compute(batch: dict[int, tuple[tuple[str, str], ...]]) -> None:
                     nonlocal client
                     if client is None:
-                        client = stack.enter_context(_client(scheduler, n_workers))
+                        client = stack.enter_context(_client(scheduler, n_workers, options.dashboard))
                     tasks = [PartitionTask(names[i], keys[i], plan[i], str(out.resolve()), settings,
                                            options.batch_size, exclude) for i, exclude in batch.items()]
                     index = {names[i]: i for i in batch}
@@ -580,6 +585,7 @@ def run_from_options(
     scheduler: str | None = None,
     n_workers: int | None = None,
     partition_docs: int = DEFAULT_PARTITION_DOCS,
+    dashboard: str | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[DaskSummary], None] | None = None,
 ) -> DaskSummary:
@@ -599,7 +605,8 @@ def run_from_options(
         raise OptionError("--engine dask writes a directory of part files: give it with -o OUT_DIR")
     validate_options(dataclasses.replace(options, output=STDOUT))  # the stats file
     dask_options = DaskOptions(published=options.published, max_chars=options.max_chars,
-                               batch_size=options.batch_size, partition_docs=partition_docs, force=options.force)
+                               batch_size=options.batch_size, partition_docs=partition_docs, force=options.force,
+                               dashboard=dashboard)
     summary: DaskSummary | None = None
     try:
         summary = run_dask(list(options.inputs), Path(options.output), scheduler=scheduler, options=dask_options,
@@ -624,13 +631,18 @@ def _validate(inputs: list[str], out: Path, options: DaskOptions, scheduler: str
         raise OptionError(f"partition_docs must be at least 1, not {options.partition_docs}")
     if scheduler is not None and n_workers is not None:
         raise OptionError("--workers sizes a local cluster; a cluster given with --scheduler has its own workers")
+    if scheduler is not None and options.dashboard is not None:
+        raise OptionError("--dashboard is for a local cluster; a cluster given with --scheduler has its own")
     if out.exists() and not out.is_dir():
         raise OptionError(f"{out}: the output of a dask run is a directory, and this is a file")
 
 
 @contextmanager
-def _client(scheduler: str | None, n_workers: int | None) -> Iterator["Client"]:
-    """A client of the given cluster, or of a local one started (and stopped) for the run."""
+def _client(scheduler: str | None, n_workers: int | None, dashboard: str | None = None) -> Iterator["Client"]:
+    """A client of the given cluster, or of a local one started (and stopped) for the run.
+
+    A local cluster listens on 127.0.0.1 only, and has a dashboard only when one is asked for
+    (``dashboard``: an address; Dask's default would serve it on every interface)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -640,7 +652,10 @@ def _client(scheduler: str | None, n_workers: int | None) -> Iterator["Client"]:
             yield client
         return
     workers = n_workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
+                      dashboard_address=dashboard) as cluster:
+        if dashboard is not None:
+            log.info("Dask dashboard: %s", cluster.dashboard_link)
         with Client(cluster) as client:
             yield client
 
