@@ -23,11 +23,9 @@ from extractor.io.readers import ReadOptions, read_inputs
 from extractor.models import Claim, make_claim_id
 from extractor.batch.runner import CHUNK_CHARS, OptionError, RunError, RunOptions, run
 from extractor.batch.state import State, StateError
+from shared_data import dev_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The annotated dev articles (``shared/`` lies beside the repository, in CI too); the tests
-#: that compare real runs use them when present, besides the repository's own seed and fixtures.
-DEV_DOCS = ROOT.parent / "shared" / "eval" / "dev" / "docs"
 DATA = Path(__file__).parent / "data" / "inputs"
 
 
@@ -305,7 +303,8 @@ def test_database_output_beside_the_file(tmp_path, fake):
 
 
 def all_inputs() -> list[str]:
-    return [str(DATA)] + ([str(DEV_DOCS)] if DEV_DOCS.is_dir() else [])  # DATA holds the seed
+    # DATA holds the seed; the annotated dev articles of ../shared join it (required under CI)
+    return [str(DATA), *dev_docs()]
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:

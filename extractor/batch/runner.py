@@ -24,7 +24,6 @@ import logging
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -34,13 +33,13 @@ from .. import __version__
 from ..errors import ExtractorError
 from ..io.lock import RunLock
 from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
+from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, write_json_atomic
 from ..pipeline import DEFAULT_CHUNK_CHARS
-from .workers import extract_stream
+from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
 
 if TYPE_CHECKING:
-    from ..models import Claim, Document
+    from ..models import Claim
     from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
@@ -108,11 +107,9 @@ class RunSummary:
 
 
 @dataclass
-class _Pending:
-    document: "Document"
-    hash: str
-    record: Record
-    changed: bool
+class _Pending(Work):
+    hash: str = ""
+    changed: bool = False
 
 
 @dataclass
@@ -249,7 +246,7 @@ class _Run:
     def reject(self, reject: Reject) -> None:
         self.summary.documents_rejected += 1
         if self.rejects is not None:
-            self.rejects.write(json_line(reject.to_dict()))
+            self.rejects.write(reject_line(reject))
         self.on_reject(reject)
         limit = self.options.max_rejects
         if limit is not None and self.summary.documents_rejected >= limit:
@@ -257,7 +254,7 @@ class _Run:
 
     def pending(self, records: Iterable[Record]) -> Iterator[_Pending]:
         """Documents that need extracting, in input order; counts, skips and rejects the rest."""
-        seen: dict[str, str] = {}
+        ids = DocIds()
         for record in records:
             if self.aborted:
                 return
@@ -268,74 +265,29 @@ class _Run:
                 continue
             document = record.document
             assert document is not None
-            where = f"{record.source}:{record.line}" if record.line is not None else record.source
-            if document.doc_id in seen:
-                self.reject(
-                    Reject(record.source, record.line, "duplicate_doc_id",
-                           f"duplicate doc_id, first read at {seen[document.doc_id]}", document.doc_id)
-                )
+            duplicate = ids.duplicate(record)
+            if duplicate is not None:
+                self.reject(duplicate)
                 self.on_progress(self.summary)
                 continue
-            seen[document.doc_id] = where
             digest = content_hash(document)
             known = self.state.known_hash(document.doc_id) if self.state is not None else None
             if known == digest:
                 self.summary.documents_skipped += 1
                 self.on_progress(self.summary)
                 continue
-            yield _Pending(document, digest, record, changed=known is not None)
+            yield _Pending(record, document, digest, changed=known is not None)
 
     # -- extraction -------------------------------------------------------------------------
 
     def extracted(self, pending: Iterator[_Pending]) -> Iterator[tuple[_Pending, "list[Claim] | Reject"]]:
-        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject.
-
-        When the stream fails, the documents in flight are retried one by one, so one document
-        that trips a bug cannot stop (or, with a state, forever block) a batch.
-        """
+        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject
+        (:func:`~extractor.batch.documents.extract_each`). The model is loaded only if some
+        document needs extracting."""
         first = next(pending, None)
         if first is None:
             return
-        stream = itertools.chain([first], pending)
-        extractor = self.extractor
-        while True:
-            inflight: deque[_Pending] = deque()
-            feed_failed: list[BaseException] = []
-
-            def feed() -> Iterator["Document"]:
-                try:
-                    for item in stream:
-                        inflight.append(item)
-                        yield item.document
-                except BaseException as exc:
-                    feed_failed.append(exc)
-                    raise
-
-            try:
-                for _, claims in extract_stream(extractor, feed(), self.options.workers):
-                    yield inflight.popleft(), claims
-                return
-            except ExtractorError:
-                raise
-            except Exception as exc:
-                if feed_failed:
-                    raise
-                log.warning("extraction failed (%s: %s); retrying %d documents one by one",
-                            type(exc).__name__, exc, len(inflight))
-                while inflight:
-                    item = inflight.popleft()
-                    yield item, self._extract_alone(item)
-
-    def _extract_alone(self, item: _Pending) -> "list[Claim] | Reject":
-        try:
-            return next(iter(self.extractor.extract_many([item.document])))[1]
-        except ExtractorError:
-            raise
-        except Exception as exc:
-            log.debug("extraction of %s failed", item.document.doc_id, exc_info=True)
-            record = item.record
-            return Reject(record.source, record.line, "extraction_failed",
-                          f"extraction failed: {type(exc).__name__}: {exc}".replace("\n", " "), item.document.doc_id)
+        yield from extract_each(self.extractor, itertools.chain([first], pending), self.options.workers)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -348,10 +300,10 @@ class _Run:
             for item, claims in batch.items:
                 start = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.output is not None:
-                    self.output.write(b"".join(c.model_dump_json().encode("utf-8") + b"\n" for c in claims))
+                    self.output.write(claim_lines(claims))
                 end = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.texts is not None and item.record.from_html:
-                    self.texts.write(json_line({"doc_id": item.document.doc_id, "text": item.document.text}))
+                    self.texts.write(text_line(item.document))
                 entries.append(DocumentEntry(item.document.doc_id, item.hash, item.record.source, item.record.line,
                                              [c.claim_id for c in claims], start, end))
             sizes = {}
