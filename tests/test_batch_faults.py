@@ -182,4 +182,4 @@ def test_a_signal_ends_the_run_with_130_and_leaves_no_temporary_file(tmp_path, s
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert b"Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -228,26 +228,30 @@ def test_state_for_other_outputs_is_a_fatal_error(invoke, tmp_path):
 
 
 @pytest.mark.parametrize("with_state", [False, True])
-def test_second_concurrent_run_exits_1_with_a_clear_message(tmp_path, with_state):
+def test_second_concurrent_run_exits_1_with_a_clear_message(tmp_path, monkeypatch, with_state):
+    from extractor.io.lock import RunLock
+
     out, state = tmp_path / "out.jsonl", tmp_path / "state.db"
     extra = ["--state", str(state)] if with_state else []
     target = out  # with a state both the state and the output are locked; the output comes first
+    monkeypatch.setenv("EXTRACTOR_LOCK_DIR", str(tmp_path / "locks"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "extractor", "extract"]
     first = subprocess.Popen([*cmd, "-", "-o", str(out), *extra, "-q"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    lock = Path(f"{target}.lock")
+    pid_file = RunLock(target).pid_path
     deadline = time.monotonic() + 30
-    while not (lock.exists() and lock.read_text().strip() == str(first.pid)):
+    while not (pid_file.exists() and pid_file.read_text().strip() == str(first.pid)):
         assert time.monotonic() < deadline and first.poll() is None, first.stderr.read()
         time.sleep(0.02)
     second = subprocess.run([*cmd, str(SEED), "-o", str(out), *extra], capture_output=True, text=True, env=env)
     assert second.returncode == 1
-    assert second.stderr == (
-        f"error: another extractor run is using {target} (pid {first.pid}): lock {lock} is held; "
-        "nothing was written\n")
+    assert second.stderr == f"error: another extractor run is using {target} (pid {first.pid}); nothing was written\n"
     first.communicate(input=b"", timeout=60)
     assert first.returncode == 0
+    # nothing is left beside the outputs, and no pid file in the lock directory
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["locks", "out.jsonl"] + (["state.db"] if with_state else []))
+    assert not list((tmp_path / "locks").glob("*.pid"))
 
 
 def test_extractor_db_variable_is_the_db_option(invoke, tmp_path, monkeypatch):

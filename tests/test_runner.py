@@ -95,7 +95,7 @@ def test_new_output_is_written_whole_and_old_output_kept_on_fatal_error(tmp_path
     with pytest.raises(ModelNotInstalledError):
         run(RunOptions([str(src)], output=str(out)), extractor=Broken())
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl", "out.jsonl.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
 
 def test_stdout_output(tmp_path, fake):

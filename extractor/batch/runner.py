@@ -373,7 +373,7 @@ def run(
             try:
                 job.open(stack, stdout)
                 records = read_inputs(options.inputs, ReadOptions(options.published, options.max_chars),
-                                      stdin=stdin, exclude=own_files + [f"{p}.lock" for p in own_files])
+                                      stdin=stdin, exclude=own_files)
                 per_batch = options.batch_size if job.state is not None else 1
                 batch = _Batch()
                 for item, result in job.extracted(job.pending(records)):

@@ -50,7 +50,7 @@ def _groups(paths: Sequence[Path], report: CurrentReport | None) -> Iterator[tup
                 try:
                     obj = json.loads(raw)
                     doc_id = obj.get("doc_id") if isinstance(obj, dict) else None
-                except ValueError:
+                except (ValueError, RecursionError):
                     reason = "invalid JSON"
                 else:
                     if isinstance(doc_id, str):

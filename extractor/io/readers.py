@@ -226,7 +226,7 @@ def extractor_file(item: InputFile) -> str | None:
         return None
     try:
         obj = json.loads(first.removeprefix(b"\xef\xbb\xbf"))
-    except ValueError:
+    except (ValueError, RecursionError):  # the reader rejects what the parser refuses
         return None
     if item.kind == "json":
         return _extractor_json(obj)
