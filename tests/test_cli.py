@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "north-korea-shipments-2024-08-28.json"
 DATA = Path(__file__).parent / "data" / "inputs"
 BAD_LINES = (
-    b'{"doc_id": "ok", "text": "Russia sent tanks to Syria."}\n'
+    b'{"doc_id": "ok", "text": "Russia sent tanks to Syria.", "published": "2024-05-01"}\n'
     b"{broken\n"
     b'{"doc_id": "empty", "text": ""}\n'
     b'{"doc_id": "latin", "text": "caf\xe9"}\n'
@@ -88,7 +88,7 @@ def test_seed_to_stdout_matches_file_output_and_summary_on_stderr(invoke, tmp_pa
     assert to_file.exit_code == 0
     assert to_stdout.stdout_bytes == out.read_bytes()
     assert re.fullmatch(
-        r"summary: 1 documents read, 0 skipped, 1 extracted, 0 rejected; \d+ claims written in [\d.]+ s "
+        r"summary: 1 document read, 0 skipped, 1 extracted, 0 rejected; \d+ claims written in [\d.]+ s "
         r"\([\d.]+ docs/s\)\n", to_file.stderr)
     default = invoke("extract", str(SEED))  # no -o: stdout
     assert default.stdout_bytes == to_stdout.stdout_bytes
@@ -123,11 +123,66 @@ def test_max_rejects_exit_1_with_reason(invoke, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_bytes(BAD_LINES)
     out = tmp_path / "out.jsonl"
-    result = invoke("extract", str(src), "-o", str(out), "--max-rejects", "2", "-q")
+    result = invoke("extract", str(src), "-o", str(out), "--max-rejects", "2")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == (
-        "error: stopped after 2 rejected documents (--max-rejects 2); no output was written")
+    error, summary = result.stderr.splitlines()[-2:]
+    assert error == f"error: stopped after 2 rejected documents (--max-rejects 2); {out} was not written"
+    assert re.match(r"summary: 3 documents read, 0 skipped, 1 extracted, 2 rejected; 0 claims written in ", summary)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("output", "ends"),
+    [
+        (["-o", "-"], "(--max-rejects 1); 1 claim went to standard output"),
+        (["--state", "{tmp}/s.db", "-o", "{tmp}/o.jsonl"],
+         "(--max-rejects 1); the batches committed before are kept (1 claim); run again to go on"),
+    ],
+)
+def test_max_rejects_message_says_what_was_kept(invoke, tmp_path, output, ends):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"doc_id": "ok", "text": "Russia sent 5 tanks to Syria."}\n{broken\n')
+    result = invoke("extract", str(src), "--max-rejects", "1", "--batch-size", "1",
+                    *[a.format(tmp=tmp_path) for a in output])
+    assert result.exit_code == 1
+    error = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert error == [f"error: stopped after 1 rejected document {ends}"]
+    assert re.search(r"; 1 claim written in ", result.stderr)
+
+
+def test_force_rewrites_without_claiming_an_interrupted_run(invoke, tmp_path):
+    args = ["extract", str(SEED), "-o", str(tmp_path / "o.jsonl"), "--state", str(tmp_path / "s.db")]
+    assert invoke(*args).exit_code == 0
+    again = invoke(*args, "--force")
+    assert again.exit_code == 0
+    assert "interrupted" not in again.stderr and "warning" not in again.stderr
+    info, summary = again.stderr.splitlines()
+    assert info == f"info: --force: {tmp_path / 'o.jsonl'} is rewritten from empty"
+    assert summary.startswith("summary: 1 document read, 0 skipped, 1 extracted")
+
+
+@pytest.mark.parametrize(
+    ("lines", "extra", "warning"),
+    [
+        ([{"doc_id": "a", "text": "Russia sent tanks on Wednesday."}], [],
+         "warning: 1 document had no publication date (no published field, no dateline, no --published): relative "
+         "dates in it ('on Wednesday', 'last month') were left unresolved"),
+        ([{"doc_id": "a", "text": "Russia sent tanks."}, {"doc_id": "b", "text": "Iran sent drones."}], [],
+         "warning: 2 documents had no publication date (no published field, no dateline, no --published): "
+         "relative dates in them ('on Wednesday', 'last month') were left unresolved"),
+        ([{"doc_id": "a", "text": "Russia sent tanks."}], ["--published", "2024-01-02"], None),
+        ([{"doc_id": "a", "text": "Russia sent tanks.", "published": "2024-01-02"}], [], None),
+    ],
+)
+def test_one_warning_counts_the_documents_whose_relative_dates_cannot_be_resolved(invoke, tmp_path, lines, extra,
+                                                                                   warning):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    stats = tmp_path / "stats.json"
+    result = invoke("extract", str(src), "-o", str(tmp_path / "o.jsonl"), "--stats", str(stats), "-q", *extra)
+    assert result.exit_code == 0
+    assert result.stderr == ("" if warning is None else warning + "\n")
+    assert json.loads(stats.read_text())["documents_undated"] == (0 if warning is None else len(lines))
 
 
 @pytest.mark.parametrize(

@@ -253,8 +253,9 @@ def test_rejects_are_written_and_max_rejects_aborts_without_output(tmp_path, fak
     out.unlink()
     with pytest.raises(RunError) as err:
         run(RunOptions([str(src)], output=str(out), rejects=str(rejects), max_rejects=2), extractor=fake)
-    assert str(err.value) == "stopped after 2 rejected documents (--max-rejects 2); no output was written"
+    assert str(err.value) == f"stopped after 2 rejected documents (--max-rejects 2); {out} was not written"
     assert err.value.summary.status == "aborted" and not out.exists()
+    assert err.value.summary.claims_written == 0  # the summary agrees with the message
     assert len(lines_of(rejects)) == 2
 
 

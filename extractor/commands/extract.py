@@ -18,6 +18,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..messages import plural
+from .progress import Progress
+
 log = logging.getLogger("extractor.cli")
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -160,7 +163,8 @@ def extract(
     show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
     summary = None
     try:
-        with _Progress(show_progress) as progress:
+        total = _document_count(options) if show_progress else None
+        with Progress(show_progress, total) as progress:
             summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
     except InputPathError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATH...'") from None
@@ -172,6 +176,8 @@ def extract(
     except Exception as exc:  # a bug or an environment problem: one line, traceback with -v
         log.error("%s: %s", type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
+    if summary is not None and getattr(summary, "documents_undated", 0):
+        _report_undated(summary.documents_undated)
     if summary is not None and not quiet:
         _report_summary(summary)
     if summary is None or summary.status in ("failed", "aborted"):
@@ -199,44 +205,26 @@ def _report_reject(reject) -> None:
 def _report_summary(summary) -> None:
     s = summary
     log.info(
-        "%d documents read, %d skipped, %d extracted, %d rejected; %d claims written in %.1f s (%.1f docs/s)",
-        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_rejected,
-        s.claims_written, s.seconds, s.docs_per_second,
+        "%s read, %d skipped, %d extracted, %d rejected; %s written in %.1f s (%.1f docs/s)",
+        plural(s.documents_read, "document"), s.documents_skipped, s.documents_extracted, s.documents_rejected,
+        plural(s.claims_written, "claim"), s.seconds, s.docs_per_second,
         extra={"event": "summary", **s.to_dict()},
     )
 
 
-class _Progress:
-    """A rich progress display on stderr, or nothing."""
+def _report_undated(count: int) -> None:
+    """One warning for all documents whose relative dates cannot be resolved."""
+    log.warning(
+        "%s had no publication date (no published field, no dateline, no --published): relative dates in %s "
+        "('on Wednesday', 'last month') were left unresolved",
+        plural(count, "document"), "it" if count == 1 else "them",
+        extra={"documents_undated": count},
+    )
 
-    def __init__(self, enabled: bool):
-        self._progress = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._task = self._progress.add_task("extract", counts="starting", total=None)
+def _document_count(options) -> int | None:
+    """How many documents the inputs hold (for the progress bar), or None when unknown (stdin)."""
+    from ..io.readers import count_documents, expand_inputs
 
-    def __enter__(self) -> "_Progress":
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def update(self, s) -> None:
-        if self._progress is not None:
-            self._progress.update(
-                self._task,
-                counts=f"{s.documents_read} read, {s.documents_extracted} extracted, {s.documents_skipped} skipped, "
-                f"{s.documents_rejected} rejected, {s.claims_written} claims",
-            )
+    own = [p for p in (options.output, options.state, options.rejects, options.texts, options.stats) if p and p != "-"]
+    return count_documents(expand_inputs(options.inputs, exclude=own, log_skipped=False))

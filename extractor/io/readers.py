@@ -150,7 +150,9 @@ def input_kind(path: str | os.PathLike) -> str | None:
     return None
 
 
-def expand_inputs(arguments: Iterable[str], exclude: Iterable[str | os.PathLike] = ()) -> list[InputFile | str]:
+def expand_inputs(
+    arguments: Iterable[str], exclude: Iterable[str | os.PathLike] = (), *, log_skipped: bool = True
+) -> list[InputFile | str]:
     """Resolve command-line arguments into the files to read, in order (``"-"`` stays as is).
 
     Directories are walked recursively in sorted order (hidden entries and files of other types
@@ -186,7 +188,7 @@ def expand_inputs(arguments: Iterable[str], exclude: Iterable[str | os.PathLike]
         what = None if isinstance(item, str) else extractor_file(item)
         if what is None:
             kept.append(item)
-        else:
+        elif log_skipped:
             log.warning("skipping %s: %s, not documents", item.source, what)
     if not kept:
         where = ", ".join(arguments)
@@ -195,6 +197,24 @@ def expand_inputs(arguments: Iterable[str], exclude: Iterable[str | os.PathLike]
             f"or - for JSON Lines on standard input"
         )
     return kept
+
+
+def count_documents(items: Iterable[InputFile | str]) -> int | None:
+    """How many records the expanded inputs hold (non-blank lines of JSON Lines files, one per
+    other file); None when standard input is among them. Unreadable files count as one."""
+    total = 0
+    for item in items:
+        if isinstance(item, str):
+            return None
+        if item.kind != "jsonl":
+            total += 1
+            continue
+        try:
+            with item.open() as fh:
+                total += sum(1 for raw in fh if raw.strip())
+        except GZIP_ERRORS:
+            total += 1
+    return total
 
 
 def extractor_file(item: InputFile) -> str | None:
@@ -285,7 +305,14 @@ def read_inputs(
     exclude: Iterable[str | os.PathLike] = (),
 ) -> Iterator[Record]:
     """Stream the records of all inputs, in argument order (see the module docstring)."""
-    for item in expand_inputs(arguments, exclude):
+    yield from read_expanded(expand_inputs(arguments, exclude), options, stdin=stdin)
+
+
+def read_expanded(
+    items: Iterable[InputFile | str], options: ReadOptions = ReadOptions(), *, stdin: IO[bytes] | None = None
+) -> Iterator[Record]:
+    """Stream the records of inputs already expanded by :func:`expand_inputs`."""
+    for item in items:
         if isinstance(item, str):
             if stdin is None:
                 raise InputPathError("'-' given but no standard input is available")
