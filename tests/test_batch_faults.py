@@ -183,3 +183,197 @@ def test_a_signal_ends_the_run_with_130_and_leaves_no_temporary_file(tmp_path, s
     assert proc.returncode == 130, err
     assert b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl.lock"]
+
+
+# -- 5. no claim written twice -----------------------------------------------------------------------
+
+
+def test_a_new_state_refuses_an_output_it_does_not_record(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    out = tmp_path / "out.jsonl"
+    run(RunOptions([str(src)], output=str(out)), extractor=LineExtractor())
+    before = out.read_bytes()
+    with pytest.raises(StateError) as err:
+        run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "new.db")), extractor=LineExtractor())
+    assert str(err.value) == (
+        f"{out} already holds {len(before)} bytes that {tmp_path / 'new.db'} does not record: appending would write "
+        f"claims it may already hold a second time; use --force to rewrite it, --adopt to keep it and append after "
+        f"it, or another output")
+    assert out.read_bytes() == before
+    # --force rewrites it: every claim once
+    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "new.db"), force=True), extractor=LineExtractor())
+    assert out.read_bytes() == before
+    # and the state now knows it: a re-run appends nothing
+    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "new.db")), extractor=LineExtractor())
+    assert out.read_bytes() == before
+
+
+def test_the_cli_says_what_to_do_with_an_output_the_state_does_not_know(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(1))
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"earlier": true}\n')
+    result = subprocess.run([sys.executable, "-m", "extractor", "extract", str(src), "-o", str(out),
+                             "--state", str(tmp_path / "s.db"), "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.endswith("use --force to rewrite it, --adopt to keep it and append after it, or another "
+                                  "output\n")
+    assert "Traceback" not in result.stderr and out.read_text() == '{"earlier": true}\n'
+
+
+def test_adopt_needs_a_state():
+    from extractor.batch.runner import OptionError
+
+    with pytest.raises(OptionError, match="--adopt needs --state"):
+        run(RunOptions(["x"], output="o.jsonl", adopt=True))
+
+
+def test_two_names_of_one_output_share_one_lock(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    out = tmp_path / "out.jsonl"
+    alias = tmp_path / "alias.jsonl"
+    alias.symlink_to(out)
+    with RunLock(out):
+        with pytest.raises(LockBusyError, match=f"another extractor run is using {alias}"):
+            run(RunOptions([str(src)], output=str(alias), state=str(tmp_path / "other.db")), extractor=LineExtractor())
+    assert not out.exists()
+    run(RunOptions([str(src)], output=str(alias), state=str(tmp_path / "other.db")), extractor=LineExtractor())
+    assert len(lines_of(out)) == 4 and sorted(p.name for p in tmp_path.glob("*.lock")) == ["other.db.lock",
+                                                                                          "out.jsonl.lock"]
+
+
+def test_a_dask_output_directory_reached_by_two_names_has_one_lock(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "out")
+    with RunLock(tmp_path / "out" / "manifest.json"):
+        with pytest.raises(LockBusyError):
+            run_dask_here(monkeypatch, [str(src)], tmp_path / "alias", LineExtractor())
+
+
+# -- 2. one document the database refuses -------------------------------------------------------------
+
+from db_fixtures import pg_admin, pg_url  # noqa: E402, F401  (fixtures used by name)
+
+
+def test_a_nul_in_a_doc_id_with_postgresql_is_stored_cleaned_and_the_run_goes_on(tmp_path, pg_url):
+    from sqlalchemy import create_engine, text
+
+    from extractor.db import database_url
+
+    src = write_jsonl(tmp_path / "in.jsonl", [{"doc_id": "a", "text": "one"}, {"doc_id": "nul\x00id", "text": "two"},
+                                              {"doc_id": "c", "text": "three"}])
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):  # twice: the second run replaces the document (its DELETE finds the cleaned id)
+        summary = run(RunOptions([str(src)], output=str(out), db=pg_url), extractor=LineExtractor())
+        assert summary.status == "ok" and summary.documents_extracted == 3
+    assert [c["doc_id"] for c in lines_of(out)] == ["a", "nul\x00id", "c"]
+    engine = create_engine(database_url(pg_url))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT doc_id, count(*) FROM claims GROUP BY doc_id ORDER BY doc_id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("a", 1), ("c", 1), ("nul\ufffdid", 1)]
+
+
+def test_a_document_the_database_refuses_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    from extractor.db import ClaimStore, DocumentNotStoredError
+
+    real = ClaimStore.replace_document
+
+    def refuse(self, document, claims, content_hash=None):
+        if document.doc_id == "refused":
+            raise DocumentNotStoredError(document.doc_id, "db: document 'refused' not stored (rolled back): no")
+        return real(self, document, claims, content_hash=content_hash)
+
+    monkeypatch.setattr(ClaimStore, "replace_document", refuse)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"doc_id": "a", "text": "one"}, {"doc_id": "refused", "text": "two"},
+                                              {"doc_id": "c", "text": "three"}])
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    for state in (None, str(tmp_path / "s.db")):
+        summary = run(RunOptions([str(src)], output=str(out), rejects=str(rejects), state=state, force=True,
+                                 db=str(tmp_path / "claims.db")), extractor=LineExtractor())
+        assert (summary.status, summary.documents_extracted, summary.documents_rejected) == ("rejects", 2, 1)
+        assert [c["doc_id"] for c in lines_of(out)] == ["a", "c"]
+        assert lines_of(rejects) == [{"source": str(src), "line": 2, "doc_id": "refused", "kind": "not_stored",
+                                      "reason": "database: db: document 'refused' not stored (rolled back): no"}]
+
+
+# -- 4. a database that accepts connections and never answers ----------------------------------------
+
+
+@pytest.fixture()
+def silent_server():
+    """A TCP server on 127.0.0.1 that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("command", [
+    ["extract", "{src}", "-o", "{out}", "--db", "{url}"],
+    ["load", "{claims}", "--db", "{url}"],
+])
+def test_a_silent_database_ends_in_a_clear_error_not_a_hang(tmp_path, silent_server, command):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(1))
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("")
+    url = f"postgresql://u@127.0.0.1:{silent_server}/x?connect_timeout=1"
+    args = [a.format(src=src, out=tmp_path / "out.jsonl", url=url, claims=claims) for a in command]
+    result = subprocess.run([sys.executable, "-m", "extractor", *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert (f"postgresql+psycopg://u@127.0.0.1:{silent_server}/x?connect_timeout=1: cannot open the database: "
+            f"connection timeout expired (no answer within 1 s; wait longer with ?connect_timeout=SECONDS in the "
+            f"URL)") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", {"connect_timeout": 10, "options": "-c statement_timeout=300000"}),
+    ("?connect_timeout=3&statement_timeout=2.5", {"connect_timeout": 3, "options": "-c statement_timeout=2500"}),
+    ("?statement_timeout=0", {"connect_timeout": 10}),
+    ("?options=-csearch_path%3Dx", {"connect_timeout": 10, "options": "-csearch_path=x -c statement_timeout=300000"}),
+])
+def test_database_timeouts_have_defaults_the_url_changes(query, expected):
+    from extractor.db.store import connect_options, database_url
+
+    url, args = connect_options(database_url(f"postgresql://u@h/x{query}"))
+    assert args == expected and "timeout" not in url.render_as_string()
+    assert connect_options(database_url("claims.db"))[1] == {}
+
+
+def test_a_timeout_that_is_not_a_number_is_an_error():
+    from extractor.db import DatabaseError
+    from extractor.db.store import connect_options, database_url
+
+    with pytest.raises(DatabaseError, match="connect_timeout='soon' is not a number of seconds"):
+        connect_options(database_url("postgresql://u@h/x?connect_timeout=soon"))
+
+
+def test_a_statement_past_its_timeout_is_cancelled(pg_url):
+    from sqlalchemy import text
+
+    from extractor.db import ClaimStore
+
+    with ClaimStore.open(f"{pg_url}&statement_timeout=0.2") as store:
+        with pytest.raises(Exception, match="canceling statement due to statement timeout"):
+            with store._engine.connect() as conn:
+                conn.execute(text("SELECT pg_sleep(5)"))

@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import ExtractorError
-from ..io.lock import RunLock
+from ..errors import ExtractorError, InputError
+from ..io.lock import RunLock, lock_path
 from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
 from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, write_json_atomic
 from ..pipeline import DEFAULT_CHUNK_CHARS
@@ -72,6 +72,7 @@ class RunOptions:
     db: str | None = None
     state: str | None = None
     force: bool = False
+    adopt: bool = False
     rejects: str | None = None
     max_rejects: int | None = None
     max_chars: int | None = DEFAULT_MAX_CHARS
@@ -130,6 +131,8 @@ def validate_options(options: RunOptions) -> None:
         raise OptionError("nothing to write: give an output file, '-' or a database")
     if options.workers < 1:
         raise OptionError(f"--workers must be at least 1, not {options.workers}")
+    if options.adopt and not options.state:
+        raise OptionError("--adopt needs --state: it keeps an output the state does not know yet")
     if options.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, not {options.batch_size}")
     if options.max_rejects is not None and options.max_rejects < 1:
@@ -226,8 +229,15 @@ class _Run:
                 recorded = 0
             if recorded is None:
                 recorded = sink.size
+                if recorded and not self.options.adopt:
+                    sink.close()
+                    raise StateError(
+                        f"{path} already holds {recorded} bytes that {self.options.state} does not record: appending "
+                        f"would write claims it may already hold a second time; use --force to rewrite it, --adopt "
+                        f"to keep it and append after it, or another output"
+                    )
                 if recorded:
-                    log.info("appending to %s after its existing %d bytes", path, recorded)
+                    log.info("appending to %s after its existing %d bytes (--adopt)", path, recorded)
             elif sink.size < recorded:
                 raise StateError(
                     f"{path} has {sink.size} bytes but {self.options.state} records {recorded} committed: it was "
@@ -293,6 +303,8 @@ class _Run:
 
     def write_batch(self, batch: _Batch) -> None:
         """Write a batch; with a state, make it durable and only then record it."""
+        if self.store is not None:
+            self.store_batch(batch)
         if not batch.items:
             return
         entries = []
@@ -317,18 +329,34 @@ class _Run:
             raise RunError("the output was closed before the run finished (broken pipe)", self.summary) from exc
         except OSError as exc:
             raise RunError(f"cannot write output: {exc}", self.summary) from exc
-        if self.store is not None:
-            try:
-                for item, claims in batch.items:
-                    self.store.replace_document(item.document, claims, content_hash=item.hash)
-            except ExtractorError as exc:
-                raise RunError(str(exc), self.summary) from exc
-            except Exception as exc:
-                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
         if self.state is not None:
             self.summary.claims_superseded += self.state.commit_batch(self.run_id, entries, sizes)
         self.summary.claims_written += sum(len(claims) for _, claims in batch.items)
         batch.items.clear()
+
+    def store_batch(self, batch: _Batch) -> None:
+        """Store each document of the batch in the database, before any other output has it: a
+        document the database refuses (a value it cannot hold) is rejected and leaves the batch;
+        a database that fails as a whole stops the run."""
+        from ..db import DocumentNotStoredError
+
+        kept = []
+        for item, claims in batch.items:
+            try:
+                self.store.replace_document(item.document, claims, content_hash=item.hash)
+            except (DocumentNotStoredError, InputError) as exc:
+                record = item.record
+                self.summary.documents_extracted -= 1
+                self.summary.documents_changed -= item.changed
+                self.reject(Reject(record.source, record.line, "not_stored", f"database: {exc.reason}",
+                                   item.document.doc_id))
+                continue
+            except ExtractorError as exc:
+                raise RunError(str(exc), self.summary) from exc
+            except Exception as exc:
+                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
+            kept.append((item, claims))
+        batch.items[:] = kept
 
     def finish(self, ok: bool) -> None:
         """Close every output: atomic files are renamed into place only if ``ok``."""
@@ -368,12 +396,14 @@ def run(
     ok = False
     try:
         with ExitStack() as stack:
-            for target in sorted({p for p in (options.state, options.output) if p and p != STDOUT}):
+            # one lock per file, in a fixed order, whatever names the options give the files
+            targets = {os.path.realpath(p): p for p in (options.state, options.output) if p and p != STDOUT}
+            for _, target in sorted(targets.items()):
                 stack.enter_context(RunLock(target))
             try:
                 job.open(stack, stdout)
                 records = read_inputs(options.inputs, ReadOptions(options.published, options.max_chars),
-                                      stdin=stdin, exclude=own_files + [f"{p}.lock" for p in own_files])
+                                      stdin=stdin, exclude=own_files + [lock_path(p) for p in own_files])
                 per_batch = options.batch_size if job.state is not None else 1
                 batch = _Batch()
                 for item, result in job.extracted(job.pending(records)):

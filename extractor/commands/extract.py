@@ -58,6 +58,10 @@ def extract(
     force: Annotated[bool, typer.Option(
         "--force", help="With --state: forget it and re-extract everything (the output is rewritten).",
     )] = False,
+    adopt: Annotated[bool, typer.Option(
+        "--adopt", help="With a new --state: keep an existing -o/--texts file it does not record and append after "
+        "it (without --adopt or --force that is an error, so no claim is written twice).",
+    )] = False,
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", metavar="FILE", dir_okay=False,
         help="Write every rejected document (source, line, doc_id, kind, reason) as JSON Lines.",
@@ -147,6 +151,7 @@ def extract(
         db=db,
         state=_str(state),
         force=force,
+        adopt=adopt,
         rejects=_str(rejects),
         max_rejects=max_rejects,
         max_chars=max_chars,

@@ -13,8 +13,15 @@ class LockBusyError(ExtractorError):
     """Another run holds the lock; nothing was written."""
 
 
+def lock_path(target: str | os.PathLike) -> Path:
+    """The lock file of ``target``: beside the file ``target`` resolves to, so two names of one
+    file (a symlink, ``./out`` and ``out``, a hard-linked directory path) share one lock."""
+    return Path(f"{os.path.realpath(target)}.lock")
+
+
 class RunLock:
-    """Hold ``<target>.lock`` exclusively for the life of the context (non-blocking).
+    """Hold the lock file of ``target`` (:func:`lock_path`) exclusively for the life of the
+    context (non-blocking).
 
     The lock file stays on disk (removing it would let two runs lock different files); it
     holds the pid of the run that has it, for the message another run prints.
@@ -22,7 +29,7 @@ class RunLock:
 
     def __init__(self, target: str | os.PathLike):
         self.target = Path(target)
-        self.path = Path(f"{target}.lock")
+        self.path = lock_path(target)
         self._fd: int | None = None
 
     def __enter__(self) -> "RunLock":

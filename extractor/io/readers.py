@@ -57,7 +57,8 @@ class Reject(InputError):
     """One input record that cannot be processed.
 
     ``kind`` is one of ``invalid_json``, ``no_text``, ``not_utf8``, ``binary``, ``too_long``,
-    ``invalid_document``, ``unreadable``, ``duplicate_doc_id`` or ``extraction_failed``.
+    ``invalid_document``, ``unreadable``, ``duplicate_doc_id``, ``extraction_failed`` or ``not_stored``
+    (the database refused the document).
     """
 
     def __init__(self, source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None):
