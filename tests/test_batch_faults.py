@@ -377,3 +377,149 @@ def test_a_statement_past_its_timeout_is_cancelled(pg_url):
         with pytest.raises(Exception, match="canceling statement due to statement timeout"):
             with store._engine.connect() as conn:
                 conn.execute(text("SELECT pg_sleep(5)"))
+
+
+# -- 6. a full disk, a read-only place, a killed run ------------------------------------------------
+
+
+def full_disk_for(monkeypatch, name: str) -> None:
+    """Writes to the temporary file of ``name`` fail as on a full disk (they go to /dev/full)."""
+    from extractor.io import writers
+
+    real = os.fdopen
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(f".{name}."):
+            return real(os.open("/dev/full", os.O_WRONLY), mode, *args, **kwargs)
+        return real(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writers.os, "fdopen", fdopen)
+
+
+def left_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.suffix != ".lock")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("name", ["out.jsonl", "rejects.jsonl", "texts.jsonl"])
+def test_a_full_disk_names_the_file_and_leaves_no_temporary_file(tmp_path, monkeypatch, name):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(3) + [{"doc_id": "h", "html": "<html><body><article><p>"
+                                                          + "A long enough paragraph of text. " * 10
+                                                          + "</p></article></body></html>"}])
+    (tmp_path / "in.jsonl").open("a").write("{broken\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    full_disk_for(monkeypatch, name)
+    with pytest.raises(RunError) as err:
+        run(RunOptions([str(src)], output=str(out / "out.jsonl"), rejects=str(out / "rejects.jsonl"),
+                       texts=str(out / "texts.jsonl")), extractor=LineExtractor())
+    assert str(err.value) == f"{out / name}: cannot write: No space left on device"
+    assert err.value.summary.status == "failed"
+    # the claims and texts appear together or not at all; the rejects whatever happened
+    assert left_in(out) == (["out.jsonl", "texts.jsonl"] if name == "rejects.jsonl" else ["rejects.jsonl"])
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_when_only_the_stats_fail_the_message_says_the_output_is_complete(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    full_disk_for(monkeypatch, "stats.json")
+    with pytest.raises(RunError) as err:
+        run(RunOptions([str(src)], output=str(out), stats=str(stats)), extractor=LineExtractor())
+    assert str(err.value) == (f"{stats}: cannot write: No space left on device; the run itself finished: {out} is "
+                              f"complete, only --stats was not written")
+    assert len(lines_of(out)) == 4 and left_in(tmp_path) == ["in.jsonl", "out.jsonl"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_the_cli_exits_1_and_says_so_when_only_the_stats_fail(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import extractor.pipeline
+    from extractor.cli import app
+
+    monkeypatch.setattr(extractor.pipeline, "Extractor", lambda **kwargs: LineExtractor())
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    full_disk_for(monkeypatch, "stats.json")
+    result = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--stats", str(stats), "-q"])
+    assert result.exit_code == 1
+    assert f"only --stats was not written" in result.output and "Traceback" not in result.output
+    assert len(lines_of(out)) == 4
+
+
+def test_a_read_only_place_names_the_file_and_what_failed(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    from extractor.io import writers
+
+    def read_only(*args, dir=None, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.path.join(dir, "x.tmp"))
+
+    monkeypatch.setattr(writers.tempfile, "mkstemp", read_only)
+    src = write_jsonl(tmp_path / "in.jsonl", docs(1))
+    with pytest.raises(Exception) as err:
+        run(RunOptions([str(src)], output=str(tmp_path / "out.jsonl")), extractor=LineExtractor())
+    assert str(err.value) == f"{tmp_path / 'out.jsonl'}: cannot create a temporary file in {tmp_path}: Read-only file system"
+    assert tempfile.mkstemp is read_only
+
+
+def test_a_full_state_database_names_the_state_file(tmp_path, monkeypatch):
+    import sqlite3
+
+    from extractor.batch import state as state_module
+
+    real = sqlite3.connect
+
+    def small(path, **kwargs):
+        connection = real(path, **kwargs)
+        connection.execute("PRAGMA page_size = 1024")
+        connection.execute("PRAGMA max_page_count = 16")
+        return connection
+
+    monkeypatch.setattr(state_module.sqlite3, "connect", small)
+    src = write_jsonl(tmp_path / "in.jsonl", docs(400, lines=3))
+    with pytest.raises(StateError, match=rf"^{tmp_path / 's.db'}: cannot write the state: database or disk is full$"):
+        run(RunOptions([str(src)], output=str(tmp_path / "out.jsonl"), state=str(tmp_path / "s.db"), batch_size=50),
+            extractor=LineExtractor())
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_temporary_files_of_killed_runs_are_removed_by_the_next_run(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", docs(1))
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    stale = tmp_path / f".out.jsonl.{dead_pid()}.abc123.tmp"
+    live = tmp_path / f".out.jsonl.{running.pid}.def456.tmp"  # a running process's: left alone
+    other = tmp_path / f".other.jsonl.{dead_pid()}.xyz.tmp"  # another file's
+    try:
+        for path in (stale, live, other):
+            path.write_text("partial")
+        run(RunOptions([str(src)], output=str(tmp_path / "out.jsonl")), extractor=LineExtractor())
+    finally:
+        running.kill()
+        running.wait()
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_a_run_killed_with_sigkill_leaves_a_temporary_file_the_next_run_removes(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"doc_id": f"d{i}", "text": "Russia sent tanks to Belarus. " * 40}
+                                               for i in range(300)])
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "extract", str(src), "-o", str(out), "--rejects",
+                             str(rejects), "-q"], cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob(".*.tmp"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    assert len(list(tmp_path.glob(".*.tmp"))) == 2
+    small = write_jsonl(tmp_path / "small.jsonl", docs(1))
+    run(RunOptions([str(small)], output=str(out), rejects=str(rejects)), extractor=LineExtractor())
+    assert not list(tmp_path.glob(".*.tmp")) and len(lines_of(out)) == 2

@@ -33,7 +33,15 @@ from .. import __version__
 from ..errors import ExtractorError, InputError
 from ..io.lock import RunLock, lock_path
 from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, write_json_atomic
+from ..io.writers import (
+    AppendFile,
+    AtomicFile,
+    OutputError,
+    Sink,
+    StreamSink,
+    remove_stale_temporaries,
+    write_json_atomic,
+)
 from ..pipeline import DEFAULT_CHUNK_CHARS
 from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
@@ -327,6 +335,8 @@ class _Run:
                         sizes[name] = (path, size)
         except BrokenPipeError as exc:
             raise RunError("the output was closed before the run finished (broken pipe)", self.summary) from exc
+        except OutputError as exc:
+            raise RunError(str(exc), self.summary) from exc
         except OSError as exc:
             raise RunError(f"cannot write output: {exc}", self.summary) from exc
         if self.state is not None:
@@ -359,13 +369,31 @@ class _Run:
         batch.items[:] = kept
 
     def finish(self, ok: bool) -> None:
-        """Close every output: atomic files are renamed into place only if ``ok``."""
-        for sink in self.sinks:
-            sink.close(ok=ok)
+        """Close every output. The output files are renamed into place only if ``ok`` and every
+        one of them could be written in full; the rejects file whatever happened. Every file is
+        closed (its temporary file removed) even when another one fails; the first failure is
+        raised after, naming its file."""
+        closing = [(sink, ok) for sink in self.sinks]
         if self.rejects is not None:
-            self.rejects.close(ok=True)
+            closing.append((self.rejects, True))  # written whatever happened
+        failures: dict[int, OutputError] = {}
+        for sink, keep in closing:  # every file written in full before any is renamed into place
+            if keep and isinstance(sink, AtomicFile):
+                try:
+                    sink.prepare()
+                except OutputError as exc:
+                    failures[id(sink)] = exc
+        outputs_ok = ok and not any(id(sink) in failures for sink in self.sinks)
+        for sink, keep in closing:
+            try:
+                sink.close(ok=keep and (outputs_ok or sink is self.rejects))
+            except OutputError as exc:
+                failures.setdefault(id(sink), exc)
+        failed = next(iter(failures.values()), None)
         if self.store is not None:
             self.store.close()
+        if failed is not None:
+            raise RunError(str(failed), self.summary) from failed
 
 
 def run(
@@ -393,7 +421,7 @@ def run(
     started = time.monotonic()
     job = _Run(options, extractor, on_reject, on_progress)
     summary = job.summary
-    ok = False
+    ok = finished = False
     try:
         with ExitStack() as stack:
             # one lock per file, in a fixed order, whatever names the options give the files
@@ -427,17 +455,32 @@ def run(
                 else:
                     summary.status = "failed"
                 # With a state, the committed batches are kept whatever happened.
-                job.finish(ok=ok)
-                if job.state is not None:
-                    job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+                try:
+                    job.finish(ok=ok)
+                except RunError:
+                    summary.status = "failed"
+                    raise
+                finally:
+                    if job.state is not None:
+                        job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+        finished = True
     except OSError as exc:
         summary.status = "failed"
         raise RunError(f"{exc.filename or 'output'}: {exc.strerror or exc}", summary) from exc
     finally:
         if summary.status == "running":  # stopped before the run began (lock, state, database)
             summary.status = "failed"
-        if options.stats:
-            write_json_atomic(options.stats, summary.to_dict())
+        try:
+            if options.stats:
+                try:
+                    write_stats(options.stats, summary, options.output)
+                except RunError as exc:
+                    if finished:
+                        raise
+                    log.error("%s", exc)  # the run's own error follows
+        finally:
+            for path in own_files:  # whatever stopped the run (even a signal in the middle of opening a file)
+                remove_stale_temporaries(path, own=True)
     if job.aborted:
         kept = "batches already committed are kept" if options.state else "no output was written"
         raise RunError(
@@ -446,6 +489,18 @@ def run(
             summary,
         )
     return summary
+
+
+def write_stats(path: str, summary: RunSummary, output: str | None) -> None:
+    """Write ``--stats``; if that fails after a run that finished, the error says that the
+    claims output is complete all the same."""
+    try:
+        write_json_atomic(path, summary.to_dict())
+    except OutputError as exc:
+        if summary.status in ("ok", "rejects") and output not in (None, STDOUT):
+            raise RunError(f"{exc}; the run itself finished: {output} is complete, only --stats was not written",
+                           summary) from exc
+        raise RunError(str(exc), summary) from exc
 
 
 def _abs(path: str | None) -> str | None:
