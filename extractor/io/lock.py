@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import ExtractorError
+from .writers import failing_as
 
 LOCK_DIR_ENV = "EXTRACTOR_LOCK_DIR"
 
@@ -66,9 +67,13 @@ class RunLock:
                 f"(set {LOCK_DIR_ENV} to a writable directory); nothing was written"
             ) from None
         lock = filelock.FileLock(self.path, timeout=0)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
+        busy = False
+        with failing_as(self.path, f"lock {self._shown}"):
+            try:
+                lock.acquire()
+            except filelock.Timeout:  # an OSError (TimeoutError): caught before failing_as sees it
+                busy = True
+        if busy:
             holder = self._holder()
             pid = f" (pid {holder})" if holder else ""
             raise LockBusyError(f"another extractor run is using {self._shown}{pid}; nothing was written") from None

@@ -70,7 +70,8 @@ class Reject(InputError):
 
     ``kind`` is one of ``invalid_json``, ``no_text``, ``not_utf8``, ``binary``, ``too_long``,
     ``invalid_document``, ``not_a_document`` (a line extractor wrote: a claim or a reject),
-    ``unreadable``, ``duplicate_doc_id`` or ``extraction_failed``.
+    ``unreadable``, ``duplicate_doc_id``, ``extraction_failed`` or ``not_stored`` (the database
+    refused the document).
     """
 
     def __init__(self, source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None):
