@@ -244,8 +244,8 @@ def plan_partitions(
 def _jsonl_slices(item: InputFile, lines_per_slice: int) -> Iterator[InputSlice]:
     path = os.path.realpath(item.path)  # not Path.resolve(): it raises on a symlink loop
     whole = InputSlice(path, item.source, item.doc_id, item.kind, _file_hash(item.path))
-    if whole.sha256 == UNREADABLE:
-        yield whole  # the reader rejects it
+    if whole.sha256 == UNREADABLE or item.compressed:
+        yield whole  # the reader rejects it; a gzip stream cannot be cut by byte offsets
         return
     with open(item.path, "rb") as fh:
         if looks_binary(fh.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
