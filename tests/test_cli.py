@@ -207,6 +207,33 @@ def test_usage_errors_exit_2(invoke, args, message):
     ]
 
 
+def test_a_directory_without_documents_exits_2_naming_the_extensions_read(invoke, tmp_path):
+    (tmp_path / "notes.md").write_text("# notes")
+    (tmp_path / "old.jsonl").write_bytes((ROOT / "tests" / "golden" / "seed_claims.jsonl").read_bytes())
+    result = invoke("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"warning: skipping {tmp_path}/old.jsonl: extractor output (its first line is an extractor claim (it has "
+        "claim_id and schema_version)), not documents",
+        f"error: Invalid value for 'PATH...': no documents to read in {tmp_path}: inputs are .json, .jsonl, .ndjson, "
+        ".txt, .html, .htm, .json.gz, .jsonl.gz, .ndjson.gz files, directories of them, or - for JSON Lines on "
+        "standard input",
+    ]
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_previous_runs_output_in_the_input_directory_does_not_displace_documents(invoke, tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "a.jsonl").write_text(json.dumps({"doc_id": "a", "text": "Russia sent tanks.", "published": "2024-01-01"}))
+    first = invoke("extract", str(feeds), "-o", str(feeds / "claims-old.jsonl"), "-q")
+    assert first.exit_code == 0
+    again = invoke("extract", str(feeds), "-o", str(tmp_path / "claims.jsonl"), "-q")
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.startswith(f"warning: skipping {feeds}/claims-old.jsonl: extractor output")
+    assert (tmp_path / "claims.jsonl").read_bytes() == (feeds / "claims-old.jsonl").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -41,7 +41,8 @@ def extract(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...",
         help="Inputs: .json documents, .jsonl files (one document a line), .txt and .html articles, "
-        "directories (read recursively, sorted) or - for JSON Lines on stdin.",
+        ".json.gz and .jsonl.gz, directories (read recursively, sorted; files extractor wrote are skipped) "
+        "or - for JSON Lines on stdin.",
         show_default=False,
     )],
     output: Annotated[Optional[str], typer.Option(
