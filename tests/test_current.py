@@ -176,7 +176,7 @@ def test_export_current_usage_errors(tmp_path, args, message):
     src.write_text(claims_jsonl(RUN1), encoding="utf-8")
     result = CliRunner().invoke(app, [a.format(src=src, tmp=tmp_path) for a in args])
     assert result.exit_code == 2
-    assert message.format(tmp=tmp_path) in " ".join(result.stderr.replace("│", " ").split())
+    assert result.stderr.splitlines()[0] == "error: " + message.format(tmp=tmp_path)
 
 
 # -- EXTRACTOR_DB ------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ExtractorError
+from ..messages import plural
 from ..io.lock import RunLock
 from ..io.readers import (
     STDIN,
@@ -473,7 +474,7 @@ def run_dask(
         for n, i in enumerate(pending):
             names[i] = f"part-{first_new + n:05d}"
         summary.partitions = len(plan)
-        log.info("%d partitions: %d to compute, %d unchanged", len(plan), len(pending), len(plan) - len(pending))
+        log.info("%s: %d to compute, %d unchanged", plural(len(plan), "partition"), len(pending), len(plan) - len(pending))
         manifest = _Manifest(out, settings, entries)
         manifest.write()
         computed: set[int] = set()
@@ -508,7 +509,7 @@ def run_dask(
                 # that hold some and were computed without knowing it.
                 again = _exclusions(out, entries)
                 if again:
-                    log.info("%d partitions repeat doc ids of earlier ones: computing them again", len(again))
+                    log.info("%s of earlier ones: computing again", plural(len(again), "partition repeats doc ids", "partitions repeat doc ids"))
                     compute(again)
             ok = True
         except ExtractorError as exc:

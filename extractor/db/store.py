@@ -381,10 +381,10 @@ class ClaimStore:
                     report.lines += len(batch)
                     self._load_batch(name, batch, report)
         log.info(
-            "loaded %d claim lines from %d files, %d batches rolled back",
-            report.claims_loaded,
-            report.files,
-            len(report.failed),
+            "loaded %s from %s, %s rolled back",
+            plural(report.claims_loaded, "claim line"),
+            plural(report.files, "file"),
+            plural(len(report.failed), "batch"),
         )
         return report
 
