@@ -138,12 +138,17 @@ def json_line(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def write_json_atomic(path: str | os.PathLike, obj: Any) -> None:
-    """Write ``obj`` as pretty JSON to ``path`` atomically."""
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: the old file stays until the new one is complete."""
     out = AtomicFile(path)
     try:
-        out.write(json.dumps(obj, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+        out.write(data)
     except BaseException:
         out.close(ok=False)
         raise
     out.close()
+
+
+def write_json_atomic(path: str | os.PathLike, obj: Any) -> None:
+    """Write ``obj`` as pretty JSON to ``path`` atomically."""
+    write_atomic(path, json.dumps(obj, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
