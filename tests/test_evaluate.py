@@ -267,3 +267,28 @@ def test_evaluate_runs_the_extractor_when_no_predictions_are_given(monkeypatch, 
     given = CliRunner().invoke(app, ["evaluate", "--set", str(TINY), "--pred", str(pred), "--errors", "5"])
     assert run.stdout == given.stdout
     assert "overall (mean F1): " in run.stdout
+
+
+def test_the_documented_example_is_what_the_command_prints():
+    doc = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    command = "extractor evaluate --set tests/data/eval_tiny --pred tests/data/eval_tiny_pred.jsonl --errors 3"
+    assert f"```bash\n{command}\n```\n\n```text\n{TINY_TABLE}{''.join(e + chr(10) for e in TINY_ERRORS)}```" in doc
+    gold_line = TINY.joinpath("gold.jsonl").read_text(encoding="utf-8").splitlines()[3]
+    assert f"```json\n{gold_line}\n```" in doc
+
+
+def test_the_documented_set_errors_are_real(tmp_path, monkeypatch):
+    """The error lines docs/evaluation.md shows are those of such sets."""
+    monkeypatch.chdir(tmp_path)
+    doc = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    shown = [line for line in doc.splitlines() if line.startswith("Error: my-set")]
+    good = GOOD.replace('"a"', '"a1"')
+    bad_lines = ["{x", GOOD.replace('"a"', '"a9"'), good.replace("Iran sent", "Iran shipped"),
+                 good.replace('"transfer"', '"sale"')]
+    Path("my-set").mkdir()
+    found = [CliRunner().invoke(app, ["evaluate", "--set", "my-set"]).stderr]
+    make_set(Path("my-set"), docs={"a1.json": json.dumps({"doc_id": "a1", "text": "Iran sent drones to Russia."})})
+    for n, bad in enumerate(bad_lines, start=3):  # good lines first, the bad one on line n
+        (Path("my-set") / "gold.jsonl").write_text("\n".join([good] * (n - 1) + [bad]) + "\n")
+        found.append(CliRunner().invoke(app, ["evaluate", "--set", "my-set"]).stderr)
+    assert "".join(found) == "".join(line + "\n" for line in shown)

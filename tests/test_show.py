@@ -431,3 +431,30 @@ def test_the_network_check_sees_a_page_that_fetches(chromium, tmp_path):
     page.write_text('<!DOCTYPE html><p>x</p><img src="http://example.com/x.png">')
     _, requests = browse(chromium, page, tmp_path, "--dump-dom")
     assert requests == ["http://example.com/x.png"]
+
+
+def test_the_documented_commands_and_warning(invoke, tmp_path, monkeypatch):
+    doc = (ROOT / "docs" / "show.md").read_text(encoding="utf-8")
+    commands = [line for block in re.findall(r"```bash\n(.*?)\n```", doc, re.S) for line in block.splitlines()]
+    assert commands[:3] == [
+        "extractor show seeds/ -o page.html",
+        "extractor extract seeds/ -o claims.jsonl",
+        "extractor show seeds/ --claims claims.jsonl -o page.html",
+    ]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    for command in commands[:3]:
+        result = invoke(*command.split()[1:])
+        assert result.exit_code == 0, (command, result.stderr)
+        if command.startswith("extractor show"):
+            page = Page((tmp_path / "page.html").read_text(encoding="utf-8"))
+            assert len(page.with_attr("data-claim")) == 10
+    # a claim whose words changed since it was written: the warning the page documents
+    lines = SEED_CLAIMS.read_text(encoding="utf-8").splitlines()
+    changed = json.loads(lines[2])
+    changed["actors"][0]["text"] = "Moskva"
+    lines[2] = json.dumps(changed)
+    Path("claims.jsonl").write_text("\n".join(lines) + "\n")
+    result = invoke("show", "seeds/", "--claims", "claims.jsonl", "-o", "page.html", "-q")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] in doc.splitlines()

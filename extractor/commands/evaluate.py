@@ -42,8 +42,11 @@ def evaluate(
 ) -> None:
     """Score the extractor on your own annotated articles: per-field precision, recall and F1.
 
-    The figures equal those of the evaluation's reference scorer (score.py). Exit codes:
-    0 scored; 1 the set or the predictions cannot be used (the message names the file and line);
+    The figures equal those of the evaluation's reference scorer (score.py).
+
+    Exit codes:
+    0 scored;
+    1 the set or the predictions cannot be used (the message names the file and line);
     2 usage error.
     """
     from ..errors import ExtractorError
