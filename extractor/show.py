@@ -420,7 +420,7 @@ aside{border-left:1px solid var(--line);background:#fafbfc;padding:12px 14px;bor
 aside h3{margin:2px 0 8px;font-size:13px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
 .none{color:var(--muted);font-style:italic}
 mark.ev{background:var(--ev);color:inherit;border-bottom:2px solid var(--ev-line);padding:2px 0;-webkit-box-decoration-break:clone;box-decoration-break:clone}
-.f{border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 13%,transparent);border-radius:2px;padding:1px 1px 0;-webkit-box-decoration-break:clone;box-decoration-break:clone}
+.f{border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 13%,transparent);border-radius:2px;padding:1px 1px 3px;-webkit-box-decoration-break:clone;box-decoration-break:clone}
 .f .f{border-bottom-width:2px;padding-bottom:0}
 a.back{display:inline-block;text-decoration:none;vertical-align:super;line-height:1}
 a.back::before{content:attr(data-n);display:inline-block;min-width:16px;padding:1px 4px;margin-right:2px;border-radius:8px;background:#8a6d00;color:#fff;font:600 10px/1.3 system-ui,sans-serif;text-align:center}
