@@ -252,6 +252,8 @@ def test_evaluate_docs_selects_documents():
     assert result.stdout.splitlines()[1] == "claims                  1.000  1.000  1.000      5      5"
     bad = CliRunner().invoke(app, ["evaluate", "--set", str(TINY), "--docs", "t0["])
     assert bad.exit_code == 2 and "not a regular expression" in bad.stderr
+    none = CliRunner().invoke(app, ["evaluate", "--set", str(TINY), "--docs", "t1."])
+    assert none.exit_code == 2 and "no doc_id of" in none.stderr and "matches 't1.'" in none.stderr
 
 
 def test_evaluate_runs_the_extractor_when_no_predictions_are_given(monkeypatch, extractor, tmp_path):

@@ -64,6 +64,8 @@ def evaluate(
         eval_set = load_set(set_dir)
         if docs is not None:
             eval_set = eval_set.select(docs)
+            if not eval_set.documents:
+                raise typer.BadParameter(f"no doc_id of {set_dir} matches {docs!r}", ctx=ctx, param_hint="'--docs'")
         if pred is not None:
             predictions = read_predictions(pred)
         else:
