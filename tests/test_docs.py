@@ -88,3 +88,11 @@ def test_every_output_field_is_explained():
     for field in ("schema_version", "claim_id", "doc_id", "text", "span", "claim_type", "modality",
                   "actors", "quantities", "munitions", "dates", "attributions"):
         assert f"`{field}`" in table, field
+
+
+def test_relative_links_in_the_manual_resolve():
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
