@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from extractor import __version__
 from extractor.cli import app
-from extractor.runner import CHUNK_CHARS
+from extractor.batch.runner import CHUNK_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "north-korea-shipments-2024-08-28.json"
@@ -78,7 +78,7 @@ def test_help_does_not_import_the_heavy_modules():
         "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
         "assert CliRunner().invoke(app, ['extract', '--help']).exit_code == 0\n"
         "print(sorted(m for m in ('spacy', 'thinc', 'trafilatura', 'sqlalchemy', 'dateparser', "
-        "'extractor.models', 'extractor.runner') if m in sys.modules))"
+        "'extractor.models', 'extractor.batch.runner') if m in sys.modules))"
     )
     started = time.monotonic()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -21,13 +21,11 @@ import pytest
 from extractor.errors import ModelNotInstalledError
 from extractor.io.readers import ReadOptions, read_inputs
 from extractor.models import Claim, make_claim_id
-from extractor.runner import CHUNK_CHARS, OptionError, RunError, RunOptions, run
-from extractor.state import State, StateError
+from extractor.batch.runner import CHUNK_CHARS, OptionError, RunError, RunOptions, run
+from extractor.batch.state import State, StateError
+from shared_data import dev_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The annotated dev articles (``shared/`` lies beside the repository, in CI too); the tests
-#: that compare real runs use them when present, besides the repository's own seed and fixtures.
-DEV_DOCS = ROOT.parent / "shared" / "eval" / "dev" / "docs"
 DATA = Path(__file__).parent / "data" / "inputs"
 
 
@@ -36,8 +34,6 @@ class LineExtractor:
 
     A document whose text contains ``POISON`` makes the stream fail, as a pipeline bug would.
     """
-
-    n_process = 1
 
     def extract_many(self, documents):
         for doc in documents:
@@ -91,8 +87,6 @@ def test_new_output_is_written_whole_and_old_output_kept_on_fatal_error(tmp_path
     assert [c["doc_id"] for c in lines_of(out)] == ["d0", "d0", "d1", "d1", "d2", "d2"]
 
     class Broken:
-        n_process = 1
-
         def extract_many(self, documents):
             raise ModelNotInstalledError("model missing")
             yield  # pragma: no cover
@@ -309,7 +303,8 @@ def test_database_output_beside_the_file(tmp_path, fake):
 
 
 def all_inputs() -> list[str]:
-    return [str(DATA)] + ([str(DEV_DOCS)] if DEV_DOCS.is_dir() else [])  # DATA holds the seed
+    # DATA holds the seed; the annotated dev articles of ../shared join it (required under CI)
+    return [str(DATA), *dev_docs()]
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:
@@ -363,7 +358,7 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path, real_extractor):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     run(RunOptions(all_inputs(), output=str(one), batch_size=4), extractor=real_extractor)
     run(RunOptions(all_inputs(), output=str(two), batch_size=4, workers=2),
-        extractor=Extractor(batch_size=4, n_process=2, chunk_chars=CHUNK_CHARS))
+        extractor=Extractor(batch_size=4, chunk_chars=CHUNK_CHARS))
     assert one.stat().st_size > 0, "the pipeline found no claims: nothing to compare"
     assert two.read_bytes() == one.read_bytes()
 
@@ -416,7 +411,7 @@ import spacy
 from spacy.language import Language
 from extractor.models import make_claim_id
 from extractor.pipeline import Extractor
-from extractor.runner import CHUNK_CHARS, RunOptions, run
+from extractor.batch.runner import CHUNK_CHARS, RunOptions, run
 
 
 @Language.component("test_first_words")
@@ -446,7 +441,7 @@ def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
     """A 5 MB article streams through reading, chunking into pieces and writing in bounded memory,
     with every piece's offsets into the original text. The tokenizer-only pipeline with a
     stand-in claim component keeps this fast; the full model's share of memory is bounded by
-    ``CHUNK_CHARS`` per document of a batch (see :data:`extractor.runner.CHUNK_CHARS`)."""
+    ``CHUNK_CHARS`` per document of a batch (see :data:`extractor.batch.runner.CHUNK_CHARS`)."""
     paragraph = ("North Korea has sent over 13,000 containers to Russia, which could hold about 6 million "
                  "152mm artillery shells, reported the Yonhap News TV portal on Wednesday.\n\n")
     text = paragraph * (5_000_000 // len(paragraph) + 1)

@@ -1,7 +1,7 @@
 """``extractor extract``: the batch run on the command line (options, messages, exit codes).
 
-The work is done by :func:`extractor.runner.run` (or, with ``--engine dask``, by
-:func:`extractor.engines.dask_engine.run_from_options`); this module only maps options to it, reports
+The work is done by :func:`extractor.batch.runner.run` (or, with ``--engine dask``, by
+:func:`extractor.batch.dask_engine.run_from_options`); this module only maps options to it, reports
 rejects and the summary through logging, shows a progress bar on a terminal and picks the exit
 code. Heavy modules are imported inside the command body.
 """
@@ -98,6 +98,11 @@ def extract(
         help="With --engine dask: the scheduler of a running cluster (tcp://HOST:8786); without it a local "
         "cluster is started for the run.",
     )] = None,
+    dashboard: Annotated[Optional[str], typer.Option(
+        "--dashboard", metavar="HOST:PORT",
+        help="With --engine dask and a local cluster: serve Dask's dashboard there (127.0.0.1:8787; port 0 "
+        "picks a free one). Off by default; the local cluster listens on 127.0.0.1 only.",
+    )] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar or summary; only warnings, rejects and errors.",
     )] = False,
@@ -113,21 +118,25 @@ def extract(
     1 fatal: nothing written, or only committed batches with --state (the message says why;
     also when --max-rejects is reached or another run holds the lock);
     2 usage error;
-    3 finished, but some documents were rejected.
+    3 finished, but some documents were rejected;
+    130 interrupted (Ctrl-C or SIGTERM): a new -o is not written, with --state the committed
+    batches are kept and a re-run continues.
     """
     from ..errors import ExtractorError
     from ..io.readers import InputPathError
     from ..logs import setup_logging
-    from ..runner import OptionError, RunOptions, run
+    from ..batch.runner import OptionError, RunOptions, run
 
-    if scheduler is not None and engine is not Engine.dask:
-        raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint="'--scheduler'")
+    for name, value in (("--scheduler", scheduler), ("--dashboard", dashboard)):
+        if value is not None and engine is not Engine.dask:
+            raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint=f"'{name}'")
     if engine is Engine.dask:
-        from ..engines.dask_engine import run_from_options
+        from ..batch.dask_engine import run_from_options
 
         # A local cluster has one worker per CPU unless --workers is given (by name: typer vendors click).
         sized = ctx.get_parameter_source("workers").name != "DEFAULT"
-        execute = functools.partial(run_from_options, scheduler=scheduler, n_workers=workers if sized else None)
+        execute = functools.partial(run_from_options, scheduler=scheduler, n_workers=workers if sized else None,
+                                    dashboard=dashboard)
     else:
         execute = run
     setup_logging(log_format.value, quiet=quiet, verbose=verbose)

@@ -215,9 +215,9 @@ def read_file(item: InputFile, options: ReadOptions) -> Iterator[Record]:
         return
     if item.kind == "json":
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield _rejected(item.source, exc.lineno, "invalid_json", f"invalid JSON: {exc.msg} (column {exc.colno})")
+            obj = parse_json(text)
+        except InvalidJson as exc:
+            yield _rejected(item.source, exc.line, "invalid_json", exc.reason)
             return
         yield document_record(obj, item.source, None, options)
         return
@@ -242,11 +242,38 @@ def read_jsonl_stream(stream: IO[bytes], source: str, options: ReadOptions) -> I
             yield _rejected(source, lineno, "not_utf8", _utf8_reason(raw, exc, column=True))
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield _rejected(source, lineno, "invalid_json", f"invalid JSON: {exc.msg} (column {exc.colno})")
+            obj = parse_json(line)
+        except InvalidJson as exc:
+            yield _rejected(source, lineno, "invalid_json", exc.reason)
             continue
         yield document_record(obj, source, lineno, options)
+
+
+class InvalidJson(ValueError):
+    """Text that is not JSON this reader accepts; ``line`` is 1-based within the text, if known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` whose every failure is an :class:`InvalidJson` with a one-line reason.
+
+    Besides syntax errors, Python's parser refuses integers of more than
+    ``sys.get_int_max_str_digits()`` digits (``ValueError``) and nesting deeper than the
+    recursion limit (``RecursionError``): both are properties of one input, not of the run.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise InvalidJson("invalid JSON: nested too deeply (arrays or objects inside each other)") from None
+    except ValueError as exc:  # an integer too long to convert
+        reason = str(exc).split(";")[0]
+        raise InvalidJson(f"invalid JSON: number too large: {reason}") from None
 
 
 def document_record(obj: Any, source: str, line: int | None, options: ReadOptions) -> Record:

@@ -133,9 +133,23 @@ class StreamSink:
         self._stream.flush()
 
 
+#: The characters :meth:`str.splitlines` breaks a line at that JSON leaves unescaped in a
+#: string (the others, ``\n \r \v \f \x1c \x1d \x1e``, are control characters JSON escapes).
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAK_TABLE = str.maketrans(_LINE_BREAKS)
+
+
+def jsonl_text(text: str) -> bytes:
+    """One line of JSON text as bytes, newline-terminated, with the line separators of Unicode
+    (U+0085, U+2028, U+2029) written as ``\\uXXXX`` escapes: any line-based reader
+    (``str.splitlines``, editors, JavaScript) sees one record per line, and ``json.loads``
+    gives back the same values. ``text`` must be compact JSON (no raw newline)."""
+    return text.translate(_LINE_BREAK_TABLE).encode("utf-8") + b"\n"
+
+
 def json_line(obj: Any) -> bytes:
-    """One JSON Lines record: compact, UTF-8, key order as given."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    """One JSON Lines record: compact, UTF-8 (line separators escaped), key order as given."""
+    return jsonl_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:

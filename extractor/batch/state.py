@@ -25,8 +25,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .errors import ExtractorError
-from .models import document_hash
+from ..errors import ExtractorError
+from ..models import document_hash
 
 STATE_FORMAT = "1"
 

@@ -2,7 +2,8 @@
 
 >>> summary = run(RunOptions(inputs=["seeds/"], output="claims.jsonl"))
 
-Documents stream from the readers through :meth:`Extractor.extract_many` (the model is loaded
+Documents stream from the readers through :meth:`Extractor.extract_many` (or, with ``workers``
+> 1, worker processes: :mod:`extractor.batch.workers`; the model is loaded
 only if some document needs extracting) to the outputs:
 
 * without ``state``, a file output is written to a temporary file and renamed at the end;
@@ -23,23 +24,23 @@ import logging
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from . import __version__
-from .errors import ExtractorError
-from .io.lock import RunLock
-from .io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from .io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
-from .pipeline import DEFAULT_CHUNK_CHARS
+from .. import __version__
+from ..errors import ExtractorError
+from ..io.lock import RunLock
+from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
+from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, write_json_atomic
+from ..pipeline import DEFAULT_CHUNK_CHARS
+from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
 
 if TYPE_CHECKING:
-    from .models import Claim, Document
-    from .pipeline import Extractor
+    from ..models import Claim
+    from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +107,9 @@ class RunSummary:
 
 
 @dataclass
-class _Pending:
-    document: "Document"
-    hash: str
-    record: Record
-    changed: bool
+class _Pending(Work):
+    hash: str = ""
+    changed: bool = False
 
 
 @dataclass
@@ -123,7 +122,7 @@ class _Batch:
 
 def validate_options(options: RunOptions) -> None:
     """Raise :class:`OptionError` for options that cannot work together."""
-    from .isodate import parse_published
+    from ..isodate import parse_published
 
     if not options.inputs:
         raise OptionError("no inputs given")
@@ -183,11 +182,9 @@ class _Run:
     @property
     def extractor(self) -> "Extractor":
         if self._extractor is None:
-            from .pipeline import Extractor
+            from ..pipeline import Extractor
 
-            self._extractor = Extractor(
-                batch_size=self.options.batch_size, n_process=self.options.workers, chunk_chars=CHUNK_CHARS
-            )
+            self._extractor = Extractor(batch_size=self.options.batch_size, chunk_chars=CHUNK_CHARS)
         return self._extractor
 
     def open(self, stack: ExitStack, stdout: IO[bytes]) -> None:
@@ -249,7 +246,7 @@ class _Run:
     def reject(self, reject: Reject) -> None:
         self.summary.documents_rejected += 1
         if self.rejects is not None:
-            self.rejects.write(json_line(reject.to_dict()))
+            self.rejects.write(reject_line(reject))
         self.on_reject(reject)
         limit = self.options.max_rejects
         if limit is not None and self.summary.documents_rejected >= limit:
@@ -257,7 +254,7 @@ class _Run:
 
     def pending(self, records: Iterable[Record]) -> Iterator[_Pending]:
         """Documents that need extracting, in input order; counts, skips and rejects the rest."""
-        seen: dict[str, str] = {}
+        ids = DocIds()
         for record in records:
             if self.aborted:
                 return
@@ -268,78 +265,29 @@ class _Run:
                 continue
             document = record.document
             assert document is not None
-            where = f"{record.source}:{record.line}" if record.line is not None else record.source
-            if document.doc_id in seen:
-                self.reject(
-                    Reject(record.source, record.line, "duplicate_doc_id",
-                           f"duplicate doc_id, first read at {seen[document.doc_id]}", document.doc_id)
-                )
+            duplicate = ids.duplicate(record)
+            if duplicate is not None:
+                self.reject(duplicate)
                 self.on_progress(self.summary)
                 continue
-            seen[document.doc_id] = where
             digest = content_hash(document)
             known = self.state.known_hash(document.doc_id) if self.state is not None else None
             if known == digest:
                 self.summary.documents_skipped += 1
                 self.on_progress(self.summary)
                 continue
-            yield _Pending(document, digest, record, changed=known is not None)
+            yield _Pending(record, document, digest, changed=known is not None)
 
     # -- extraction -------------------------------------------------------------------------
 
     def extracted(self, pending: Iterator[_Pending]) -> Iterator[tuple[_Pending, "list[Claim] | Reject"]]:
-        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject.
-
-        When the stream fails, the documents in flight are retried one by one, so one document
-        that trips a bug cannot stop (or, with a state, forever block) a batch.
-        """
+        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject
+        (:func:`~extractor.batch.documents.extract_each`). The model is loaded only if some
+        document needs extracting."""
         first = next(pending, None)
         if first is None:
             return
-        stream = itertools.chain([first], pending)
-        extractor = self.extractor
-        while True:
-            inflight: deque[_Pending] = deque()
-            feed_failed: list[BaseException] = []
-
-            def feed() -> Iterator["Document"]:
-                try:
-                    for item in stream:
-                        inflight.append(item)
-                        yield item.document
-                except BaseException as exc:
-                    feed_failed.append(exc)
-                    raise
-
-            try:
-                for _, claims in extractor.extract_many(feed()):
-                    yield inflight.popleft(), claims
-                return
-            except ExtractorError:
-                raise
-            except Exception as exc:
-                if feed_failed:
-                    raise
-                log.warning("extraction failed (%s: %s); retrying %d documents one by one",
-                            type(exc).__name__, exc, len(inflight))
-                while inflight:
-                    item = inflight.popleft()
-                    yield item, self._extract_alone(item)
-
-    def _extract_alone(self, item: _Pending) -> "list[Claim] | Reject":
-        extractor = self.extractor
-        workers, extractor.n_process = extractor.n_process, 1
-        try:
-            return next(iter(extractor.extract_many([item.document])))[1]
-        except ExtractorError:
-            raise
-        except Exception as exc:
-            log.debug("extraction of %s failed", item.document.doc_id, exc_info=True)
-            record = item.record
-            return Reject(record.source, record.line, "extraction_failed",
-                          f"extraction failed: {type(exc).__name__}: {exc}".replace("\n", " "), item.document.doc_id)
-        finally:
-            extractor.n_process = workers
+        yield from extract_each(self.extractor, itertools.chain([first], pending), self.options.workers)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -352,10 +300,10 @@ class _Run:
             for item, claims in batch.items:
                 start = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.output is not None:
-                    self.output.write(b"".join(c.model_dump_json().encode("utf-8") + b"\n" for c in claims))
+                    self.output.write(claim_lines(claims))
                 end = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.texts is not None and item.record.from_html:
-                    self.texts.write(json_line({"doc_id": item.document.doc_id, "text": item.document.text}))
+                    self.texts.write(text_line(item.document))
                 entries.append(DocumentEntry(item.document.doc_id, item.hash, item.record.source, item.record.line,
                                              [c.claim_id for c in claims], start, end))
             sizes = {}
@@ -405,7 +353,7 @@ def run(
 
     Raises :class:`OptionError` or :class:`~extractor.io.readers.InputPathError` before anything
     is written, :class:`~extractor.io.lock.LockBusyError` when another run holds the lock,
-    :class:`~extractor.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
+    :class:`~extractor.batch.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
     reached: status ``aborted``).
     """
     validate_options(options)
@@ -489,7 +437,7 @@ def _redact(url: str) -> str:
 
 def _open_store(url: str):
     try:
-        from .db import ClaimStore
+        from ..db import ClaimStore
     except ImportError as exc:
         raise RunError(f"database output is not available: {exc}") from exc
     try:
