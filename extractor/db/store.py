@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, SQLAlchemyError
 
 from ..errors import InputError
+from ..io.writers import one_line
 from ..messages import plural
 from ..models import Claim, Document
 from .errors import DatabaseError, DocumentNotStoredError, SchemaVersionError
@@ -464,7 +465,8 @@ class ClaimStore:
         """Write every claim as a JSON line, in load order, to a path or text stream.
 
         The lines are the ones loaded, byte for byte (claims stored by
-        :meth:`replace_document` are written as ``Claim.model_dump_json()``). A path is written
+        :meth:`replace_document` are written as ``Claim.model_dump_json()``), except that raw
+        U+0085, U+2028 and U+2029 are written as JSON escapes, so each claim is one line. A path is written
         through a temporary file beside it, so a failed export leaves no partial file. Returns
         the number of claims written.
         """
@@ -489,7 +491,7 @@ class ClaimStore:
                     select(table.c.claim_json).order_by(table.c.seq)
                 )
                 for (line,) in result:
-                    fh.write(line)
+                    fh.write(one_line(line))
                     fh.write("\n")
                     count += 1
         except SQLAlchemyError as exc:

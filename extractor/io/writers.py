@@ -254,12 +254,18 @@ _LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _LINE_BREAK_TABLE = str.maketrans(_LINE_BREAKS)
 
 
+def one_line(text: str) -> str:
+    """Compact JSON text with U+0085, U+2028 and U+2029 written as ``\\uXXXX`` escapes (the same
+    JSON values), so that no line-based reader splits it (see :func:`jsonl_text`)."""
+    return text.translate(_LINE_BREAK_TABLE)
+
+
 def jsonl_text(text: str) -> bytes:
     """One line of JSON text as bytes, newline-terminated, with the line separators of Unicode
     (U+0085, U+2028, U+2029) written as ``\\uXXXX`` escapes: any line-based reader
     (``str.splitlines``, editors, JavaScript) sees one record per line, and ``json.loads``
     gives back the same values. ``text`` must be compact JSON (no raw newline)."""
-    return text.translate(_LINE_BREAK_TABLE).encode("utf-8") + b"\n"
+    return one_line(text).encode("utf-8") + b"\n"
 
 
 def json_line(obj: Any) -> bytes:
