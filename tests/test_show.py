@@ -9,7 +9,6 @@ The page in a real browser: tests/test_show_browser.py.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import struct
@@ -23,7 +22,8 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.models import Claim, Document, make_claim_id
-from extractor.show import Article, SourcedClaim, pair_claims, read_claims, render_page, render_text
+from extractor.show import SourcedClaim, pair_claims, read_claims, render_page, render_text
+from shared_data import in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -327,7 +327,7 @@ OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules
 def chromium():
     if CHROMIUM is None:
         reason = "chromium is not installed (apt-get install chromium); the page is not checked in a browser"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(reason + " (CI=true: .ci/run installs it)", pytrace=False)
         pytest.skip(reason)
     return CHROMIUM
