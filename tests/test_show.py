@@ -108,6 +108,7 @@ OVERLAP_CASES = {
     "evidence equals a field": [((0, 6), {"actors": [(0, 6, {})]})],
     "touching at the end of text": [((54, 76), {"actors": [(54, 58, {}), (61, 68, {})]})],
     "empty field span": [((0, 11), {"dates": [(6, 6, {})]})],
+    "empty evidence": [((5, 5), {"actors": [(0, 6, {})]}), ((0, 11), {})],
 }
 
 
@@ -123,6 +124,8 @@ def test_every_mark_holds_exactly_its_text_slice(case):
     marks = {a["data-m"]: a for a in page.with_attr("data-m") if "id" in a}
     for key, text in page.marked.items():
         assert key in marks, f"mark {key} has no piece with an id"
+    links = {a["href"][1:] for a in page.with_attr("href")}
+    assert links <= page.ids(), f"links to nothing: {links - page.ids()}"
     # the article text is whole: every character once, in order
     text_div = render_text(TEXT, [])
     assert Page(f"<div>{text_div}</div>").elements == [("div", {})]
