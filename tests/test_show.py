@@ -402,9 +402,10 @@ def test_the_page_in_a_real_browser(chromium, tmp_path):
     claims = [SourcedClaim(Claim.model_validate_json(line), "seed") for line in SEED_CLAIMS.read_text().splitlines()]
     evil_text = 'Iran sent <script>document.title="owned"</script> 200 drones & "shells" to Russia.'
     evil = Document(doc_id="evil", text=evil_text, title="<script>alert(1)</script>")
-    claims += [SourcedClaim(claim("evil", evil_text, 0, 72, actors=[(0, 4, {})], quantities=[(51, 61, {})],
-                                  munitions=[(55, 61, {})]), "x"),
-               SourcedClaim(claim("evil", evil_text, 51, 82, actors=[(75, 81, {"role": "recipient"})]), "x")]
+    # "Iran" 0-4, "200 drones" 50-60, "drones" 54-60, "Russia" 75-81: two claims crossing each other
+    claims += [SourcedClaim(claim("evil", evil_text, 0, 72, actors=[(0, 4, {})], quantities=[(50, 60, {})],
+                                  munitions=[(54, 60, {})]), "x"),
+               SourcedClaim(claim("evil", evil_text, 50, 82, actors=[(75, 81, {"role": "recipient"})]), "x")]
     articles, skipped = pair_claims([seed, evil], claims)
     assert skipped == []
     page = tmp_path / "page.html"
