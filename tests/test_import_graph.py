@@ -103,4 +103,5 @@ def test_the_graph_sees_the_batch_layer():
     edges = graph()
     assert "extractor.batch.runner" in edges["extractor.commands.extract"]
     assert "extractor.pipeline" in edges["extractor.batch.runner"]
-    assert "extractor.batch.workers" in edges["extractor.batch.runner"]
+    assert "extractor.batch.workers" in edges["extractor.batch.documents"]
+    assert "extractor.batch.documents" in edges["extractor.batch.dask_engine"]

@@ -221,11 +221,11 @@ def test_state_that_does_not_match_the_output_is_an_error(tmp_path, fake, tamper
     assert message.format(state=state, out=out, size=size) in str(err.value)
 
 
-def test_existing_output_is_appended_to_when_a_state_is_first_used(tmp_path, fake):
+def test_existing_output_is_appended_to_when_a_state_is_first_used_with_adopt(tmp_path, fake):
     src = write_jsonl(tmp_path / "in.jsonl", docs(1))
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"earlier": true}\n')
-    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "s.db")), extractor=fake)
+    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "s.db"), adopt=True), extractor=fake)
     assert out.read_bytes().startswith(b'{"earlier": true}\n') and len(lines_of(out)) == 3
 
 

@@ -10,7 +10,7 @@ partition has an *inputs hash*: SHA-256 over its sources, line numbers and the S
 bytes. A Dask task per partition (:func:`compute_partition`) reads its inputs with the project's
 readers, extracts with an :class:`~extractor.pipeline.Extractor` cached in the worker process
 (loaded on first use, once per worker thread; the model is never sent over the network) and
-writes, each atomically (:class:`~extractor.io.writers.AtomicFile`) into ``out_dir``:
+writes, each atomically (:func:`~extractor.io.writers.write_atomic`) into ``out_dir``:
 
 * ``part-NNNNN.jsonl``: the claims of the partition's documents, in input order, one per line
   exactly as a local run writes them;
@@ -75,7 +75,7 @@ from ..io.readers import (
     read_file,
     read_jsonl_stream,
 )
-from ..io.writers import AtomicFile, json_line, write_json_atomic
+from ..io.writers import json_line, write_atomic, write_json_atomic
 from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .runner import (
     CHUNK_CHARS,
@@ -87,6 +87,7 @@ from .runner import (
     RunOptions,
     RunSummary,
     validate_options,
+    write_stats,
 )
 
 if TYPE_CHECKING:
@@ -374,11 +375,11 @@ def compute_partition(task: PartitionTask, extractor: "Extractor | None" = None)
              "texts": f"{task.name}.texts.jsonl" if texts else None}
     part = b"".join(claims)
     # The part goes last: once it exists, its other files do as well.
-    _write_atomic(out / names["rejects"], b"".join(reject_line(r) for r in rejected))
-    _write_atomic(out / names["ids"], b"".join(json_line([doc_id, where]) for doc_id, where in ids.seen.items()))
+    write_atomic(out / names["rejects"], b"".join(reject_line(r) for r in rejected))
+    write_atomic(out / names["ids"], b"".join(json_line([doc_id, where]) for doc_id, where in ids.seen.items()))
     if names["texts"]:
-        _write_atomic(out / names["texts"], b"".join(texts))
-    _write_atomic(out / names["part"], part)
+        write_atomic(out / names["texts"], b"".join(texts))
+    write_atomic(out / names["part"], part)
     return {
         "name": task.name,
         "inputs_hash": task.inputs_hash,
@@ -427,16 +428,6 @@ def _shifted(record: Record, by: int) -> Record:
     if reject is not None:
         reject = Reject(reject.source, line, reject.kind, reject.reason, reject.doc_id)
     return dataclasses.replace(record, line=line, reject=reject)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    out = AtomicFile(path)
-    try:
-        out.write(data)
-    except BaseException:
-        out.close(ok=False)
-        raise
-    out.close()
 
 
 # -- the run (driver) ----------------------------------------------------------------------------
@@ -613,10 +604,14 @@ def run_from_options(
                            n_workers=n_workers, on_reject=on_reject, on_progress=on_progress)
     except RunError as exc:
         summary = exc.summary  # type: ignore[assignment]
-        raise
-    finally:
         if options.stats and summary is not None:
-            write_json_atomic(options.stats, summary.to_dict())
+            try:
+                write_stats(options.stats, summary, options.output)
+            except RunError as stats_error:
+                log.error("%s", stats_error)  # the run's own error follows
+        raise
+    if options.stats:
+        write_stats(options.stats, summary, options.output)
     return summary
 
 

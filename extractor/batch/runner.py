@@ -30,10 +30,18 @@ from dataclasses import asdict, dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import ExtractorError
-from ..io.lock import RunLock
+from ..errors import ExtractorError, InputError
+from ..io.lock import RunLock, lock_path
 from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from ..io.writers import AppendFile, AtomicFile, Sink, StreamSink, write_json_atomic
+from ..io.writers import (
+    AppendFile,
+    AtomicFile,
+    OutputError,
+    Sink,
+    StreamSink,
+    remove_stale_temporaries,
+    write_json_atomic,
+)
 from ..pipeline import DEFAULT_CHUNK_CHARS
 from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
@@ -72,6 +80,7 @@ class RunOptions:
     db: str | None = None
     state: str | None = None
     force: bool = False
+    adopt: bool = False
     rejects: str | None = None
     max_rejects: int | None = None
     max_chars: int | None = DEFAULT_MAX_CHARS
@@ -130,6 +139,8 @@ def validate_options(options: RunOptions) -> None:
         raise OptionError("nothing to write: give an output file, '-' or a database")
     if options.workers < 1:
         raise OptionError(f"--workers must be at least 1, not {options.workers}")
+    if options.adopt and not options.state:
+        raise OptionError("--adopt needs --state: it keeps an output the state does not know yet")
     if options.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, not {options.batch_size}")
     if options.max_rejects is not None and options.max_rejects < 1:
@@ -226,8 +237,15 @@ class _Run:
                 recorded = 0
             if recorded is None:
                 recorded = sink.size
+                if recorded and not self.options.adopt:
+                    sink.close()
+                    raise StateError(
+                        f"{path} already holds {recorded} bytes that {self.options.state} does not record: appending "
+                        f"would write claims it may already hold a second time; use --force to rewrite it, --adopt "
+                        f"to keep it and append after it, or another output"
+                    )
                 if recorded:
-                    log.info("appending to %s after its existing %d bytes", path, recorded)
+                    log.info("appending to %s after its existing %d bytes (--adopt)", path, recorded)
             elif sink.size < recorded:
                 raise StateError(
                     f"{path} has {sink.size} bytes but {self.options.state} records {recorded} committed: it was "
@@ -293,6 +311,8 @@ class _Run:
 
     def write_batch(self, batch: _Batch) -> None:
         """Write a batch; with a state, make it durable and only then record it."""
+        if self.store is not None:
+            self.store_batch(batch)
         if not batch.items:
             return
         entries = []
@@ -315,29 +335,65 @@ class _Run:
                         sizes[name] = (path, size)
         except BrokenPipeError as exc:
             raise RunError("the output was closed before the run finished (broken pipe)", self.summary) from exc
+        except OutputError as exc:
+            raise RunError(str(exc), self.summary) from exc
         except OSError as exc:
             raise RunError(f"cannot write output: {exc}", self.summary) from exc
-        if self.store is not None:
-            try:
-                for item, claims in batch.items:
-                    self.store.replace_document(item.document, claims, content_hash=item.hash)
-            except ExtractorError as exc:
-                raise RunError(str(exc), self.summary) from exc
-            except Exception as exc:
-                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
         if self.state is not None:
             self.summary.claims_superseded += self.state.commit_batch(self.run_id, entries, sizes)
         self.summary.claims_written += sum(len(claims) for _, claims in batch.items)
         batch.items.clear()
 
+    def store_batch(self, batch: _Batch) -> None:
+        """Store each document of the batch in the database, before any other output has it: a
+        document the database refuses (a value it cannot hold) is rejected and leaves the batch;
+        a database that fails as a whole stops the run."""
+        from ..db import DocumentNotStoredError
+
+        kept = []
+        for item, claims in batch.items:
+            try:
+                self.store.replace_document(item.document, claims, content_hash=item.hash)
+            except (DocumentNotStoredError, InputError) as exc:
+                record = item.record
+                self.summary.documents_extracted -= 1
+                self.summary.documents_changed -= item.changed
+                self.reject(Reject(record.source, record.line, "not_stored", f"database: {exc.reason}",
+                                   item.document.doc_id))
+                continue
+            except ExtractorError as exc:
+                raise RunError(str(exc), self.summary) from exc
+            except Exception as exc:
+                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
+            kept.append((item, claims))
+        batch.items[:] = kept
+
     def finish(self, ok: bool) -> None:
-        """Close every output: atomic files are renamed into place only if ``ok``."""
-        for sink in self.sinks:
-            sink.close(ok=ok)
+        """Close every output. The output files are renamed into place only if ``ok`` and every
+        one of them could be written in full; the rejects file whatever happened. Every file is
+        closed (its temporary file removed) even when another one fails; the first failure is
+        raised after, naming its file."""
+        closing = [(sink, ok) for sink in self.sinks]
         if self.rejects is not None:
-            self.rejects.close(ok=True)
+            closing.append((self.rejects, True))  # written whatever happened
+        failures: dict[int, OutputError] = {}
+        for sink, keep in closing:  # every file written in full before any is renamed into place
+            if keep and isinstance(sink, AtomicFile):
+                try:
+                    sink.prepare()
+                except OutputError as exc:
+                    failures[id(sink)] = exc
+        outputs_ok = ok and not any(id(sink) in failures for sink in self.sinks)
+        for sink, keep in closing:
+            try:
+                sink.close(ok=keep and (outputs_ok or sink is self.rejects))
+            except OutputError as exc:
+                failures.setdefault(id(sink), exc)
+        failed = next(iter(failures.values()), None)
         if self.store is not None:
             self.store.close()
+        if failed is not None:
+            raise RunError(str(failed), self.summary) from failed
 
 
 def run(
@@ -365,15 +421,17 @@ def run(
     started = time.monotonic()
     job = _Run(options, extractor, on_reject, on_progress)
     summary = job.summary
-    ok = False
+    ok = finished = False
     try:
         with ExitStack() as stack:
-            for target in sorted({p for p in (options.state, options.output) if p and p != STDOUT}):
+            # one lock per file, in a fixed order, whatever names the options give the files
+            targets = {os.path.realpath(p): p for p in (options.state, options.output) if p and p != STDOUT}
+            for _, target in sorted(targets.items()):
                 stack.enter_context(RunLock(target))
             try:
                 job.open(stack, stdout)
                 records = read_inputs(options.inputs, ReadOptions(options.published, options.max_chars),
-                                      stdin=stdin, exclude=own_files + [f"{p}.lock" for p in own_files])
+                                      stdin=stdin, exclude=own_files + [lock_path(p) for p in own_files])
                 per_batch = options.batch_size if job.state is not None else 1
                 batch = _Batch()
                 for item, result in job.extracted(job.pending(records)):
@@ -397,17 +455,32 @@ def run(
                 else:
                     summary.status = "failed"
                 # With a state, the committed batches are kept whatever happened.
-                job.finish(ok=ok)
-                if job.state is not None:
-                    job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+                try:
+                    job.finish(ok=ok)
+                except RunError:
+                    summary.status = "failed"
+                    raise
+                finally:
+                    if job.state is not None:
+                        job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+        finished = True
     except OSError as exc:
         summary.status = "failed"
         raise RunError(f"{exc.filename or 'output'}: {exc.strerror or exc}", summary) from exc
     finally:
         if summary.status == "running":  # stopped before the run began (lock, state, database)
             summary.status = "failed"
-        if options.stats:
-            write_json_atomic(options.stats, summary.to_dict())
+        try:
+            if options.stats:
+                try:
+                    write_stats(options.stats, summary, options.output)
+                except RunError as exc:
+                    if finished:
+                        raise
+                    log.error("%s", exc)  # the run's own error follows
+        finally:
+            for path in own_files:  # whatever stopped the run (even a signal in the middle of opening a file)
+                remove_stale_temporaries(path, own=True)
     if job.aborted:
         kept = "batches already committed are kept" if options.state else "no output was written"
         raise RunError(
@@ -416,6 +489,18 @@ def run(
             summary,
         )
     return summary
+
+
+def write_stats(path: str, summary: RunSummary, output: str | None) -> None:
+    """Write ``--stats``; if that fails after a run that finished, the error says that the
+    claims output is complete all the same."""
+    try:
+        write_json_atomic(path, summary.to_dict())
+    except OutputError as exc:
+        if summary.status in ("ok", "rejects") and output not in (None, STDOUT):
+            raise RunError(f"{exc}; the run itself finished: {output} is complete, only --stats was not written",
+                           summary) from exc
+        raise RunError(str(exc), summary) from exc
 
 
 def _abs(path: str | None) -> str | None:

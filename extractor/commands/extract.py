@@ -58,6 +58,10 @@ def extract(
     force: Annotated[bool, typer.Option(
         "--force", help="With --state: forget it and re-extract everything (the output is rewritten).",
     )] = False,
+    adopt: Annotated[bool, typer.Option(
+        "--adopt", help="With a new --state: keep an existing -o/--texts file it does not record and append after "
+        "it (without --adopt or --force that is an error, so no claim is written twice).",
+    )] = False,
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", metavar="FILE", dir_okay=False,
         help="Write every rejected document (source, line, doc_id, kind, reason) as JSON Lines.",
@@ -147,6 +151,7 @@ def extract(
         db=db,
         state=_str(state),
         force=force,
+        adopt=adopt,
         rejects=_str(rejects),
         max_rejects=max_rejects,
         max_chars=max_chars,
@@ -158,6 +163,7 @@ def extract(
     )
     show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
     summary = None
+    failed = False  # an error was reported: exit 1 even if the summary says the documents are done
     try:
         with _Progress(show_progress) as progress:
             summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
@@ -167,13 +173,15 @@ def extract(
         raise typer.BadParameter(str(exc), ctx=ctx) from None
     except ExtractorError as exc:
         summary = getattr(exc, "summary", None)
+        failed = True
         log.error("%s", exc)
     except Exception as exc:  # a bug or an environment problem: one line, traceback with -v
+        failed = True
         log.error("%s: %s", type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
     if summary is not None and not quiet:
         _report_summary(summary)
-    if summary is None or summary.status in ("failed", "aborted"):
+    if failed or summary is None or summary.status in ("failed", "aborted"):
         raise typer.Exit(EXIT_FATAL)
     raise typer.Exit(EXIT_REJECTS if summary.documents_rejected else EXIT_OK)
 

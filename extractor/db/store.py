@@ -20,11 +20,12 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, SQLAlchemyError
 
 from ..errors import InputError
+from ..io.writers import one_line
 from ..models import Claim, Document
-from .errors import DatabaseError, SchemaVersionError
+from .errors import DatabaseError, DocumentNotStoredError, SchemaVersionError
 from .rows import ClaimRows, claim_rows, document_row
 from .schema import (
     CHILD_TABLES,
@@ -39,6 +40,10 @@ from .schema import claims as claims_table  # ``claims`` is a parameter name bel
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
+#: Seconds to wait for a PostgreSQL server to accept a connection and answer (URL: ``connect_timeout``).
+DEFAULT_CONNECT_TIMEOUT = 10
+#: Seconds a PostgreSQL statement may run, waits for locks included (URL: ``statement_timeout``; 0: no limit).
+DEFAULT_STATEMENT_TIMEOUT = 300
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -62,6 +67,40 @@ def database_url(url: str) -> URL:
             "use sqlite:///FILE.db, a file path, or postgresql://USER@HOST:PORT/DBNAME"
         )
     return parsed
+
+
+def connect_options(url: URL) -> tuple[URL, dict[str, object]]:
+    """The URL to connect to and the driver's connect arguments, with the timeouts.
+
+    PostgreSQL: ``connect_timeout`` (libpq's, seconds, default :data:`DEFAULT_CONNECT_TIMEOUT`) and
+    ``statement_timeout`` (ours, seconds, default :data:`DEFAULT_STATEMENT_TIMEOUT`, 0 for none) are
+    read from the URL's query, so a server that accepts connections and never answers, or a
+    statement stuck behind a lock, ends in an error instead of a hang. Raises
+    :class:`DatabaseError` for a timeout that is not a number.
+    """
+    if url.get_backend_name() != "postgresql":
+        return url, {}
+    query = dict(url.query)
+    timeouts = {}
+    for name, default in (("connect_timeout", DEFAULT_CONNECT_TIMEOUT),
+                          ("statement_timeout", DEFAULT_STATEMENT_TIMEOUT)):
+        value = query.pop(name, default)
+        try:
+            timeouts[name] = float(value if isinstance(value, (str, int, float)) else value[-1])
+            if timeouts[name] < 0:
+                raise ValueError
+        except ValueError:
+            raise DatabaseError(
+                f"{url.render_as_string(hide_password=True)}: {name}={value!r} is not a number of seconds"
+            ) from None
+    args: dict[str, object] = {"connect_timeout": max(1, round(timeouts["connect_timeout"]))}
+    options = query.pop("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if timeouts["statement_timeout"] and "statement_timeout" not in options:
+        options = f"{options} -c statement_timeout={round(timeouts['statement_timeout'] * 1000)}".strip()
+    if options:
+        args["options"] = options
+    return url.set(query=query), args
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -186,8 +225,9 @@ class ClaimStore:
             and not Path(sa_url.database).is_file()
         ):
             raise DatabaseError(f"{shown}: no such database file")
+        sa_url, connect_args = connect_options(sa_url)
         try:
-            engine = create_engine(sa_url, pool_pre_ping=True)
+            engine = create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
         except (ArgumentError, ImportError) as exc:
             raise DatabaseError(f"{shown}: {exc}") from None
         if engine.dialect.name == "sqlite":
@@ -197,7 +237,11 @@ class ClaimStore:
             store._ensure_schema(create)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise DatabaseError(f"{shown}: cannot open the database: {_reason(exc)}") from exc
+            reason = _reason(exc)
+            if "timeout expired" in reason and "connect_timeout" in connect_args:
+                reason += (f" (no answer within {connect_args['connect_timeout']} s; "
+                           f"wait longer with ?connect_timeout=SECONDS in the URL)")
+            raise DatabaseError(f"{shown}: cannot open the database: {reason}") from exc
         except DatabaseError:
             engine.dispose()
             raise
@@ -270,10 +314,15 @@ class ClaimStore:
         try:
             with self._engine.begin() as conn:
                 conn.execute(upsert, doc)
-                conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc_id))
+                # the stored doc_id, cleaned as every row value is (PostgreSQL text holds no NUL)
+                conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc["doc_id"]))
                 if rows:
                     conn.execute(claims_table.insert(), [r.claim for r in rows])
                     _insert_children(conn, rows)
+        except (DataError, IntegrityError) as exc:
+            raise DocumentNotStoredError(
+                doc_id, f"{self.url}: document {doc_id!r} not stored (rolled back): {_reason(exc)}"
+            ) from exc
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"{self.url}: document {doc_id!r} not replaced (rolled back): {_reason(exc)}"
@@ -372,7 +421,8 @@ class ClaimStore:
         """Write every claim as a JSON line, in load order, to a path or text stream.
 
         The lines are the ones loaded, byte for byte (claims stored by
-        :meth:`replace_document` are written as ``Claim.model_dump_json()``). A path is written
+        :meth:`replace_document` are written as ``Claim.model_dump_json()``), except that raw
+        U+0085, U+2028 and U+2029 are written as JSON escapes, so each claim is one line. A path is written
         through a temporary file beside it, so a failed export leaves no partial file. Returns
         the number of claims written.
         """
@@ -397,7 +447,7 @@ class ClaimStore:
                     select(table.c.claim_json).order_by(table.c.seq)
                 )
                 for (line,) in result:
-                    fh.write(line)
+                    fh.write(one_line(line))
                     fh.write("\n")
                     count += 1
         except SQLAlchemyError as exc:

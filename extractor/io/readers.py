@@ -57,7 +57,8 @@ class Reject(InputError):
     """One input record that cannot be processed.
 
     ``kind`` is one of ``invalid_json``, ``no_text``, ``not_utf8``, ``binary``, ``too_long``,
-    ``invalid_document``, ``unreadable``, ``duplicate_doc_id`` or ``extraction_failed``.
+    ``invalid_document``, ``unreadable``, ``duplicate_doc_id``, ``extraction_failed`` or ``not_stored``
+    (the database refused the document).
     """
 
     def __init__(self, source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None):
@@ -258,19 +259,42 @@ class InvalidJson(ValueError):
         self.line = line
 
 
+#: Arrays and objects nested deeper than this are refused. Python's parser fails on nesting
+#: that reaches the recursion limit, which depends on how deep the call stack already is (a
+#: Dask worker's is deeper): a fixed limit well below it makes every engine accept the same.
+MAX_JSON_DEPTH = 500
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for m in _JSON_NESTING.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
 def parse_json(text: str) -> Any:
     """``json.loads`` whose every failure is an :class:`InvalidJson` with a one-line reason.
 
     Besides syntax errors, Python's parser refuses integers of more than
-    ``sys.get_int_max_str_digits()`` digits (``ValueError``) and nesting deeper than the
-    recursion limit (``RecursionError``): both are properties of one input, not of the run.
+    ``sys.get_int_max_str_digits()`` digits (``ValueError``); nesting deeper than
+    :data:`MAX_JSON_DEPTH` is refused here (and would otherwise hit the recursion limit). Both
+    are properties of one input, not of the run.
     """
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth(text) > MAX_JSON_DEPTH:
+        raise InvalidJson(f"invalid JSON: arrays or objects nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidJson(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-    except RecursionError:
-        raise InvalidJson("invalid JSON: nested too deeply (arrays or objects inside each other)") from None
+    except RecursionError:  # pragma: no cover  (a call stack already near the recursion limit)
+        raise InvalidJson("invalid JSON: arrays or objects nested too deeply") from None
     except ValueError as exc:  # an integer too long to convert
         reason = str(exc).split(";")[0]
         raise InvalidJson(f"invalid JSON: number too large: {reason}") from None
