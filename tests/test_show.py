@@ -306,7 +306,7 @@ def test_show_cannot_write_leaves_nothing_and_exits_1(invoke, tmp_path):
     out = tmp_path / "no" / "p.html"
     result = invoke("show", str(tmp_path / "d.json"), "--claims", str(tmp_path / "c.jsonl"), "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {out}: No such file or directory\n"
+    assert result.stderr == f"Error: {out}: cannot create a temporary file in {out.parent}: No such file or directory\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "d.json"]
 
 

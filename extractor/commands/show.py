@@ -98,8 +98,8 @@ def show(
     skipped = unreadable + skipped
     try:
         _write(output, render_page(articles, skipped=skipped, title=title))
-    except OSError as exc:
-        log.error("cannot write %s: %s", output, exc.strerror or exc)
+    except ExtractorError as exc:  # the output cannot be written: the message names it and why
+        log.error("%s", exc)
         raise typer.Exit(EXIT_FATAL) from None
     for item in skipped:
         log.warning("%s", item.message())
