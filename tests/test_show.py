@@ -9,10 +9,12 @@ The page in a real browser: tests/test_show_browser.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -462,3 +464,15 @@ def test_the_documented_commands_and_warning(invoke, tmp_path, monkeypatch):
     result = invoke("show", "seeds/", "--claims", "claims.jsonl", "-o", "page.html", "-q")
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0] in doc.splitlines()
+
+
+def test_the_same_input_gives_the_same_bytes_in_other_processes(tmp_path):
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"page-{seed}.html"
+        subprocess.run(
+            [sys.executable, "-m", "extractor", "show", str(SEEDS), "--claims", str(SEED_CLAIMS), "-o", str(out), "-q"],
+            check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+        )
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
