@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +19,13 @@ from typer.testing import CliRunner
 
 from extractor import evaluate as ev
 from extractor.cli import app
+from shared_data import SHARED as SHARED_ROOT, in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "eval_tiny"
 TINY_PRED = ROOT / "tests" / "data" / "eval_tiny_pred.jsonl"
 #: The shared evaluation data lies beside the repository (in CI too).
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = SHARED_ROOT / "eval"
 SCORE_PY = SHARED / "score.py"
 DEV = SHARED / "dev"
 
@@ -60,7 +60,7 @@ def shared():
     """../shared/eval, or a skip (a failure under CI=true, where it must be present)."""
     if not SCORE_PY.is_file() or not DEV.is_dir():
         reason = f"the shared evaluation data is not beside the repository ({SHARED} missing)"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(reason + " (CI=true: the comparison with score.py must run)", pytrace=False)
         pytest.skip(reason)
     return SHARED
