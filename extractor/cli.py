@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from .commands import db as db_commands
+from .commands import evaluate as evaluate_commands
 from .commands import extract as extract_commands
 from .commands import schema as schema_commands
+from .commands import show as show_commands
 
 app = typer.Typer(
     name="extractor",
@@ -43,6 +45,8 @@ app.command("extract")(extract_commands.extract)
 app.command("schema")(schema_commands.schema)
 app.command("load")(db_commands.load)
 app.command("export")(db_commands.export)
+app.command("show")(show_commands.show)
+app.command("evaluate")(evaluate_commands.evaluate)
 
 
 def main() -> None:

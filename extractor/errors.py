@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class ExtractorError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -34,3 +39,12 @@ class ExtractionError(ExtractorError):
     def __init__(self, doc_id: str | None, reason: str):
         self.doc_id, self.reason = doc_id, reason
         super().__init__(f"claim extraction failed for doc {doc_id!r}: {reason}")
+
+
+def validation_text(exc: "ValidationError", limit: int | None = None) -> str:
+    """A pydantic validation error as one line, ``field: message; field: message`` (the first
+    ``limit`` errors, then how many more)."""
+    errors = exc.errors()
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or '(value)'}: {err['msg']}" for err in errors[:limit]]
+    more = len(errors) - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

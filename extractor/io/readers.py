@@ -482,3 +482,29 @@ def _json_type(value: Any) -> str:
 
 def _rejected(source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None) -> Record:
     return Record(source, line, reject=Reject(source, line, kind, reason, doc_id))
+
+
+@dataclass(frozen=True)
+class JsonLine:
+    """One non-blank line of a JSON Lines text: its number and object, or why it is none."""
+
+    line: int
+    obj: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def json_objects(lines: Iterable[str]) -> Iterator[JsonLine]:
+    """The JSON objects of JSON Lines text (claims, gold claims), line by line; a line that is
+    not valid JSON or not an object gives its reason instead. Blank lines are skipped."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield JsonLine(lineno, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield JsonLine(lineno, error="expected a JSON object")
+            continue
+        yield JsonLine(lineno, obj)
