@@ -303,6 +303,14 @@ def test_files_extractor_wrote_are_skipped_with_a_warning(tmp_path, caplog, name
     assert [r.getMessage() for r in caplog.records] == [f"skipping {tmp_path}/{name}: {what}, not documents"]
 
 
+def test_a_line_that_only_starts_like_a_sqlite_file_is_read_and_rejected(tmp_path):
+    # the magic string alone is no database: the file is read, its line rejected as any other
+    (tmp_path / "in.jsonl").write_bytes(b"SQLite format 3\x00\n" + FEED)
+    got = list(read_inputs([str(tmp_path / "in.jsonl")]))
+    assert [r.document.doc_id for r in got if r.document] == ["feed-1", "feed-2"]
+    assert [(r.reject.kind, r.reject.line) for r in got if r.reject] == [("invalid_json", 1)]
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [

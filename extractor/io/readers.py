@@ -228,8 +228,7 @@ def extractor_file(item: InputFile) -> str | None:
     """
     try:
         with item.open() as fh:
-            head = fh.peek(16)[:16]
-            if head.startswith(b"SQLite format 3\x00"):
+            if _is_sqlite(fh.peek(100)[:100]):
                 return "a SQLite database (an extractor --state file)"
             if item.kind == "jsonl":
                 first = b""
@@ -253,6 +252,19 @@ def extractor_file(item: InputFile) -> str | None:
         return _extractor_json(obj)
     what = _extractor_record(obj)
     return None if what is None else f"extractor output (its first line is {what})"
+
+
+def _is_sqlite(header: bytes) -> bool:
+    """Whether ``header`` (a file's first 100 bytes) is a SQLite database header: the magic string
+    and the fields whose values the file format fixes (page size a power of two from 512 to 65536,
+    file format versions 1 or 2, payload fractions 64/32/32), so that a text line that merely
+    starts with the magic string is read, and rejected, like any other line."""
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    return (512 <= page <= 65536 and page & (page - 1) == 0 and header[18] in (1, 2)
+            and header[19] in (1, 2) and header[21:24] == b"\x40\x20\x20")
 
 
 #: The keys of a line of a rejects file (``--rejects``, Dask ``part-*.rejects.jsonl``).
