@@ -258,7 +258,7 @@ def test_show_extracts_and_gives_the_same_page_as_from_the_written_claims(invoke
     assert extracted.exit_code == 0, extracted.stderr
     assert extracted.stderr.splitlines() == [
         "info: extracting claims from 1 documents",
-        f"info: 1 documents, 10 claims shown in {tmp_path / 'a.html'}",
+        f"info: 1 document, 10 claims shown in {tmp_path / 'a.html'}",
     ]
     from_file = invoke("show", str(SEEDS), "--claims", str(SEED_CLAIMS), "-o", str(tmp_path / "b.html"), "-q")
     assert (from_file.exit_code, from_file.stderr) == (0, "")

@@ -15,6 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..messages import plural
+
 log = logging.getLogger("extractor.cli")
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -105,7 +107,7 @@ def show(
         log.warning("%s", item.message())
     problems += len(skipped)
     shown = sum(len(a.claims) for a in articles)
-    log.info("%d documents, %d claims shown in %s", len(documents), shown, output)
+    log.info("%s, %s shown in %s", plural(len(documents), "document"), plural(shown, "claim"), output)
     raise typer.Exit(EXIT_PARTIAL if problems else EXIT_OK)
 
 
