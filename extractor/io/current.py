@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,59 +36,56 @@ class CurrentReport:
     """Lines that are not claims (invalid JSON, no ``doc_id``): reported, not written."""
 
 
-def _groups(paths: Sequence[Path], report: CurrentReport | None) -> Iterator[tuple[str, bytes]]:
-    """``(doc_id, line)`` of every claim line; a line of the same document as the one before
-    it and of the same version (``doc_hash``) belongs to the same group. Yields ``("", b"")``
-    between groups."""
-    previous: tuple[str, object] | None = None
+def _lines(paths: Sequence[Path]) -> Iterator[tuple[Path, int, bytes]]:
+    """``(path, line number, line)`` of the non-blank lines of the files, in order."""
     for path in paths:
         with open(path, "rb") as fh:
             for number, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                if report is not None:
-                    report.lines += 1
-                try:
-                    obj = json.loads(raw)
-                    doc_id = obj.get("doc_id") if isinstance(obj, dict) else None
-                except (ValueError, RecursionError):
-                    reason = "invalid JSON"
-                else:
-                    if isinstance(doc_id, str):
-                        key = (doc_id, obj.get("doc_hash"))
-                        if key != previous:
-                            yield "", b""
-                            previous = key
-                        yield doc_id, raw if raw.endswith(b"\n") else raw + b"\n"
-                        continue
-                    reason = "not a claim (no doc_id)"
-                if report is not None:
-                    report.bad_lines.append(InputError(str(path), number, reason))
-        previous = None
+                if raw.strip():
+                    yield path, number, raw
 
 
 def write_current(paths: Sequence[str | os.PathLike[str]], out: BinaryIO) -> CurrentReport:
     """Write to ``out`` the lines of each document's last extraction in ``paths`` (read as one
-    stream, in order); see the module docstring. Raises :class:`InputError` for a missing file."""
+    stream, in order); see the module docstring. Raises :class:`InputError` for a missing file.
+
+    Two passes: the first parses each line once and numbers its group (``-1`` for a line that is
+    not a claim); the second copies the lines of each document's last group without parsing.
+    """
     files = [Path(p) for p in paths]
     for path in files:
         if not path.is_file():
             raise InputError(str(path), None, "no such file")
+    report = CurrentReport()
+    groups = array("q")
     last: dict[str, int] = {}
+    previous: tuple[Path, str, object] | None = None
     group = 0
-    for doc_id, _ in _groups(files, None):
-        if doc_id:
-            last[doc_id] = group
+    for path, number, raw in _lines(files):
+        report.lines += 1
+        try:
+            obj = json.loads(raw)
+            doc_id = obj.get("doc_id") if isinstance(obj, dict) else None
+        except (ValueError, RecursionError):
+            doc_id, reason = None, "invalid JSON"
         else:
+            reason = "not a claim (no doc_id)"
+        if not isinstance(doc_id, str):
+            report.bad_lines.append(InputError(str(path), number, reason))
+            groups.append(-1)
+            continue
+        key = (path, doc_id, obj.get("doc_hash"))  # a new file starts a new group
+        if key != previous:
             group += 1
-    report = CurrentReport(documents=len(last))
-    group = 0
-    for doc_id, line in _groups(files, report):
-        if not doc_id:
-            group += 1
-        elif last[doc_id] == group:
-            out.write(line)
+            previous = key
+        last[doc_id] = group
+        groups.append(group)
+    report.documents = len(last)
+    current = set(last.values())
+    for (_, _, raw), line_group in zip(_lines(files), groups):
+        if line_group in current:
+            out.write(raw if raw.endswith(b"\n") else raw + b"\n")
             report.claims += 1
-        else:
+        elif line_group >= 0:
             report.superseded += 1
     return report
