@@ -38,5 +38,5 @@ esac
 
 # claims.jsonl keeps the older claims of re-extracted documents (the history); current.jsonl
 # holds each document's current claims only, for jq and other JSON Lines readers.
-"$EXTRACTOR" export --current claims.jsonl -o current.jsonl 2>>"$LOG" \
+"$EXTRACTOR" export --current claims.jsonl --state claims.state -o current.jsonl 2>>"$LOG" \
     || { code=$?; fail "extractor export --current exited with code $code, see $LOG" "$code"; }

@@ -5,6 +5,7 @@ claims of a re-extracted document; loading it replaces them (SQLite and PostgreS
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from db_fixtures import (  # noqa: F401  (pytest fixtures are used by name)
     pg_url,
     sqlite_url,
 )
+from test_cli import invoke, shared_extractor  # noqa: F401  (fixtures: the CLI with one loaded model)
 from test_db import counts, sql
 from typer.testing import CliRunner
 
@@ -196,3 +198,71 @@ def test_extractor_db_environment_variable_is_the_database_of_load_and_export(tm
     # --db on the command line wins over the variable
     result = CliRunner().invoke(app, ["export", "--db", str(tmp_path / "none.db")], env=env)
     assert result.exit_code == 1 and "no such database file" in result.stderr
+
+
+# -- a document whose new version has no claims ------------------------------------------------------
+
+
+def state_file(path: Path, hashes: dict[str, str]) -> Path:
+    """A state file recording ``doc_id -> content_hash`` (the documented tables, as a run writes them)."""
+    from extractor.batch.state import DocumentEntry, State
+
+    with State(str(path)) as state:
+        run_id = state.begin_run("test")
+        state.commit_batch(run_id, [DocumentEntry(d, h, "in.jsonl", 1, []) for d, h in hashes.items()], {})
+    return path
+
+
+def test_with_the_state_a_document_re_extracted_to_no_claims_has_none_in_the_database(db_url, tmp_path):
+    src = tmp_path / "claims.jsonl"
+    src.write_text(claims_jsonl(RUN1), encoding="utf-8")  # SHIP's new version "s9" wrote no line
+    state = state_file(tmp_path / "s.db", {DRONES: "d1", SHIP: "s9", DENY: "n1"})
+    result = CliRunner().invoke(app, ["load", str(src), "--db", db_url, "--state", str(state)])
+    assert result.exit_code == 0, result.output
+    assert "3 claims of older extractions of 1 document replaced" in result.stderr
+    assert sorted(db_claims(db_url)) == sorted(c.model_dump_json() for c in version(DRONES, "d1") + version(DENY, "n1"))
+    assert sql(db_url, f"SELECT content_hash FROM documents WHERE doc_id = '{SHIP}'") == [("s9",)]
+
+
+def test_export_current_with_the_state_leaves_out_a_document_re_extracted_to_no_claims(tmp_path):
+    src = tmp_path / "claims.jsonl"
+    src.write_text(claims_jsonl(HISTORY), encoding="utf-8")
+    state = state_file(tmp_path / "s.db", {DRONES: "d1", SHIP: "s3", DENY: "n2"})
+    result = CliRunner().invoke(app, ["export", "--current", str(src), "--state", str(state)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == claims_jsonl(version(DRONES, "d1") + RUN3)
+    assert result.stderr == "exported 3 current claims of 2 documents; 8 lines of older extractions left out\n"
+
+
+@pytest.mark.parametrize("command", [["load", "{src}", "--db", "{tmp}/c.db"], ["export", "--current", "{src}"]])
+def test_a_state_that_is_not_one_is_a_usage_error(tmp_path, command):
+    src = tmp_path / "claims.jsonl"
+    src.write_text(claims_jsonl(RUN1), encoding="utf-8")
+    (tmp_path / "bad.db").write_text("not sqlite")
+    args = [a.format(src=src, tmp=tmp_path) for a in command] + ["--state", str(tmp_path / "bad.db")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(
+        f"error: Invalid value for '--state': {tmp_path}/bad.db: not an extractor state file (")
+
+
+def test_end_to_end_a_changed_document_that_lost_its_claims(tmp_path, invoke):
+    """The real runs: extract --state twice (a document changed to one without claims), then load
+    and export --current with the state: only the other document's claims are current."""
+    feed = tmp_path / "feed.jsonl"
+    docs = [{"doc_id": "a", "text": "Russia sent 50 tanks to Syria.", "published": "2024-01-02"},
+            {"doc_id": "b", "text": "Iran delivered 100 drones to Russia.", "published": "2024-01-02"}]
+    out, state, db = tmp_path / "claims.jsonl", tmp_path / "claims.state", f"sqlite:///{tmp_path}/c.db"
+    run = ["extract", str(feed), "-o", str(out), "--state", str(state), "-q"]
+    feed.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    assert invoke(*run).exit_code == 0
+    b_claims = [line for line in out.read_text().splitlines() if json.loads(line)["doc_id"] == "b"]
+    assert b_claims and len(out.read_text().splitlines()) > len(b_claims)
+    docs[0]["text"] = "The weather was mild in Damascus."
+    feed.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    assert invoke(*run).exit_code == 0
+    # without the state the old claims of 'a' look current; with it they are not
+    assert invoke("load", str(out), "--db", db, "--state", str(state)).exit_code == 0
+    assert [json.loads(line)["doc_id"] for line in db_claims(db)] == ["b"] * len(b_claims)
+    result = invoke("export", "--current", str(out), "--state", str(state))
+    assert result.exit_code == 0 and result.stdout.splitlines() == b_claims

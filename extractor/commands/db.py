@@ -49,6 +49,11 @@ def load(
     batch_size: int = typer.Option(
         500, "--batch-size", min=1, help="Lines per transaction; a failed batch is rolled back alone."
     ),
+    state: Optional[Path] = typer.Option(
+        None, "--state", metavar="PATH", dir_okay=False,
+        help="The extract --state file of the run that wrote the claims: documents it records in another "
+        "version count as superseded, also when their new version has no claims (and so no line).",
+    ),
 ) -> None:
     """Load claims into a database (upsert on claim_id: loading a file twice changes nothing).
 
@@ -72,8 +77,13 @@ def load(
             raise typer.BadParameter(f"file {str(f)!r} does not exist", ctx=ctx, param_hint="'FILE...'")
     sources = [sys.stdin.buffer if str(f) == "-" else f for f in files]
     try:
+        hashes = _state_hashes(ctx, state)
         with ClaimStore.open(db) as store:
             report = store.load_jsonl(sources, batch_size=batch_size)
+            if hashes is not None:
+                retired, documents_changed = store.retire_changed(hashes)
+                report.claims_replaced += retired
+                report.documents_replaced |= documents_changed
             total = store.counts()["claims"]
     except ExtractorError as exc:
         _error(str(exc))
@@ -116,6 +126,11 @@ def export(
         help="Current claims only: of each document, the lines of its last extraction in the FILEs (a database "
         "holds only current claims).",
     ),
+    state: Optional[Path] = typer.Option(
+        None, "--state", metavar="PATH", dir_okay=False,
+        help="The extract --state file of the run that wrote the claims: documents it records in another "
+        "version count as superseded, also when their new version has no claims (and so no line).",
+    ),
 ) -> None:
     """Export all claims as JSON Lines, byte for byte as they were loaded, in load order.
 
@@ -134,8 +149,11 @@ def export(
     from ..errors import ExtractorError
 
     if files:
-        _export_current(ctx, files, output, current)
+        _export_current(ctx, files, output, current, state)
         return
+    if state is not None:
+        raise typer.BadParameter("applies to claim files (--current FILE...), not to --db", ctx=ctx,
+                                 param_hint="'--state'")
     _check_url(ctx, db)
     try:
         with ClaimStore.open(db, create=False) as store:
@@ -149,7 +167,20 @@ def export(
     typer.echo(f"exported {plural(count, 'claim')} from {store.url}", err=True)
 
 
-def _export_current(ctx: typer.Context, files: list[Path], output: str, current: bool) -> None:
+def _state_hashes(ctx: typer.Context, state: Path | None) -> dict[str, str] | None:
+    """The document versions a ``--state`` file records, or None; a usage error if it is none."""
+    from ..errors import InputError
+    from ..io.current import state_hashes
+
+    if state is None:
+        return None
+    try:
+        return state_hashes(state)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'--state'") from None
+
+
+def _export_current(ctx: typer.Context, files: list[Path], output: str, current: bool, state: Path | None) -> None:
     """``export --current FILE...``: each document's last extraction, written atomically."""
     import shutil
     import sys
@@ -166,6 +197,7 @@ def _export_current(ctx: typer.Context, files: list[Path], output: str, current:
     for f in files:
         if str(f) != "-" and not f.is_file():
             raise typer.BadParameter(f"file {str(f)!r} does not exist", ctx=ctx, param_hint="'[FILE]...'")
+    hashes = _state_hashes(ctx, state)
     with tempfile.TemporaryDirectory(prefix="extractor-export-") as tmp:
         paths = []
         for f in files:
@@ -178,11 +210,11 @@ def _export_current(ctx: typer.Context, files: list[Path], output: str, current:
         out = None
         try:
             if output == "-":
-                report = write_current(paths, sys.stdout.buffer)
+                report = write_current(paths, sys.stdout.buffer, hashes)
                 sys.stdout.flush()
             else:
                 out = AtomicFile(output)
-                report = write_current(paths, out)
+                report = write_current(paths, out, hashes)
                 out.close()
         except (ExtractorError, OSError) as exc:
             if out is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -415,6 +415,33 @@ class ClaimStore:
         log.info("%s", "; ".join(failure.messages()))  # the report carries it to the caller
         report.failed.append(failure)
         report.lines_rejected += len(batch)
+
+    def retire_changed(self, hashes: Mapping[str, str], chunk: int = 500) -> tuple[int, set[str]]:
+        """Delete the claims of documents stored with another version than ``hashes`` gives
+        (``doc_id -> content_hash`` of their current version, from an ``extract --state``
+        state): a document whose new version has no claims wrote no line for :meth:`load_jsonl`
+        to replace its older claims with. Returns the claims deleted and their documents."""
+        ids = list(hashes)
+        deleted, documents_changed = 0, set()
+        try:
+            with self._engine.begin() as conn:
+                for start in range(0, len(ids), chunk):
+                    part = ids[start:start + chunk]
+                    stored = conn.execute(
+                        select(documents.c.doc_id, documents.c.content_hash).where(documents.c.doc_id.in_(part))
+                    ).all()
+                    for doc_id, digest in stored:
+                        if digest is None or digest == hashes[doc_id]:
+                            continue
+                        gone = conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc_id)).rowcount
+                        conn.execute(documents.update().where(documents.c.doc_id == doc_id)
+                                     .values(content_hash=hashes[doc_id]))
+                        deleted += gone
+                        if gone:
+                            documents_changed.add(doc_id)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(f"{self.url}: older claims not removed (rolled back): {_reason(exc)}") from exc
+        return deleted, documents_changed
 
     def _upsert(self, conn: Connection, rows: list[ClaimRows]) -> _Replaced:
         """Upsert the claims of one batch and replace their child rows; a document's claims of

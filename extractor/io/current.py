@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -45,9 +45,33 @@ def _lines(paths: Sequence[Path]) -> Iterator[tuple[Path, int, bytes]]:
                     yield path, number, raw
 
 
-def write_current(paths: Sequence[str | os.PathLike[str]], out: BinaryIO) -> CurrentReport:
+def state_hashes(path: str | os.PathLike[str]) -> dict[str, str]:
+    """``doc_id -> content_hash`` of every document an ``extract --state`` state file records:
+    the version of each document its current claims come from (read-only; the state's tables
+    are a documented format). Raises :class:`InputError` if ``path`` is not such a file."""
+    import sqlite3
+
+    if not Path(path).is_file():
+        raise InputError(str(path), None, "no such state file")
+    try:
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return dict(db.execute("SELECT doc_id, content_hash FROM documents"))
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise InputError(str(path), None, f"not an extractor state file ({exc})") from None
+
+
+def write_current(
+    paths: Sequence[str | os.PathLike[str]], out: BinaryIO, hashes: Mapping[str, str] | None = None
+) -> CurrentReport:
     """Write to ``out`` the lines of each document's last extraction in ``paths`` (read as one
     stream, in order); see the module docstring. Raises :class:`InputError` for a missing file.
+
+    ``hashes`` (:func:`state_hashes` of the run's state) gives the current version of the
+    documents it holds: a group of another version is never current, so a document whose new
+    version has no claims (and wrote no line) has no current lines either.
 
     Two passes: the first parses each line once and numbers its group (``-1`` for a line that is
     not a claim); the second copies the lines of each document's last group without parsing.
@@ -78,6 +102,9 @@ def write_current(paths: Sequence[str | os.PathLike[str]], out: BinaryIO) -> Cur
         if key != previous:
             group += 1
             previous = key
+        if hashes is not None and doc_id in hashes and hashes[doc_id] != key[2]:
+            groups.append(0)  # an older version than the state's: superseded
+            continue
         last[doc_id] = group
         groups.append(group)
     report.documents = len(last)
@@ -86,6 +113,6 @@ def write_current(paths: Sequence[str | os.PathLike[str]], out: BinaryIO) -> Cur
         if line_group in current:
             out.write(raw if raw.endswith(b"\n") else raw + b"\n")
             report.claims += 1
-        elif line_group >= 0:
+        elif line_group >= 0:  # 0: a version the state superseded
             report.superseded += 1
     return report
