@@ -13,12 +13,14 @@ from .commands import evaluate as evaluate_commands
 from .commands import extract as extract_commands
 from .commands import schema as schema_commands
 from .commands import show as show_commands
+from .commands.usage import ExtractorGroup
 
 app = typer.Typer(
     name="extractor",
+    cls=ExtractorGroup,  # usage errors as 'error: ...' lines, or JSON with --log-format json
     help="Extract structured, checkable claims about arms and military support from English news.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
 

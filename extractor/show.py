@@ -262,7 +262,7 @@ def _number(x: float) -> str:
 
 
 def describe(kind: str, item: Any) -> str:
-    """A field value in a few words: ``Russia (recipient, state)``, ``≥ 13,000 container``..."""
+    """A field value in a few words: ``Russia (recipient, state)``, ``over 13,000 container``..."""
     if kind == "actor":
         return f"{item.name} ({item.role.value}, {item.type.value})"
     if kind == "quantity":
@@ -318,14 +318,20 @@ def _claim_card(claim: Claim, n: int, prefix: str, fields: Mapping[tuple[str, in
         rows.append(f'<dt class="k-{kind}">{label}{"s" if len(items) > 1 else ""}</dt><dd><ul>{"".join(values)}</ul></dd>')
     fields_html = f'<dl>{"".join(rows)}</dl>' if rows else '<p class="none">no fields</p>'
     anchor = f"{prefix}c{n}"
+    # an empty evidence has no mark in the text to link to
+    if claim.span.end > claim.span.start:
+        number = f'<a class="num" href="#{anchor}">{n}</a>'
+        quote = f'<a class="quote" href="#{anchor}">{_esc(claim.text)}</a>'
+    else:
+        number, quote = f'<span class="num">{n}</span>', '<p class="none">(empty evidence)</p>'
+
     return (
         f'<li class="claim" id="{anchor}-card" data-claim="{_esc(claim.claim_id)}">'
-        f'<div class="head"><a class="num" href="#{anchor}">{n}</a>'
+        f'<div class="head">{number}'
         f'<span class="badge type">{_esc(claim.claim_type.value)}</span>'
         f'<span class="badge mod mod-{_esc(claim.modality.value)}">{_esc(claim.modality.value)}</span>'
         f'<code class="cid">{_esc(claim.claim_id)}</code></div>'
-        f'<a class="quote" href="#{anchor}">{_esc(claim.text)}</a>'
-        f"{fields_html}</li>"
+        f"{quote}{fields_html}</li>"
     )
 
 
@@ -428,7 +434,7 @@ a.back::before{content:attr(data-n);display:inline-block;min-width:16px;padding:
 ol.claims{list-style:none;margin:0;padding:0}
 li.claim{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 10px;margin:0 0 10px;font-size:13.5px}
 li.claim .head{display:flex;align-items:center;gap:6px;flex-wrap:wrap}
-a.num{display:inline-block;min-width:20px;padding:0 6px;border-radius:10px;background:#8a6d00;color:#fff;text-align:center;font-weight:600;text-decoration:none;font-size:12px}
+a.num,span.num{display:inline-block;min-width:20px;padding:0 6px;border-radius:10px;background:#8a6d00;color:#fff;text-align:center;font-weight:600;text-decoration:none;font-size:12px}
 .badge{padding:0 7px;border-radius:10px;font-size:12px;background:#e8edf3;color:#2a3a4c}
 .badge.mod-hedged{background:#fdf0d5;color:#8a5300}
 .badge.mod-negated{background:#fde2e2;color:#9b1c1c}

@@ -400,4 +400,5 @@ def test_cli_usage_errors_of_the_dask_engine(args, message):
 
     result = CliRunner().invoke(app, ["extract", str(SEEDS), *args])
     assert result.exit_code == 2
-    assert message in " ".join(re.findall(r"^│ (.*?) *│$", result.output, flags=re.M))
+    error = result.stderr.splitlines()[0]
+    assert error.startswith("error: ") and message in error

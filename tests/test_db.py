@@ -418,7 +418,7 @@ def test_cli_load_and_export(db_url: str, tmp_path: Path) -> None:
     src = write_claims(tmp_path / "claims.jsonl", SHUFFLED)
     result = runner.invoke(app, ["load", str(src), "--db", db_url])
     assert result.exit_code == 0, result.stderr
-    assert f"loaded {len(SHUFFLED)} of {len(SHUFFLED)} claim lines from 1 file(s)" in result.stderr
+    assert f"loaded {len(SHUFFLED)} of {len(SHUFFLED)} claim lines from 1 file into" in result.stderr
     result = runner.invoke(app, ["load", str(src), "--db", db_url])
     assert result.exit_code == 0 and f"({len(SHUFFLED)} claims in the database)" in result.stderr
     out = tmp_path / "out.jsonl"
@@ -445,7 +445,7 @@ def test_cli_load_reports_bad_lines(tmp_path: Path) -> None:
     assert f"error: {src}:4: invalid claim: line: Invalid JSON" in result.stderr
     assert f"error: {src}:3-4: batch rolled back" in result.stderr
     assert "loaded 4 of 6 claim lines" in result.stderr
-    assert "1 batch(es) rolled back, 2 line(s) not loaded" in result.stderr
+    assert "error: 1 batch rolled back, 2 lines not loaded" in result.stderr
     assert counts(db)["claims"] == 4
 
 

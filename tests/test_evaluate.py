@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +19,13 @@ from typer.testing import CliRunner
 
 from extractor import evaluate as ev
 from extractor.cli import app
+from shared_data import SHARED as SHARED_ROOT, in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "eval_tiny"
 TINY_PRED = ROOT / "tests" / "data" / "eval_tiny_pred.jsonl"
 #: The shared evaluation data lies beside the repository (in CI too).
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = SHARED_ROOT / "eval"
 SCORE_PY = SHARED / "score.py"
 DEV = SHARED / "dev"
 
@@ -60,7 +60,7 @@ def shared():
     """../shared/eval, or a skip (a failure under CI=true, where it must be present)."""
     if not SCORE_PY.is_file() or not DEV.is_dir():
         reason = f"the shared evaluation data is not beside the repository ({SHARED} missing)"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(reason + " (CI=true: the comparison with score.py must run)", pytrace=False)
         pytest.skip(reason)
     return SHARED
@@ -213,7 +213,7 @@ def test_a_malformed_set_is_an_error_naming_its_file_and_line(tmp_path, name, bu
         ev.load_set(path)
     assert str(caught.value) == message.format(r=tmp_path)
     result = CliRunner().invoke(app, ["evaluate", "--set", str(path), "--pred", str(TINY_PRED)])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message.format(r=tmp_path)}\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message.format(r=tmp_path)}\n")
 
 
 @pytest.mark.parametrize("content,message", [
@@ -283,7 +283,7 @@ def test_the_documented_set_errors_are_real(tmp_path, monkeypatch):
     """The error lines docs/evaluation.md shows are those of such sets."""
     monkeypatch.chdir(tmp_path)
     doc = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
-    shown = [line for line in doc.splitlines() if line.startswith("Error: my-set")]
+    shown = [line for line in doc.splitlines() if line.startswith("error: my-set")]
     good = GOOD.replace('"a"', '"a1"')
     bad_lines = ["{x", GOOD.replace('"a"', '"a9"'), good.replace("Iran sent", "Iran shipped"),
                  good.replace('"transfer"', '"sale"')]

@@ -231,4 +231,4 @@ def test_a_killed_or_interrupted_run_leaves_no_workers(tmp_path, sig):
     if sig != signal.SIGKILL:
         # unwound like Ctrl-C: no output, no temporary file (the lock file stays, unlocked)
         assert proc.returncode != 0
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl", "out.jsonl.lock"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]

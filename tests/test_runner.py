@@ -95,7 +95,7 @@ def test_new_output_is_written_whole_and_old_output_kept_on_fatal_error(tmp_path
     with pytest.raises(ModelNotInstalledError):
         run(RunOptions([str(src)], output=str(out)), extractor=Broken())
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl", "out.jsonl.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
 
 def test_stdout_output(tmp_path, fake):
@@ -253,8 +253,9 @@ def test_rejects_are_written_and_max_rejects_aborts_without_output(tmp_path, fak
     out.unlink()
     with pytest.raises(RunError) as err:
         run(RunOptions([str(src)], output=str(out), rejects=str(rejects), max_rejects=2), extractor=fake)
-    assert str(err.value) == "stopped after 2 rejected documents (--max-rejects 2); no output was written"
+    assert str(err.value) == f"stopped after 2 rejected documents (--max-rejects 2); {out} was not written"
     assert err.value.summary.status == "aborted" and not out.exists()
+    assert err.value.summary.claims_written == 0  # the summary agrees with the message
     assert len(lines_of(rejects)) == 2
 
 

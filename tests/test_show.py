@@ -14,6 +14,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +24,8 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.models import Claim, Document, make_claim_id
-from extractor.show import Article, SourcedClaim, pair_claims, read_claims, render_page, render_text
+from extractor.show import SourcedClaim, pair_claims, read_claims, render_page, render_text
+from shared_data import in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -108,6 +110,7 @@ OVERLAP_CASES = {
     "evidence equals a field": [((0, 6), {"actors": [(0, 6, {})]})],
     "touching at the end of text": [((54, 76), {"actors": [(54, 58, {}), (61, 68, {})]})],
     "empty field span": [((0, 11), {"dates": [(6, 6, {})]})],
+    "empty evidence": [((5, 5), {"actors": [(0, 6, {})]}), ((0, 11), {})],
 }
 
 
@@ -123,6 +126,8 @@ def test_every_mark_holds_exactly_its_text_slice(case):
     marks = {a["data-m"]: a for a in page.with_attr("data-m") if "id" in a}
     for key, text in page.marked.items():
         assert key in marks, f"mark {key} has no piece with an id"
+    links = {a["href"][1:] for a in page.with_attr("href")}
+    assert links <= page.ids(), f"links to nothing: {links - page.ids()}"
     # the article text is whole: every character once, in order
     text_div = render_text(TEXT, [])
     assert Page(f"<div>{text_div}</div>").elements == [("div", {})]
@@ -303,14 +308,14 @@ def test_show_cannot_write_leaves_nothing_and_exits_1(invoke, tmp_path):
     out = tmp_path / "no" / "p.html"
     result = invoke("show", str(tmp_path / "d.json"), "--claims", str(tmp_path / "c.jsonl"), "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {out}: No such file or directory\n"
+    assert result.stderr == f"error: {out}: cannot create a temporary file in {out.parent}: No such file or directory\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "d.json"]
 
 
 def test_show_without_documents_is_fatal(invoke, tmp_path):
     (tmp_path / "empty.jsonl").write_text("\n")
     result = invoke("show", str(tmp_path / "empty.jsonl"), "-o", str(tmp_path / "p.html"))
-    assert (result.exit_code, result.stderr) == (1, "Error: no documents to show\n")
+    assert (result.exit_code, result.stderr) == (1, "error: no documents to show\n")
 
 
 # --- in a real browser -------------------------------------------------------------------------
@@ -327,7 +332,7 @@ OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules
 def chromium():
     if CHROMIUM is None:
         reason = "chromium is not installed (apt-get install chromium); the page is not checked in a browser"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(reason + " (CI=true: .ci/run installs it)", pytrace=False)
         pytest.skip(reason)
     return CHROMIUM
@@ -399,9 +404,10 @@ def test_the_page_in_a_real_browser(chromium, tmp_path):
     claims = [SourcedClaim(Claim.model_validate_json(line), "seed") for line in SEED_CLAIMS.read_text().splitlines()]
     evil_text = 'Iran sent <script>document.title="owned"</script> 200 drones & "shells" to Russia.'
     evil = Document(doc_id="evil", text=evil_text, title="<script>alert(1)</script>")
-    claims += [SourcedClaim(claim("evil", evil_text, 0, 72, actors=[(0, 4, {})], quantities=[(51, 61, {})],
-                                  munitions=[(55, 61, {})]), "x"),
-               SourcedClaim(claim("evil", evil_text, 51, 82, actors=[(75, 81, {"role": "recipient"})]), "x")]
+    # "Iran" 0-4, "200 drones" 50-60, "drones" 54-60, "Russia" 75-81: two claims crossing each other
+    claims += [SourcedClaim(claim("evil", evil_text, 0, 72, actors=[(0, 4, {})], quantities=[(50, 60, {})],
+                                  munitions=[(54, 60, {})]), "x"),
+               SourcedClaim(claim("evil", evil_text, 50, 82, actors=[(75, 81, {"role": "recipient"})]), "x")]
     articles, skipped = pair_claims([seed, evil], claims)
     assert skipped == []
     page = tmp_path / "page.html"
@@ -458,3 +464,15 @@ def test_the_documented_commands_and_warning(invoke, tmp_path, monkeypatch):
     result = invoke("show", "seeds/", "--claims", "claims.jsonl", "-o", "page.html", "-q")
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0] in doc.splitlines()
+
+
+def test_the_same_input_gives_the_same_bytes_in_other_processes(tmp_path):
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"page-{seed}.html"
+        subprocess.run(
+            [sys.executable, "-m", "extractor", "show", str(SEEDS), "--claims", str(SEED_CLAIMS), "-o", str(out), "-q"],
+            check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+        )
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

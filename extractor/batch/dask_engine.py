@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ExtractorError
+from ..messages import plural
 from ..io.lock import RunLock
 from ..io.readers import (
     STDIN,
@@ -244,8 +245,8 @@ def plan_partitions(
 def _jsonl_slices(item: InputFile, lines_per_slice: int) -> Iterator[InputSlice]:
     path = os.path.realpath(item.path)  # not Path.resolve(): it raises on a symlink loop
     whole = InputSlice(path, item.source, item.doc_id, item.kind, _file_hash(item.path))
-    if whole.sha256 == UNREADABLE:
-        yield whole  # the reader rejects it
+    if whole.sha256 == UNREADABLE or item.compressed:
+        yield whole  # the reader rejects it; a gzip stream cannot be cut by byte offsets
         return
     with open(item.path, "rb") as fh:
         if looks_binary(fh.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
@@ -473,7 +474,7 @@ def run_dask(
         for n, i in enumerate(pending):
             names[i] = f"part-{first_new + n:05d}"
         summary.partitions = len(plan)
-        log.info("%d partitions: %d to compute, %d unchanged", len(plan), len(pending), len(plan) - len(pending))
+        log.info("%s: %d to compute, %d unchanged", plural(len(plan), "partition"), len(pending), len(plan) - len(pending))
         manifest = _Manifest(out, settings, entries)
         manifest.write()
         computed: set[int] = set()
@@ -508,7 +509,7 @@ def run_dask(
                 # that hold some and were computed without knowing it.
                 again = _exclusions(out, entries)
                 if again:
-                    log.info("%d partitions repeat doc ids of earlier ones: computing them again", len(again))
+                    log.info("%s of earlier ones: computing again", plural(len(again), "partition repeats doc ids", "partitions repeat doc ids"))
                     compute(again)
             ok = True
         except ExtractorError as exc:

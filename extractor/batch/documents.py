@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import ExtractorError
+from ..messages import plural
 from ..io.readers import Record, Reject
 from ..io.writers import json_line, jsonl_text
 from .workers import extract_stream
@@ -103,8 +104,8 @@ def extract_each(extractor: "Extractor", items: Iterable[W], workers: int = 1) -
         except Exception as exc:
             if feed_failed:
                 raise
-            log.warning("extraction failed (%s: %s); retrying %d documents one by one",
-                        type(exc).__name__, exc, len(inflight))
+            log.warning("extraction failed (%s: %s); retrying %s one by one",
+                        type(exc).__name__, exc, plural(len(inflight), "document"))
             while inflight:
                 item = inflight.popleft()
                 yield item, extract_alone(extractor, item)

@@ -31,8 +31,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ExtractorError, InputError
-from ..io.lock import RunLock, lock_path
-from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
+from ..io.lock import RunLock
+from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_expanded
 from ..io.writers import (
     AppendFile,
     AtomicFile,
@@ -42,6 +42,7 @@ from ..io.writers import (
     remove_stale_temporaries,
     write_json_atomic,
 )
+from ..messages import plural
 from ..pipeline import DEFAULT_CHUNK_CHARS
 from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
@@ -100,6 +101,9 @@ class RunSummary:
     documents_extracted: int = 0
     documents_changed: int = 0
     documents_rejected: int = 0
+    documents_undated: int = 0
+    """Extracted documents without a publication date (none given, no dateline, no
+    ``--published``): their relative dates ("on Wednesday") cannot be resolved."""
     claims_written: int = 0
     claims_superseded: int = 0
     seconds: float = 0.0
@@ -251,6 +255,8 @@ class _Run:
                     f"{path} has {sink.size} bytes but {self.options.state} records {recorded} committed: it was "
                     f"changed outside extractor; use --force to rebuild it"
                 )
+            elif self.options.force and sink.size:
+                log.info("--force: %s is rewritten from empty", path)
             elif sink.size > recorded:
                 log.warning("%s: cutting %d bytes left by an interrupted run", path, sink.size - recorded)
             if sink.size != recorded:
@@ -417,7 +423,7 @@ def run(
     stdout = stdout if stdout is not None else sys.stdout.buffer
     own_files = [p for p in (options.output, options.state, options.rejects, options.texts, options.stats)
                  if p and p != STDOUT]
-    expand_inputs(options.inputs, exclude=own_files)  # fail on a bad path before touching anything
+    files = expand_inputs(options.inputs, exclude=own_files)  # fail on a bad path before touching anything
     started = time.monotonic()
     job = _Run(options, extractor, on_reject, on_progress)
     summary = job.summary
@@ -430,8 +436,7 @@ def run(
                 stack.enter_context(RunLock(target))
             try:
                 job.open(stack, stdout)
-                records = read_inputs(options.inputs, ReadOptions(options.published, options.max_chars),
-                                      stdin=stdin, exclude=own_files + [lock_path(p) for p in own_files])
+                records = read_expanded(files, ReadOptions(options.published, options.max_chars), stdin=stdin)
                 per_batch = options.batch_size if job.state is not None else 1
                 batch = _Batch()
                 for item, result in job.extracted(job.pending(records)):
@@ -441,6 +446,7 @@ def run(
                         batch.items.append((item, result))
                         summary.documents_extracted += 1
                         summary.documents_changed += item.changed
+                        summary.documents_undated += item.document.published is None
                         if len(batch) >= per_batch:
                             job.write_batch(batch)
                     job.on_progress(summary)
@@ -454,6 +460,8 @@ def run(
                     summary.status = "rejects" if summary.documents_rejected else "ok"
                 else:
                     summary.status = "failed"
+                if not ok and options.state is None and options.output not in (None, STDOUT) and not options.db:
+                    summary.claims_written = 0  # the output file is not renamed into place: nothing was written
                 # With a state, the committed batches are kept whatever happened.
                 try:
                     job.finish(ok=ok)
@@ -482,13 +490,29 @@ def run(
             for path in own_files:  # whatever stopped the run (even a signal in the middle of opening a file)
                 remove_stale_temporaries(path, own=True)
     if job.aborted:
-        kept = "batches already committed are kept" if options.state else "no output was written"
         raise RunError(
-            f"stopped after {summary.documents_rejected} rejected documents (--max-rejects {options.max_rejects}); "
-            f"{kept}",
+            f"stopped after {plural(summary.documents_rejected, 'rejected document')} "
+            f"(--max-rejects {options.max_rejects}); {_kept(options, summary)}",
             summary,
         )
     return summary
+
+
+def _kept(options: RunOptions, summary: RunSummary) -> str:
+    """What a stopped run leaves behind, for its message."""
+    if options.state:
+        return f"the batches committed before are kept ({plural(summary.claims_written, 'claim')}); run again to go on"
+    written = []
+    if options.output == STDOUT:
+        written.append("standard output")
+    if options.db:
+        written.append("the database")
+    if options.output not in (None, STDOUT):
+        lost = f"{options.output} was not written"
+        if not written:
+            return lost
+        return f"{lost}; {plural(summary.claims_written, 'claim')} went to {' and '.join(written)}"
+    return f"{plural(summary.claims_written, 'claim')} went to {' and '.join(written)}"
 
 
 def write_stats(path: str, summary: RunSummary, output: str | None) -> None:

@@ -18,6 +18,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..messages import plural
+from .progress import Progress
+
 log = logging.getLogger("extractor.cli")
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -38,7 +41,8 @@ def extract(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...",
         help="Inputs: .json documents, .jsonl files (one document a line), .txt and .html articles, "
-        "directories (read recursively, sorted) or - for JSON Lines on stdin.",
+        ".json.gz and .jsonl.gz, directories (read recursively, sorted; files extractor wrote are skipped) "
+        "or - for JSON Lines on stdin.",
         show_default=False,
     )],
     output: Annotated[Optional[str], typer.Option(
@@ -47,8 +51,9 @@ def extract(
         "directory of part files and their manifest.",
     )] = None,
     db: Annotated[Optional[str], typer.Option(
-        "--db", metavar="URL",
-        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://...",
+        "--db", metavar="URL", envvar="EXTRACTOR_DB", show_envvar=False,
+        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://... "
+        "Default: $EXTRACTOR_DB if set.",
     )] = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", metavar="PATH", dir_okay=False,
@@ -165,10 +170,11 @@ def extract(
     summary = None
     failed = False  # an error was reported: exit 1 even if the summary says the documents are done
     try:
-        with _Progress(show_progress) as progress:
+        total = _document_count(options) if show_progress else None
+        with Progress(show_progress, total) as progress:
             summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
     except InputPathError as exc:
-        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATHS...'") from None
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATH...'") from None
     except OptionError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx) from None
     except ExtractorError as exc:
@@ -179,6 +185,8 @@ def extract(
         failed = True
         log.error("%s: %s", type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
+    if summary is not None and getattr(summary, "documents_undated", 0):
+        _report_undated(summary.documents_undated)
     if summary is not None and not quiet:
         _report_summary(summary)
     if failed or summary is None or summary.status in ("failed", "aborted"):
@@ -206,44 +214,26 @@ def _report_reject(reject) -> None:
 def _report_summary(summary) -> None:
     s = summary
     log.info(
-        "%d documents read, %d skipped, %d extracted, %d rejected; %d claims written in %.1f s (%.1f docs/s)",
-        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_rejected,
-        s.claims_written, s.seconds, s.docs_per_second,
+        "%s read, %d skipped, %d extracted, %d rejected; %s written in %.1f s (%.1f docs/s)",
+        plural(s.documents_read, "document"), s.documents_skipped, s.documents_extracted, s.documents_rejected,
+        plural(s.claims_written, "claim"), s.seconds, s.docs_per_second,
         extra={"event": "summary", **s.to_dict()},
     )
 
 
-class _Progress:
-    """A rich progress display on stderr, or nothing."""
+def _report_undated(count: int) -> None:
+    """One warning for all documents whose relative dates cannot be resolved."""
+    log.warning(
+        "%s had no publication date (no published field, no dateline, no --published): relative dates in %s "
+        "('on Wednesday', 'last month') were left unresolved",
+        plural(count, "document"), "it" if count == 1 else "them",
+        extra={"documents_undated": count},
+    )
 
-    def __init__(self, enabled: bool):
-        self._progress = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._task = self._progress.add_task("extract", counts="starting", total=None)
+def _document_count(options) -> int | None:
+    """How many documents the inputs hold (for the progress bar), or None when unknown (stdin)."""
+    from ..io.readers import count_documents, expand_inputs
 
-    def __enter__(self) -> "_Progress":
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def update(self, s) -> None:
-        if self._progress is not None:
-            self._progress.update(
-                self._task,
-                counts=f"{s.documents_read} read, {s.documents_extracted} extracted, {s.documents_skipped} skipped, "
-                f"{s.documents_rejected} rejected, {s.claims_written} claims",
-            )
+    own = [p for p in (options.output, options.state, options.rejects, options.texts, options.stats) if p and p != "-"]
+    return count_documents(expand_inputs(options.inputs, exclude=own, log_skipped=False))

@@ -96,16 +96,10 @@ def show(
         raise typer.Exit(EXIT_FATAL) from None
     articles, skipped = pair_claims(documents, found)
     skipped = unreadable + skipped
-    from ..io.writers import OutputError
-
     try:
         _write(output, render_page(articles, skipped=skipped, title=title))
-    except OutputError as exc:  # the page file (the message names the step that failed with -v)
-        log.error("cannot write %s: %s", output, exc.reason)
-        log.debug("%s", exc)
-        raise typer.Exit(EXIT_FATAL) from None
-    except OSError as exc:  # standard output
-        log.error("cannot write %s: %s", output, exc.strerror or exc)
+    except ExtractorError as exc:  # the output cannot be written: the message names it and why
+        log.error("%s", exc)
         raise typer.Exit(EXIT_FATAL) from None
     for item in skipped:
         log.warning("%s", item.message())

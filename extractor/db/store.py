@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, SQLAlchemyE
 
 from ..errors import InputError
 from ..io.writers import one_line
+from ..messages import plural
 from ..models import Claim, Document
 from .errors import DatabaseError, DocumentNotStoredError, SchemaVersionError
 from .rows import ClaimRows, claim_rows, document_row
@@ -146,6 +147,10 @@ class LoadReport:
     """Lines written (inserted or updated) in committed batches."""
     lines_rejected: int = 0
     """Lines of rolled-back batches."""
+    claims_replaced: int = 0
+    """Claims of an older extraction of a document dropped because a newer one was loaded."""
+    documents_replaced: set[str] = field(default_factory=set)
+    """The documents whose older claims were replaced."""
     batches_loaded: int = 0
     failed: list[FailedBatch] = field(default_factory=list)
 
@@ -153,6 +158,19 @@ class LoadReport:
     def ok(self) -> bool:
         """True when every batch was committed."""
         return not self.failed
+
+
+@dataclass
+class _Replaced:
+    """Claims of older document versions dropped by one batch."""
+
+    claims: int = 0
+    documents: set[str] = field(default_factory=set)
+
+    def add(self, doc_id: str, claims: int = 1) -> None:
+        if claims:
+            self.claims += claims
+            self.documents.add(doc_id)
 
 
 def _claim_from_line(raw: bytes) -> ClaimRows:
@@ -337,7 +355,11 @@ class ClaimStore:
         """Load claim JSON Lines files (or binary streams), ``batch_size`` lines per transaction.
 
         Claims are upserted on ``claim_id`` (loading a file twice changes nothing); a document
-        not yet in the database gets a row with only its ``doc_id``. A batch with an invalid
+        not yet in the database gets a row with only its ``doc_id`` and ``content_hash``. Claims
+        of a document version (their ``doc_hash``) other than the stored one replace all of the
+        document's stored claims, so the claims of the last extraction loaded are the document's
+        only claims (an output appended to by ``--state`` runs loads as its current claims). A
+        batch with an invalid
         line, or that the database refuses, is rolled back and reported with file and lines;
         the other batches stay. Raises :class:`InputError` before loading anything if a file
         does not exist.
@@ -360,10 +382,10 @@ class ClaimStore:
                     report.lines += len(batch)
                     self._load_batch(name, batch, report)
         log.info(
-            "loaded %d claim lines from %d files, %d batches rolled back",
-            report.claims_loaded,
-            report.files,
-            len(report.failed),
+            "loaded %s from %s, %s rolled back",
+            plural(report.claims_loaded, "claim line"),
+            plural(report.files, "file"),
+            plural(len(report.failed), "batch"),
         )
         return report
 
@@ -377,30 +399,51 @@ class ClaimStore:
             except ValueError as exc:
                 bad.append((number, str(exc)))
         if bad:
-            failure = FailedBatch(path, first, last, f"{len(bad)} invalid line(s)", tuple(bad))
+            failure = FailedBatch(path, first, last, f"{plural(len(bad), 'invalid line')}", tuple(bad))
         else:
             try:
                 with self._engine.begin() as conn:
-                    self._upsert(conn, rows)
+                    replaced = self._upsert(conn, rows)
             except SQLAlchemyError as exc:
                 failure = FailedBatch(path, first, last, _reason(exc))
             else:
                 report.batches_loaded += 1
                 report.claims_loaded += len(rows)
+                report.claims_replaced += replaced.claims
+                report.documents_replaced |= replaced.documents
                 return
         log.info("%s", "; ".join(failure.messages()))  # the report carries it to the caller
         report.failed.append(failure)
         report.lines_rejected += len(batch)
 
-    def _upsert(self, conn: Connection, rows: list[ClaimRows]) -> None:
-        """Upsert the claims of one batch and replace their child rows."""
+    def _upsert(self, conn: Connection, rows: list[ClaimRows]) -> _Replaced:
+        """Upsert the claims of one batch and replace their child rows; a document's claims of
+        another version than the last one in the batch are dropped, and its stored claims too
+        when the stored version differs (see :meth:`load_jsonl`)."""
+        latest = {r.claim["doc_id"]: r.doc_hash for r in rows}
+        replaced = _Replaced()
+        for r in rows:
+            if r.doc_hash != latest[r.claim["doc_id"]]:
+                replaced.add(r.claim["doc_id"])
+        rows = [r for r in rows if r.doc_hash == latest[r.claim["doc_id"]]]
         # A claim_id repeated in the batch: the later line wins, the first keeps its place.
         unique = list({r.claim["claim_id"]: r for r in rows}.values())
         doc_ids = dict.fromkeys(r.claim["doc_id"] for r in unique)
         conn.execute(
             self._insert(documents).on_conflict_do_nothing(index_elements=[documents.c.doc_id]),
-            [{"doc_id": d} for d in doc_ids],
+            [{"doc_id": d, "content_hash": latest[d]} for d in doc_ids],
         )
+        versioned = [d for d in doc_ids if latest[d] is not None]
+        stored = dict(conn.execute(
+            select(documents.c.doc_id, documents.c.content_hash).where(documents.c.doc_id.in_(versioned))
+        ).all()) if versioned else {}
+        for doc_id, digest in stored.items():
+            if digest == latest[doc_id]:
+                continue
+            if digest is not None:
+                gone = conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc_id)).rowcount
+                replaced.add(doc_id, gone)
+            conn.execute(documents.update().where(documents.c.doc_id == doc_id).values(content_hash=latest[doc_id]))
         table = claims_table
         upsert = self._insert(table)
         upsert = upsert.on_conflict_do_update(
@@ -416,6 +459,7 @@ class ClaimStore:
         for child in CHILD_TABLES:
             conn.execute(delete(child).where(child.c.claim_id.in_(ids)))
         _insert_children(conn, unique)
+        return replaced
 
     def export_jsonl(self, out: str | os.PathLike[str] | TextIO) -> int:
         """Write every claim as a JSON line, in load order, to a path or text stream.
