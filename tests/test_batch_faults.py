@@ -566,3 +566,16 @@ def test_adopt_on_the_command_line_appends_after_an_output_the_state_does_not_kn
                             text=True)
     assert result.returncode == 0, result.stderr
     assert out.read_text().startswith('{"earlier": true}\n') and len(lines_of(out)) >= 1
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    (HUGE_INT, "invalid JSON: number too large: Exceeds the limit (4300 digits) for integer string conversion: "
+               "value has 5000 digits"),
+    (DEEP, "invalid JSON: arrays or objects nested more than 500 levels deep"),
+    ("{broken", "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
+])
+def test_claims_and_gold_files_read_for_show_and_evaluate_give_a_reason_not_a_crash(line, reason):
+    from extractor.io.readers import JsonLine, json_objects
+
+    found = list(json_objects(['{"a": 1}', line, "", '{"b": 2}']))
+    assert found == [JsonLine(1, {"a": 1}), JsonLine(2, error=reason), JsonLine(4, {"b": 2})]

@@ -693,9 +693,9 @@ def json_objects(lines: Iterable[str]) -> Iterator[JsonLine]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield JsonLine(lineno, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            obj = parse_json(line)
+        except InvalidJson as exc:
+            yield JsonLine(lineno, error=exc.reason)
             continue
         if not isinstance(obj, dict):
             yield JsonLine(lineno, error="expected a JSON object")
