@@ -19,10 +19,11 @@ index the original document text.
 from __future__ import annotations
 
 
-from ..errors import ExtractionError
+from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     ActorType,
     Attribution,
+    Claim,
     ClaimType,
     Modality,
     Role,
@@ -53,43 +54,32 @@ _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
 
-class ClaimAssembler:
-    """spaCy component ``extractor_claims``: fills ``doc._.extractor_claims``."""
+class ClaimAssembler(_Component):
+    """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
+    Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 
-    def __init__(self, vocab):
-        from .cues import CueMatcher
-        from .dates import DateResolver
-        from .entities import Gazetteer, source_kind
-        from .munitions import MunitionFinder
+    ``gazetteer`` resolves source phrases ("the ministry", "Ukrainian prosecutors") to names.
+    """
 
-        self.munitions = MunitionFinder(vocab)
-        self.gazetteer = Gazetteer(vocab)
-        self.cues = CueMatcher(vocab)
-        self.dates = DateResolver()
-        self.sources = SourceResolver(self.gazetteer, source_kind)
+    def __init__(self, gazetteer):
+        from .entities import source_kind
+
+        self.sources = SourceResolver(gazetteer, source_kind)
         self.frame_finder = FrameFinder(self.sources)
 
     # -- component entry point -------------------------------------------------------------
-    def __call__(self, doc):
-        try:
-            doc._.extractor_claims = self.assemble(doc)
-        except Exception as exc:
-            # never an empty result in silence: the batch runner turns this into a reject
-            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
-        return doc
+    def process(self, doc) -> None:
+        doc._.extractor_claims = [Claim.model_validate(c) for c in self.assemble(doc)]
 
     def assemble(self, doc) -> list[dict]:
-        from .dates import as_date, find_dates
-        from .quantities import find_quantities
-
-        published = as_date(doc._.extractor_published or None)
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
-        munitions = self.munitions.find(doc)
-        quantities = find_quantities(doc, munitions)
-        dates = find_dates(doc, self.dates, published)
-        entities = self.gazetteer.find(doc)
-        cues = self.cues.find(doc)
+        munitions = read_mentions(doc, MUNITIONS, CLAIMS)
+        quantities = read_mentions(doc, QUANTITIES, CLAIMS)
+        # dates only fill their own field: without the dates component, claims carry none
+        dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
+        entities = read_mentions(doc, ACTORS, CLAIMS)
+        cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
         claims: list[dict] = []
@@ -273,7 +263,6 @@ class ClaimAssembler:
                 frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
         claim = {
-            "schema_version": "1.0",
             "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
             "doc_id": doc_id,
             "text": ctx.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
@@ -312,7 +301,6 @@ class ClaimAssembler:
             actors.append({**next(a for a in previous["actors"] if a["name"] == sp["name"]), "role": role}
                           if role != "other" else None)
         return {
-            "schema_version": "1.0",
             "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
             "doc_id": doc_id,
             "text": ctx.text[s_char:e_char],
