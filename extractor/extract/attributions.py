@@ -215,8 +215,8 @@ class SourceResolver:
         ):
             names = []
             for a in ctx.last_pair[0] + ctx.last_pair[1]:
-                if a.get("type") == "state" and a["name"] not in names:
-                    names.append(a["name"])
+                if a.type is ActorType.state and a.name not in names:
+                    names.append(a.name)
         if len(names) < 2:
             return []
         return [Attribution(text=ctx.text[start:end], span=span, source=n, kind=SourceKind.government, cue=cue)
@@ -619,17 +619,17 @@ class FrameFinder:
         return self.sources.link_all(ctx, head, memory, "according to")
 
 
-def apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribution]]]) -> None:
+def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]) -> None:
     """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
     another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
     for citer, cited in citations:
         key = set(citer.lower().split())
         for claim in claims:
-            chain = claim["attributions"]
-            last = set(chain[-1]["source"].lower().split()) if chain else set()
+            chain = claim.attributions
+            last = set(chain[-1].source.lower().split()) if chain else set()
             if last and (key <= last or last <= key):
-                names = {a["source"].lower() for a in chain}
-                chain.extend(a.model_dump(mode="json") for a in cited if a.source.lower() not in names)
+                names = {a.source.lower() for a in chain}
+                chain.extend(a for a in cited if a.source.lower() not in names)
 
 
 def verb_trigger_token(clause: Clause):
