@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .. import vocabulary
 from ..models import Actor, ActorType, ClaimType, Modality, Role
 from .base import offset_span
 from .clauses import Clause
@@ -20,12 +21,7 @@ from .roles import relation, role_for
 from .triggers import noun_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
-BODY_NOUNS = frozenset({
-    "forces", "force", "military", "army", "navy", "troops", "units", "unit", "government", "governments",
-    "ministry", "officials", "plants", "factories", "industry", "ships", "vessels", "vessel", "gunners",
-    "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
-    "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
-})
+BODY_NOUNS = vocabulary.state_body_nouns()
 #: Nouns of place: a demonym on them ("the Ukrainian border") names a location, not a party,
 #: except as the target of an attack ("Ukrainian cities").
 PLACE_NOUNS = frozenset({
@@ -34,18 +30,7 @@ PLACE_NOUNS = frozenset({
 })
 #: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
 #: takes no part in it.
-NO_PARTY_VERBS = frozenset({
-    "oppose", "opposes", "opposed", "opposing", "condemn", "condemns", "condemned", "condemning",
-    "criticise", "criticises", "criticised", "criticising", "criticize", "criticizes", "criticized", "criticizing",
-    "denounce", "denounces", "denounced", "denouncing", "protest", "protests", "protested", "protesting",
-    "welcome", "welcomes", "welcomed", "welcoming", "praise", "praises", "praised", "praising",
-    "hail", "hails", "hailed", "hailing", "decry", "decries", "decried", "decrying",
-    "slam", "slams", "slammed", "slamming", "fear", "fears", "feared", "fearing",
-    # interdiction: who seizes a shipment stops it, it is not its supplier
-    "seize", "seizes", "seized", "seizing", "intercept", "intercepts", "intercepted", "intercepting",
-    "confiscate", "confiscates", "confiscated", "confiscating", "impound", "impounds", "impounded", "impounding",
-    "interdict", "interdicts", "interdicted", "interdicting",
-})
+NO_PARTY_VERBS = vocabulary.no_party_verbs()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
 ROLE_NOUNS = {
     **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
+from .. import vocabulary
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
 from .clauses import Clause
@@ -270,10 +271,7 @@ def _phrase(tok) -> list:
     return out
 
 
-_BODY_NOUNS = frozenset({
-    "ministry", "government", "military", "army", "intelligence", "office", "prosecutors", "force",
-    "forces", "command", "staff", "agency", "service", "officials", "council", "department",
-})
+_BODY_NOUNS = vocabulary.speaking_body_nouns()
 
 
 def _has_body_noun(tok) -> bool:

@@ -24,10 +24,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from .. import vocabulary
 from ..errors import LexiconError
 from ..lexicon import LexiconEntry, data_path, load_entries
 from ..models import ActorType, SourceKind
-from .base import Mention
+from .base import DESIGNATION, Mention
 
 log = logging.getLogger(__name__)
 
@@ -140,21 +141,7 @@ MADE_SUFFIXES = frozenset({
 })
 
 #: Words dropped from the start of a person's name ("Defence Minister Shin Won Sik").
-TITLES = frozenset({
-    "president", "vice", "prime", "minister", "deputy", "defence", "defense", "foreign",
-    "secretary", "general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major",
-    "capt", "captain", "sgt", "sergeant", "admiral", "adm", "rear", "marshal", "field",
-    "commander", "chief", "chancellor", "mr", "mrs", "ms", "dr", "sen", "senator", "rep",
-    "representative", "congressman", "congresswoman", "ambassador", "envoy", "spokesman",
-    "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "king", "queen", "prince",
-    "crown", "sheikh", "emir", "sultan", "supreme", "leader", "ayatollah", "premier", "governor",
-    "mayor", "acting", "former", "state", "national", "security", "adviser", "advisor",
-    "lawmaker", "mp", "judge", "prosecutor", "pope", "gov", "sir", "lord", "dame", "interior",
-    "economy", "economic", "finance", "trade", "industry", "strategic", "industries", "air",
-    "force", "army", "navy", "naval", "staff", "of", "the", "and", "for", "head", "director",
-    "consultancy", "analyst", "researcher", "professor", "expert", "economist", "journalist",
-    "reporter", "correspondent", "editor", "activist", "blogger", "officer", "commissioner",
-})
+TITLES = vocabulary.titles()
 
 #: Short forms news uses, after "the", for a state the document has named in full.
 _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
@@ -177,63 +164,6 @@ TRADE_SUFFIXES = frozenset({
     "engineering", "explosives", "group", "aeronautics", "avionics", "robotics", "labs",
 })
 
-#: Source-kind cue words, tried in this order; the first kind with a cue in the phrase wins
-#: (document cues count only as the phrase's head noun). Multi-word cues are written with
-#: spaces. ``_PROPER_MEDIA`` words count only capitalised.
-_MEDIA_CUES = (
-    "news", "newspaper", "newspapers", "broadcaster", "broadcasters", "tv", "television", "radio",
-    "daily", "portal", "magazine", "journal", "outlet", "outlets", "media", "press", "website",
-    "channel", "gazette", "herald", "tribune", "newswire", "wire service", "tabloid", "weekly",
-    "news agency", "reporting", "journalists",
-)
-_PROPER_MEDIA = frozenset({"times", "post", "mail", "star", "sun", "observer", "express", "mirror",
-                           "chronicle", "independent", "telegraph", "guardian", "economist"})
-_SOURCE_CUES: tuple[tuple[SourceKind, tuple[str, ...]], ...] = (
-    (SourceKind.document, (
-        "report", "reports", "document", "documents", "papers", "assessment", "assessments",
-        "files", "memo", "memorandum", "dossier", "study", "analysis", "investigation",
-        "findings", "cable", "cables", "filing", "filings", "transcript", "leak", "leaks",
-        "leaked", "briefing note", "white paper", "records", "slides", "presentation",
-        "intelligence estimate", "tally", "letter", "review",
-    )),
-    (SourceKind.intelligence, (
-        "intelligence", "spy agency", "spy agencies", "spy service", "spies", "secret service",
-        "security service", "espionage", "counterintelligence",
-    )),
-    (SourceKind.think_tank, (
-        "institute", "institution", "think tank", "think-tank", "thinktank", "think tanks",
-        "centre for", "center for", "research", "researchers", "university", "academy",
-        "foundation", "endowment", "studies", "scholars",
-    )),
-    (SourceKind.military, (
-        "army", "armed forces", "military", "general staff", "navy", "naval", "air force",
-        "air forces", "marines", "command", "commander", "commanders", "troops", "soldiers",
-        "soldier", "brigade", "battalion", "regiment", "corps", "joint chiefs", "defence forces",
-        "defense forces", "forces", "servicemen", "officer", "officers", "gunners", "pilots",
-        "commando", "unit",
-    )),
-    (SourceKind.other, (
-        "party", "opposition", "ngo", "ngos", "charity", "human rights", "rights group",
-        "rights groups", "watchdog", "monitor", "monitors", "monitoring group", "tracker",
-        "company", "companies", "firm", "firms", "consultancy", "consultants", "manufacturer",
-        "manufacturers", "maker", "makers", "contractor", "contractors", "panel", "un panel",
-    )),
-    (SourceKind.government, (
-        "government", "governments", "ministry", "ministries", "minister", "department",
-        "office", "administration", "cabinet", "presidency", "kremlin", "white house",
-        "embassy", "embassies", "spokesperson", "spokesman", "spokeswoman", "official",
-        "officials", "authorities", "parliament", "lawmakers", "lawmaker", "legislators",
-        "congress", "council", "commission", "agency", "prosecutor", "prosecutors", "regime",
-        "junta", "palace", "governor", "diplomat", "diplomats", "envoy", "ambassador",
-        "delegation", "state department", "pentagon", "senate", "senators", "leadership",
-    )),
-    (SourceKind.other, (
-        "sources", "source", "accounts", "imagery", "images", "videos", "footage", "photos",
-        "experts", "analysts", "observers", "witnesses", "residents", "activists", "bloggers",
-        "group", "groups", "organisation", "organization", "people", "data", "figures",
-    )),
-)
-
 #: The kind an entry of each type has when quoted, when its entry does not say.
 _TYPE_KINDS = {
     ActorType.state: SourceKind.government,
@@ -249,11 +179,17 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
 def _cue_index() -> list[tuple[SourceKind, frozenset[tuple[str, ...]]]]:
-    return [(kind, frozenset(tuple(c.split()) for c in cues)) for kind, cues in _SOURCE_CUES]
+    return [(e.kind, frozenset(tuple(c.split()) for c in e.phrases)) for e in vocabulary.source_cues()
+            if e.kind is not SourceKind.media]
 
 
+#: Source-kind cue words (``source_cues.jsonl``), tried in file order; the first kind with a cue
+#: in the phrase wins (document cues count only as the phrase's head noun).
 _CUES = _cue_index()
-_MEDIA = frozenset(tuple(c.split()) for c in _MEDIA_CUES)
+_MEDIA = frozenset(tuple(c.split()) for e in vocabulary.source_cues() if e.kind is SourceKind.media
+                   and not e.capitalised for c in e.phrases)
+#: Media cues that count only capitalised ("the Times", not "at times").
+_PROPER_MEDIA = frozenset(c for e in vocabulary.source_cues() if e.capitalised for c in e.phrases)
 
 
 def _has_cue(words: list[str], cues: frozenset[tuple[str, ...]]) -> bool:
@@ -340,13 +276,12 @@ def _guess_org_type(words: list[str]) -> ActorType:
 
 
 #: A model designation ("MiG-29", "PAC-3", "Su-35s", "BM-21"): an entity with one is a weapon.
-_DESIGNATION = re.compile(r"^[A-Za-z]+-?\d+[A-Za-z]*$")
 
 
 def _is_noise(span, label: str) -> bool:
     """Entity spans spaCy often gets wrong and that name no actor: weapon designations
     ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
-    return (any(_DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
+    return (any(DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
             or all(normalize(t.text) in TITLES for t in span))
 
 

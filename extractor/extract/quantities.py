@@ -24,6 +24,7 @@ from spacy.attrs import LOWER, SHAPE
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, Quantity
 from .base import Mention, char_span
@@ -43,12 +44,10 @@ _SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(bn|mn|mln|m|k|b)$")
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 _WORD_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "bn", "mn", "mln", "dozen"}
 _ABBREV_SCALES = {"m", "k", "b"}  # only glued to a digit: "1.5m"
-_CURRENCY = {"$", "€", "£", "¥", "₽", "₴", "₩", "us$", "c$", "a$", "hk$", "rs", "rs.", "usd", "eur", "gbp"}
-_MONTHS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "jan.", "feb", "feb.", "mar", "mar.", "apr", "apr.", "jun", "jun.",
-    "jul", "jul.", "aug", "aug.", "sep", "sep.", "sept", "sept.", "oct", "oct.", "nov", "nov.", "dec", "dec.",
-}
+_CURRENCY = vocabulary.currencies()
+_CURRENCY_SYMBOLS = vocabulary.currency_symbols()
+_CALIBRE_UNITS = vocabulary.calibre_units()
+_MONTHS = vocabulary.month_words()
 _YEAR_LEAD = {"in", "since", "by", "until", "till", "from", "of", "to", "early", "mid", "late", "end", "before",
               "after", "during", "spring", "summer", "autumn", "winter", "fall", "year", "-"}
 _FILLERS = {"more", "further", "additional", "extra", "new", "other", "such", "modern", "old", "used",
@@ -336,7 +335,7 @@ class _Finder:
         doc = self.doc
         before = doc[num.start - 1] if num.start > 0 else None
         after = doc[num.end] if num.end < len(doc) else None
-        if before is not None and (before.lower_ in _CURRENCY or before.text[:1] in "$€£¥₽₴"):
+        if before is not None and (before.lower_ in _CURRENCY or before.text[:1] in _CURRENCY_SYMBOLS):
             return True
         if before is not None and before.lower_ in _MONTHS and before.text[:1].isupper():
             return True
@@ -534,8 +533,7 @@ class _Finder:
         doc = self.doc
         if i < len(doc) and doc[i].text in ("-", "–"):
             i += 1
-        return i < len(doc) and doc[i].lower_ in ("mm", "millimetre", "millimetres", "millimeter", "millimeters",
-                                                    "inch", "calibre", "caliber", "cal")
+        return i < len(doc) and doc[i].lower_ in _CALIBRE_UNITS
 
     def _range_end(self, num: _Num) -> tuple[_Num, float] | None:
         """The upper number of a range starting with ``num`` ("4 to 6 million", "between four
