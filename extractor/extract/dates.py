@@ -207,8 +207,8 @@ class _Grammar:
         self.vague_re = re.compile(rf"(?<![\w'])(?:{_alt(contains)})(?![\w'])") if contains else None
 
         events = [(p, c.iso) for c in by_kind.get("event", []) for p in c.phrases]
-        #: Event phrases as :func:`normalise` leaves them, without "the" (``_single`` strips it), longest first.
-        self.events = sorted(((re.sub(r"^the ", "", normalise(p)), iso) for p, iso in events), key=lambda x: -len(x[0]))
+        #: Event phrases as :func:`normalise_date` leaves them, without "the" (``_single`` strips it), longest first.
+        self.events = sorted(((re.sub(r"^the ", "", normalise_date(p)), iso) for p, iso in events), key=lambda x: -len(x[0]))
         anchors = [p for p, r in self.qualifiers if r in ("start", "end", "until", "range")]
         self.event_re = (
             re.compile(
@@ -265,7 +265,7 @@ _ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
 _ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
-def normalise(text: str) -> str:
+def normalise_date(text: str) -> str:
     """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
     s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
@@ -327,7 +327,7 @@ class DateResolver:
         after "January 2023" → "by the spring of 2023"); without one an anaphor gets no date.
         """
         try:
-            norm = normalise(text)
+            norm = normalise_date(text)
         except (AttributeError, TypeError):  # not a str
             return None
         g = self.grammar

@@ -9,7 +9,7 @@ trackers). :class:`Gazetteer` matches every alias of both with one case-insensit
 as "US" or "AP", which are ordinary words in lower case) and merges the hits with spaCy's
 PERSON/ORG/GPE/NORP/FAC entities.
 
-Entity lookups are keyed by :func:`normalize`: case, accents, dots, hyphens, a leading "the" and
+Entity lookups are keyed by :func:`normalise_name`: case, accents, dots, hyphens, a leading "the" and
 a trailing possessive do not matter ("the Kremlin", "U.S.", "Pyongyang's", "Turkiye").
 """
 
@@ -109,7 +109,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def normalize(text: str) -> str:
+def normalise_name(text: str) -> str:
     """The lookup key of a name: lower case, no accents, dots, apostrophes or hyphens, no leading
     "the", no trailing possessive ("The U.S.'s" → "us", "al-Shabaab" → "al shabaab")."""
     s = strip_accents(text).translate(_APOSTROPHES).lower().strip()
@@ -126,7 +126,7 @@ def _entry_keys(entry: Entry) -> Iterator[str]:
         forms.extend(entry.demonyms)
     seen = set()
     for form in forms:
-        key = normalize(form)
+        key = normalise_name(form)
         if key and key not in seen:
             seen.add(key)
             yield key
@@ -253,7 +253,7 @@ def strip_title(name: str) -> str:
     name = name.strip()
     while True:
         parts = name.split(None, 1)
-        if len(parts) < 2 or normalize(parts[0]) not in TITLES:
+        if len(parts) < 2 or normalise_name(parts[0]) not in TITLES:
             return name
         name = parts[1]
 
@@ -262,7 +262,7 @@ def _guess_org_type(words: list[str]) -> ActorType:
     """A company when the name ends in a legal form ("... GmbH", "... JSC"), or is two or more
     capitalised words ending in a trade word ("Hanwha Ocean Systems") with no public-body cue
     ("Ministry of Defence" and "Convention on Cluster Munitions" are no companies)."""
-    lowered = [normalize(w) for w in words]
+    lowered = [normalise_name(w) for w in words]
     if not lowered:
         return ActorType.organisation
     if lowered[-1] in LEGAL_SUFFIXES:
@@ -282,7 +282,7 @@ def _is_noise(span, label: str) -> bool:
     """Entity spans spaCy often gets wrong and that name no actor: weapon designations
     ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
     return (any(DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
-            or all(normalize(t.text) in TITLES for t in span))
+            or all(normalise_name(t.text) in TITLES for t in span))
 
 
 # --- the gazetteer -----------------------------------------------------------------------------
@@ -365,14 +365,14 @@ class Gazetteer:
         forms: list[tuple[str, Entry, bool]] = []
         for e in self.entries.values():
             for form in (e.name, *e.aliases):
-                self._index.setdefault(normalize(form), (e, False))
+                self._index.setdefault(normalise_name(form), (e, False))
                 forms.append((form, e, False))
             for dem in getattr(e, "demonyms", ()):
-                self._index[normalize(dem)] = (e, True)
+                self._index[normalise_name(dem)] = (e, True)
                 forms.append((dem, e, True))
                 plural = _plural(dem)
-                if plural and normalize(plural) not in self._index:
-                    self._index[normalize(plural)] = (e, True)
+                if plural and normalise_name(plural) not in self._index:
+                    self._index[normalise_name(plural)] = (e, True)
                     forms.append((plural, e, True))
         tokenizer = English(vocab=vocab).tokenizer
         self._lower = PhraseMatcher(vocab, attr="LOWER")
@@ -401,7 +401,7 @@ class Gazetteer:
         return hit[0] if hit else None
 
     def _resolve(self, text: str) -> tuple[Entry, bool] | None:
-        key = normalize(text)
+        key = normalise_name(text)
         hit = self._index.get(key)
         if hit is None and " " in key and key.rsplit(" ", 1)[1] in MADE_SUFFIXES:
             hit = self._index.get(key.rsplit(" ", 1)[0])
@@ -431,7 +431,7 @@ class Gazetteer:
 
     def _state_in_phrase(self, text: str) -> GazetteerEntry | None:
         """The state of the longest state, demonym or body named inside ``text``."""
-        words = [normalize(w) for w in _WORD.findall(text.replace("’", "'"))]
+        words = [normalise_name(w) for w in _WORD.findall(text.replace("’", "'"))]
         words = [w for w in words if w]
         for n in (4, 3, 2, 1):
             for i in range(len(words) - n + 1):
@@ -524,7 +524,7 @@ class Gazetteer:
         Ruto", "Ukraine's foreign minister Dmytro Kuleba" (a person needs a title word in
         between), "Poland's Armament Agency"."""
         i, titles = start - 1, 0
-        while i >= 0 and (normalize(doc[i].text) in TITLES or normalize(doc[i].text) in _OFFICE_WORDS
+        while i >= 0 and (normalise_name(doc[i].text) in TITLES or normalise_name(doc[i].text) in _OFFICE_WORDS
                           or doc[i].lower_ in ("'s", "’s")):
             titles += doc[i].lower_ not in ("'s", "’s")
             i -= 1
@@ -554,7 +554,7 @@ class Gazetteer:
             if "-" in text and not text.startswith("-"):
                 prefix, suffix = text.rsplit("-", 1)
                 if suffix.lower() in MADE_SUFFIXES:
-                    hit = self._index.get(normalize(prefix))
+                    hit = self._index.get(normalise_name(prefix))
                     if hit is not None:
                         yield tok.i, tok.i + 1, hit[0], hit[1]
 
@@ -643,7 +643,7 @@ class Gazetteer:
 
 def _name_words(name: str) -> list[str]:
     """The normalised words of a name."""
-    return normalize(name).split()
+    return normalise_name(name).split()
 
 
 def _corefer_people(mentions: list[Mention[EntityRef]]) -> list[Mention[EntityRef]]:
@@ -703,7 +703,7 @@ def _person_start(doc, start: int, end: int, by_token: dict) -> int:
     ("Defence Minister Shin Won Sik", "Ukrainian Oleksii Makeiev"); the last word is kept."""
     while end - start > 1:
         hit = by_token.get(start)
-        if normalize(doc[start].text) in TITLES:
+        if normalise_name(doc[start].text) in TITLES:
             start += 1
         elif hit is not None and hit[3] and hit[0] == start and hit[1] < end:
             start = hit[1]
