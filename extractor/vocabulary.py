@@ -14,6 +14,13 @@ file and line). The finders read the derived sets below, never a Python table of
                        is that state; ``speaks``: it speaks as a source ("the ministry said")
 ``no_party_verbs.jsonl``  verbs (lemmas) whose subject judges or stops a transfer, no party to it
 ``source_cues.jsonl``  cue words of the kind of a source, tried in file order
+``source_nouns.jsonl``  nouns of attribution phrases, each with what it does there (``uses``)
+``source_verbs.jsonl``  verb forms of attribution: denying, assessing, citing, relaying, authoring
+``place_nouns.jsonl``  nouns of place: a demonym on them names a location, not a party
+``role_nouns.jsonl``   nouns that carry a role of their own ("buyers" are recipients)
+``company_suffixes.jsonl``  legal forms and trade words that end a company's name
+``origin_suffixes.jsonl``  words after a hyphen that mark origin ("North Korean-made")
+``materiel_words.jsonl``  words that make a clause about materiel without naming a munition
 =====================  =============================================================
 """
 
@@ -21,12 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
 from .lexicon import LexiconEntry, load_package_lexicon
-from .models import SourceKind
+from .models import Role, SourceKind
 
 
 class WordsEntry(LexiconEntry):
@@ -91,6 +98,58 @@ class SourceCueEntry(LexiconEntry):
     kind: SourceKind
     phrases: tuple[str, ...] = Field(min_length=1)
     capitalised: bool = False
+
+
+SourceNounUse = Literal["not_source", "descriptor", "state_voice", "state_pair", "source", "person",
+                        "bare_body", "back_reference", "office"]
+SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring"]
+
+
+class SourceNounEntry(WordsEntry):
+    """A noun of attribution phrases and what it does there:
+
+    ``not_source`` never a source on its own ("reporters"); ``descriptor`` describes a named
+    source rather than names it ("the portal"); ``state_voice`` unnamed speakers for their state
+    ("officials"); ``state_pair`` "both countries"; ``source`` a source without a name or a
+    classifying word ("analysts"); ``person`` names a person by office (its apposition is a
+    name); ``bare_body`` "the government said" speaks for the acting state; ``back_reference``
+    "rejects the charge" refers back to a claim; ``office`` may stand between a state and a
+    person's name ("Foreign Office spokesperson"). ``refers_to``: the kinds of source "the <noun>"
+    refers back to.
+    """
+
+    uses: tuple[SourceNounUse, ...] = ()
+    refers_to: tuple[SourceKind, ...] = ()
+
+    @model_validator(mode="after")
+    def _used(self) -> "SourceNounEntry":
+        if not (self.uses or self.refers_to):
+            raise ValueError("a source noun has uses or refers_to")
+        return self
+
+
+class SourceVerbEntry(WordsEntry):
+    """Verb forms of attribution: ``negating`` (a denial), ``assessing`` (an estimate), ``citing``
+    ("Yonhap cites a report"), ``relaying`` (a participle relaying a source: "a report disclosed by"),
+    ``authoring`` (one naming its author: "a study published by RAND")."""
+
+    uses: tuple[SourceVerbUse, ...] = Field(min_length=1)
+
+
+class RoleNounEntry(WordsEntry):
+    role: Role
+
+
+class CompanySuffixEntry(WordsEntry):
+    """``legal``: a legal form ("Ltd"): a name ending in one is a company; ``trade``: a trade word
+    ("Dynamics"): a name of two or more capitalised words ending in one is."""
+
+    kind: Literal["legal", "trade"]
+
+
+def _known(value: str, choices) -> None:
+    if value not in get_args(choices):
+        raise ValueError(f"unknown word-list use {value!r}: one of {', '.join(get_args(choices))}")
 
 
 def verb_forms(lemma: str, double: bool = False) -> tuple[str, ...]:
@@ -183,3 +242,58 @@ def no_party_verbs() -> frozenset[str]:
 def source_cues() -> tuple[SourceCueEntry, ...]:
     """Source-kind cue entries in the order they are tried."""
     return load_package_lexicon("source_cues.jsonl", SourceCueEntry, _cue_keys)
+
+
+@cache
+def _source_nouns() -> tuple[SourceNounEntry, ...]:
+    return load_package_lexicon("source_nouns.jsonl", SourceNounEntry, _form_keys)
+
+
+@cache
+def source_nouns(use: str) -> frozenset[str]:
+    """The source nouns with one ``use`` (see :class:`SourceNounEntry`)."""
+    _known(use, SourceNounUse)
+    return frozenset(f for e in _source_nouns() if use in e.uses for f in e.forms)
+
+
+@cache
+def definite_source_kinds() -> dict[str, frozenset[SourceKind]]:
+    """"the <noun>" → the kinds of source it refers back to."""
+    return {f: frozenset(e.refers_to) for e in _source_nouns() if e.refers_to for f in e.forms}
+
+
+@cache
+def source_verbs(use: str) -> frozenset[str]:
+    """The attribution verb forms with one ``use`` (see :class:`SourceVerbEntry`)."""
+    _known(use, SourceVerbUse)
+    entries = load_package_lexicon("source_verbs.jsonl", SourceVerbEntry, _form_keys)
+    return frozenset(f for e in entries if use in e.uses for f in e.forms)
+
+
+@cache
+def place_nouns() -> frozenset[str]:
+    return frozenset(f for e in load_package_lexicon("place_nouns.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+@cache
+def role_nouns() -> dict[str, Role]:
+    """Noun → the role it carries ("buyers" → recipient)."""
+    return {f: e.role for e in load_package_lexicon("role_nouns.jsonl", RoleNounEntry, _form_keys) for f in e.forms}
+
+
+@cache
+def company_suffixes(kind: str) -> frozenset[str]:
+    """Legal forms (``legal``) or trade words (``trade``) that end a company's name."""
+    _known(kind, CompanySuffixEntry.model_fields["kind"].annotation)
+    entries = load_package_lexicon("company_suffixes.jsonl", CompanySuffixEntry, _form_keys)
+    return frozenset(f for e in entries if e.kind == kind for f in e.forms)
+
+
+@cache
+def origin_suffixes() -> frozenset[str]:
+    return frozenset(f for e in load_package_lexicon("origin_suffixes.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+@cache
+def materiel_words() -> frozenset[str]:
+    return frozenset(f for e in load_package_lexicon("materiel_words.jsonl", WordsEntry, _form_keys) for f in e.forms)

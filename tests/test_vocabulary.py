@@ -35,6 +35,18 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.no_party_verbs(), {"criticised", "criticizing", "slammed", "intercepts"}, ("sent", "slamed")),
         (vocabulary.state_body_nouns(), {"forces", "navy", "governments", "company"}, ("prosecutors", "office")),
         (vocabulary.speaking_body_nouns(), {"forces", "prosecutors", "office"}, ("navy", "company")),
+        (vocabulary.source_nouns("person"), {"minister", "spokeswoman"}, ("newspaper",)),
+        (vocabulary.source_nouns("state_voice"), {"officials", "diplomats"}, ("analysts",)),
+        (vocabulary.source_nouns("not_source"), {"reporters", "which"}, ("officials",)),
+        (vocabulary.source_verbs("negating"), {"denied", "refutes"}, ("said",)),
+        (vocabulary.source_verbs("relaying"), {"disclosed", "published"}, ("conducted",)),
+        (vocabulary.source_verbs("authoring"), {"published", "conducted"}, ("disclosed",)),
+        (vocabulary.role_nouns(), {"buyers": "recipient", "donor": "supplier", "makers": "producer"}, ("officials",)),
+        (vocabulary.place_nouns(), {"border", "cities"}, ("forces",)),
+        (vocabulary.company_suffixes("legal"), {"ltd", "gmbh"}, ("dynamics",)),
+        (vocabulary.company_suffixes("trade"), {"dynamics", "aerospace"}, ("ltd",)),
+        (vocabulary.origin_suffixes(), {"made", "supplied"}, ("said",)),
+        (vocabulary.materiel_words(), {"weapons", "materiel"}, ("tanks",)),
     ],
 )
 def test_derived_word_sets(words, present, absent):
@@ -50,6 +62,19 @@ def test_source_cues_keep_their_order():
     assert kinds[:2] == [("media", False), ("media", True)]
     assert [k for k, _ in kinds[2:]] == ["document", "intelligence", "think_tank", "military", "other",
                                          "government", "other"]
+
+
+def test_the_kinds_of_source_a_definite_noun_refers_to():
+    kinds = vocabulary.definite_source_kinds()
+    assert {k.value for k in kinds["agency"]} == {"media", "intelligence", "government"}
+    assert {k.value for k in kinds["newspaper"]} == {"media"}
+
+
+@pytest.mark.parametrize("lookup, use", [(vocabulary.source_nouns, "speaker"), (vocabulary.source_verbs, "said"),
+                                         (vocabulary.company_suffixes, "brand")])
+def test_an_unknown_use_is_an_error(lookup, use):
+    with pytest.raises(ValueError, match=f"unknown word-list use {use!r}"):
+        lookup(use)
 
 
 def test_currency_symbols_are_the_one_character_forms():

@@ -24,22 +24,12 @@ from .triggers import noun_trigger
 BODY_NOUNS = vocabulary.state_body_nouns()
 #: Nouns of place: a demonym on them ("the Ukrainian border") names a location, not a party,
 #: except as the target of an attack ("Ukrainian cities").
-PLACE_NOUNS = frozenset({
-    "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
-    "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
-})
+PLACE_NOUNS = vocabulary.place_nouns()
 #: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
 #: takes no part in it.
 NO_PARTY_VERBS = vocabulary.no_party_verbs()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
-ROLE_NOUNS = {
-    **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",
-                                   "importer", "importers", "recipient", "recipients")},
-    **{n: Role.supplier for n in ("seller", "sellers", "supplier", "suppliers", "exporter", "exporters",
-                                  "donor", "donors", "backers")},
-    **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
-                                  "producers")},
-}
+ROLE_NOUNS = vocabulary.role_nouns()
 
 
 def ent_text(ctx, m) -> str:

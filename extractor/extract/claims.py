@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .. import vocabulary
 from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     ActorType,
@@ -478,7 +479,7 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
     return False
 
 
-_MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
+_MATERIEL_WORDS = vocabulary.materiel_words()
 
 
 def _is_heading(text: str, sent) -> bool:

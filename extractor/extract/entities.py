@@ -135,10 +135,7 @@ def _entry_keys(entry: Entry) -> Iterator[str]:
 # --- cue tables (data): suffixes of origin, titles, company suffixes, source-kind cues -------
 
 #: "North Korean-made", "U.S.-supplied": the word after the hyphen that marks origin.
-MADE_SUFFIXES = frozenset({
-    "made", "built", "designed", "produced", "manufactured", "supplied", "developed", "origin",
-    "sourced", "licensed", "assembled", "donated", "provided",
-})
+MADE_SUFFIXES = vocabulary.origin_suffixes()
 
 #: Words dropped from the start of a person's name ("Defence Minister Shin Won Sik").
 TITLES = vocabulary.titles()
@@ -148,21 +145,12 @@ _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
 
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
-_OFFICE_WORDS = frozenset({"office", "ministry", "department", "council", "cabinet", "agency", "government"})
+_OFFICE_WORDS = vocabulary.source_nouns("office")
 
 #: Legal-form suffixes: an organisation name ending in one is a company.
-LEGAL_SUFFIXES = frozenset({
-    "inc", "ltd", "llc", "plc", "corp", "corporation", "co", "company", "gmbh", "ag", "sa",
-    "spa", "srl", "nv", "bv", "ab", "asa", "oy", "oyj", "kg", "jsc", "pjsc", "ojsc", "cjsc",
-})
+LEGAL_SUFFIXES = vocabulary.company_suffixes("legal")
 #: Trade words: a name of two or more capitalised words ending in one is a company.
-TRADE_SUFFIXES = frozenset({
-    "systems", "industries", "industry", "aerospace", "defence", "defense", "dynamics",
-    "technologies", "technology", "electronics", "arms", "armaments", "munitions", "ordnance",
-    "aviation", "shipbuilding", "shipyard", "shipyards", "motors", "machinery", "concern",
-    "holding", "holdings", "enterprises", "works", "plant", "factory", "manufacturing",
-    "engineering", "explosives", "group", "aeronautics", "avionics", "robotics", "labs",
-})
+TRADE_SUFFIXES = vocabulary.company_suffixes("trade")
 
 #: The kind an entry of each type has when quoted, when its entry does not say.
 _TYPE_KINDS = {
