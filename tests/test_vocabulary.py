@@ -104,3 +104,22 @@ def test_bad_word_lists_fail_naming_file_and_line(tmp_path, lines, model, keys, 
     with pytest.raises(LexiconError) as exc:
         load_entries(path, model, keys=keys)
     assert str(exc.value) == f"{path}{message}"
+
+
+def test_carrier_units_are_lot_nouns_of_the_quantity_cues():
+    """One list: the claims' carrier units are the quantity lexicon's lot nouns marked carrier."""
+    from extractor.extract.claims import CARRIER_UNITS
+    from extractor.extract.quantities import _cues
+
+    assert CARRIER_UNITS == _cues().carriers
+    assert {"container", "shipment", "crate"} <= CARRIER_UNITS <= _cues().lot
+    assert not {"truck", "launcher", "round"} & CARRIER_UNITS
+
+
+def test_only_a_lot_noun_is_a_carrier(tmp_path):
+    from extractor.extract.quantities import CueEntry
+
+    path = tmp_path / "quantity_cues.jsonl"
+    path.write_text('{"id": "x", "kind": "nonmateriel", "phrases": ["troop"], "carrier": true}\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match=r":1: \(entry\): Value error, only a lot entry is a carrier"):
+        load_entries(path, CueEntry)

@@ -52,13 +52,13 @@ from .attributions import (
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
+from .quantities import carrier_units
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
 
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
-CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
-                           "voyage", "vessel", "ship", "batch", "package", "load", "delivery", "crate"})
+CARRIER_UNITS = carrier_units()
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
 _PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")

@@ -68,9 +68,14 @@ class CueEntry(LexiconEntry):
     bound: Literal["lower", "upper"] | None = None
     approximate: bool = False
     lower: float | None = None
+    #: A lot noun that carries materiel without naming it ("containers", "shipments"): a claim
+    #: counting only such units takes the sentence's munitions.
+    carrier: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "CueEntry":
+        if self.carrier and self.kind != "lot":
+            raise ValueError("only a lot entry is a carrier")
         if (self.kind == "vague") != (self.lower is not None):
             raise ValueError("a vague count (and only a vague count) has a lower bound")
         if self.kind != "cue" and (self.bound is not None or self.approximate or self.position != "before"):
@@ -94,6 +99,7 @@ class _Cues:
     vague_first: frozenset[str]
     lot: frozenset[str]
     nonmateriel: frozenset[str]
+    carriers: frozenset[str]
 
 
 @cache
@@ -105,6 +111,7 @@ def _cues(path: str | None = None) -> _Cues:
     vague: dict[tuple[str, ...], float] = {}
     lot: set[str] = set()
     non: set[str] = set()
+    carriers: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
@@ -113,12 +120,20 @@ def _cues(path: str | None = None) -> _Cues:
             elif e.kind == "vague":
                 vague[key] = float(e.lower or 0)
             else:
+                if e.carrier:
+                    carriers.add(p)
                 target = lot if e.kind == "lot" else non
                 target.add(p)
                 plural = pluralise(p)
                 if plural:
                     target.add(plural)
-    return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non))
+    return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non),
+                 frozenset(carriers))
+
+
+def carrier_units() -> frozenset[str]:
+    """The lot nouns that carry materiel without naming it (singular), from the packaged cues."""
+    return _cues().carriers
 
 
 # --- numbers ---------------------------------------------------------------------------------
