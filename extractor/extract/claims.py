@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import vocabulary
-from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     ActorType,
     Attribution,
@@ -53,6 +52,7 @@ from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
+from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
@@ -92,7 +92,7 @@ class ClaimDraft:
                      attributions=self.attributions)
 
 
-class ClaimAssembler(_Component):
+class ClaimAssembler(SpanComponent):
     """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
     Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 
