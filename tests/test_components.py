@@ -49,3 +49,58 @@ def test_verb_repair(blank, rows, verbs):
 def test_the_pipeline_repairs_after_the_tags_are_mapped(extractor):
     names = extractor.nlp.pipe_names
     assert names.index("attribute_ruler") < names.index("extractor_verb_repair") < names.index("extractor_claims")
+
+
+def test_the_pipeline_shows_every_extraction_component_in_order(extractor):
+    names = extractor.nlp.pipe_names
+    assert names[-6:] == ["extractor_munitions", "extractor_quantities", "extractor_dates", "extractor_actors",
+                          "extractor_cues", "extractor_claims"]
+    assert names.index("ner") < names.index("extractor_munitions")
+
+
+SENT = "North Korea has sent over 13,000 containers of artillery shells to Russia since August 2023."
+
+
+def test_disabling_the_dates_gives_claims_without_dates(extractor):
+    (with_dates,) = extractor.extract(SENT, published="2024-08-28")
+    with extractor.nlp.select_pipes(disable=["extractor_dates"]):
+        (without,) = extractor.extract(SENT, published="2024-08-28")
+    assert [d.text for d in with_dates.dates] == ["since August 2023"]
+    assert without.dates == []
+    assert without.model_copy(update={"dates": []}) == with_dates.model_copy(update={"dates": []})
+
+
+@pytest.mark.parametrize(
+    "disabled, missing, reader",
+    [
+        (["extractor_munitions"], "extractor_munitions", "extractor_quantities"),
+        (["extractor_actors"], "extractor_actors", "extractor_claims"),
+        (["extractor_cues"], "extractor_cues", "extractor_claims"),
+        (["extractor_quantities"], "extractor_quantities", "extractor_claims"),
+    ],
+)
+def test_disabling_a_required_component_is_a_typed_error(extractor, disabled, missing, reader):
+    from extractor.errors import MissingComponentError
+
+    with extractor.nlp.select_pipes(disable=disabled), pytest.raises(MissingComponentError) as exc:
+        extractor.extract(SENT)
+    assert (exc.value.component, exc.value.needed_by) == (missing, reader)
+
+
+def test_a_pipeline_with_the_components_saves_and_loads_with_its_lexicon_config(tmp_path):
+    from extractor.lexicon import data_path
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for name in ("extractor_munitions", "extractor_quantities", "extractor_dates", "extractor_actors",
+                 "extractor_cues", "extractor_claims"):
+        nlp.add_pipe(name)
+    nlp.replace_pipe("extractor_munitions", "extractor_munitions",
+                     config={"lexicon": str(data_path("munitions.jsonl"))})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == nlp.pipe_names
+    assert loaded.config["components"]["extractor_munitions"]["lexicon"] == str(data_path("munitions.jsonl"))
+    assert loaded.config["components"]["extractor_dates"]["cues"] is None
+    doc = loaded("They sent 152mm shells.")
+    assert [s.text for s in doc.spans["extractor_munitions"]] == ["152mm shells"]

@@ -11,22 +11,28 @@ For each sentence (headings, bylines and captions give none):
    dependency path (:mod:`extractor.extract.roles`); munitions, quantities and dates are the
    mentions inside it; modality comes from the ConText-style cues.
 
-The component stores plain dicts on ``doc._.extractor_claims`` (they cross process boundaries
-with ``nlp.pipe(n_process=...)``); offsets are shifted by ``doc._.extractor_offset`` so they
-index the original document text.
+Claims are assembled as :class:`~extractor.extract.base.ClaimDraft` objects (typed, mutable while the discourse rules
+of the sentence and the document complete them) and stored on ``doc._.extractor_claims`` as
+validated :class:`~extractor.models.Claim` objects; offsets are shifted by
+``doc._.extractor_offset`` so they index the original document text.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
 
-from ..errors import ExtractionError
+from .. import vocabulary
 from ..models import (
     ActorType,
     Attribution,
     ClaimType,
+    DateRef,
     Modality,
+    Munition,
+    Quantity,
     Role,
     SourceKind,
+    Span,
     make_claim_id,
 )
 from .actors import acts, as_state, clause_actors, complete_pair
@@ -39,71 +45,62 @@ from .attributions import (
     dedupe_links,
     depth,
 )
+from .base import ClaimDraft
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
+from .quantities import carrier_units
+from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
+T = TypeVar("T", Quantity, Munition, DateRef)
+
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
-CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
-                           "voyage", "vessel", "ship", "batch", "package", "load", "delivery", "crate"})
+CARRIER_UNITS = carrier_units()
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
 _PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
 
-class ClaimAssembler:
-    """spaCy component ``extractor_claims``: fills ``doc._.extractor_claims``."""
+class ClaimAssembler(SpanComponent):
+    """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
+    Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 
-    def __init__(self, vocab):
-        from .cues import CueMatcher
-        from .dates import DateResolver
-        from .entities import Gazetteer, source_kind
-        from .munitions import MunitionFinder
+    ``gazetteer`` resolves source phrases ("the ministry", "Ukrainian prosecutors") to names.
+    """
 
-        self.munitions = MunitionFinder(vocab)
-        self.gazetteer = Gazetteer(vocab)
-        self.cues = CueMatcher(vocab)
-        self.dates = DateResolver()
-        self.sources = SourceResolver(self.gazetteer, source_kind)
+    def __init__(self, gazetteer):
+        from .entities import source_kind
+
+        self.sources = SourceResolver(gazetteer, source_kind)
         self.frame_finder = FrameFinder(self.sources)
 
     # -- component entry point -------------------------------------------------------------
-    def __call__(self, doc):
-        try:
-            doc._.extractor_claims = self.assemble(doc)
-        except Exception as exc:
-            # never an empty result in silence: the batch runner turns this into a reject
-            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
-        return doc
+    def process(self, doc) -> None:
+        doc._.extractor_claims = [draft.claim() for draft in self.assemble(doc)]
 
-    def assemble(self, doc) -> list[dict]:
-        from .dates import as_date, find_dates
-        from .quantities import find_quantities
-
-        published = as_date(doc._.extractor_published or None)
+    def assemble(self, doc) -> list[ClaimDraft]:
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
-        munitions = self.munitions.find(doc)
-        quantities = find_quantities(doc, munitions)
-        dates = find_dates(doc, self.dates, published)
-        entities = self.gazetteer.find(doc)
-        cues = self.cues.find(doc)
+        munitions = read_mentions(doc, MUNITIONS, CLAIMS)
+        quantities = read_mentions(doc, QUANTITIES, CLAIMS)
+        # dates only fill their own field: without the dates component, claims carry none
+        dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
+        entities = read_mentions(doc, ACTORS, CLAIMS)
+        cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
-        claims: list[dict] = []
+        claims: list[ClaimDraft] = []
         for sent in doc.sents:
             if _is_heading(ctx.text, sent):
                 continue
             claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
         apply_citations(claims, ctx.citations)
-        for claim in claims:
-            claim.pop("_speakers", None)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
-    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[dict]:
+    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[ClaimDraft]:
         doc = ctx.doc
         clauses = segment(sent)
         frames = self.frame_finder.find(ctx, sent, clauses, memory)
@@ -133,7 +130,7 @@ class ClaimAssembler:
         for c in live:
             if c.head.i in self_governed:
                 exclude -= c.tokens
-        out: list[tuple[Clause, dict]] = []
+        out: list[tuple[Clause, ClaimDraft]] = []
         for clause in sorted(live, key=lambda c: c.head.i):
             rng = evidence_range(doc, clause, exclude)
             if rng is None:
@@ -142,7 +139,7 @@ class ClaimAssembler:
             if claim is not None:
                 out.append((clause, claim))
                 ctx.current.append(claim)
-                ctx.sentence_subjects = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer")] \
+                ctx.sentence_subjects = [a for a in claim.actors if a.role in (Role.supplier, Role.user, Role.producer)] \
                     or ctx.sentence_subjects
         self._inherit(out)
         ctx.history.extend(c for _, c in out)
@@ -151,7 +148,7 @@ class ClaimAssembler:
             complete_pair(ctx, claim)
         ctx.sentence_subjects = []  # pronouns of the next sentence look further back
         for _, claim in out:
-            acting = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
+            acting = [a for a in claim.actors if a.role in (Role.supplier, Role.user, Role.producer, Role.party)]
             if acting:
                 ctx.last_subject_actors = acting
         return [c for _, c in out]
@@ -190,7 +187,7 @@ class ClaimAssembler:
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
     # -- one claim ---------------------------------------------------------------------------
-    def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> dict | None:
+    def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> ClaimDraft | None:
         from .cues import modality_for
 
         doc, offset = ctx.doc, ctx.offset
@@ -254,7 +251,7 @@ class ClaimAssembler:
         # when this claim names none, the state that acted last ("The first shipments will be
         # PAC-3 interceptors, the government said" after "Japan will export Patriot missiles")
         speaking = acting.name if acting is not None else next(
-            (a["name"] for a in ctx.last_subject_actors if a.get("type") == "state"), None)
+            (a.name for a in ctx.last_subject_actors if a.type is ActorType.state), None)
         if speaking is not None:
             links = [a.model_copy(update={"source": speaking}) if a.source.lower() in BARE_BODIES else a for a in links]
         if clause.denial:
@@ -272,34 +269,33 @@ class ClaimAssembler:
             for f in governing:
                 frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
-        claim = {
-            "schema_version": "1.0",
-            "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
-            "doc_id": doc_id,
-            "text": ctx.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
-            "span": {"start": doc[start].idx + offset, "end": doc[end - 1].idx + len(doc[end - 1]) + offset},
-            "claim_type": claim_type.value,
-            "modality": modality.value,
-            "actors": [a.model_dump(mode="json") for a in actors],
-            "quantities": [_shift(q.value, offset) for q in quantities],
-            "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+        s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        return ClaimDraft(
+            claim_id=make_claim_id(doc_id, s_char + offset, e_char + offset),
+            doc_id=doc_id,
+            text=ctx.text[s_char:e_char],
+            span=Span(start=s_char + offset, end=e_char + offset),
+            claim_type=claim_type,
+            modality=modality,
+            actors=actors,
+            quantities=[_shift(q.value, offset) for q in quantities],
+            munitions=_dedupe_munitions([_shift(m.value, offset) for m in munitions]),
             # a relative date without a publication date stays, unresolved (start and end null)
-            "dates": [_shift(d.value, offset) for d in date_items
-                      if d.value.start or d.value.end or doc._.extractor_published is None],
-            "attributions": [a.model_dump(mode="json") for a in links],
-        }
-        # who speaks: states in the frames' subjects, and the states unnamed officials speak for
-        claim["_speakers"] = [as_state(m.value)["name"] for f in governing for m in f.subjects] + [
-            a.source for a in links if a.kind is SourceKind.government]
-        return claim
+            dates=[_shift(d.value, offset) for d in date_items
+                   if d.value.start or d.value.end or doc._.extractor_published is None],
+            attributions=list(links),
+            # who speaks: states in the frames' subjects, and the states unnamed officials speak for
+            speakers=[as_state(m.value).name for f in governing for m in f.subjects]
+            + [a.source for a in links if a.kind is SourceKind.government],
+        )
 
-    def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> dict | None:
+    def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> ClaimDraft | None:
         """"Tehran rejects the charge": the claim referred back to, negated, by its subject."""
         doc, offset = ctx.doc, ctx.offset
         speakers = [as_state(m.value) for f in governing for m in f.subjects]
         previous = None
         for old in reversed(ctx.history + ctx.current):
-            if not speakers or any(a["name"] == sp["name"] for a in old["actors"] for sp in speakers):
+            if not speakers or any(a.name == sp.name for a in old.actors for sp in speakers):
                 previous = old
                 break
         if previous is None:
@@ -308,27 +304,24 @@ class ClaimAssembler:
         s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         actors = []
         for sp in speakers:
-            role = next((a["role"] for a in previous["actors"] if a["name"] == sp["name"]), "other")
-            actors.append({**next(a for a in previous["actors"] if a["name"] == sp["name"]), "role": role}
-                          if role != "other" else None)
-        return {
-            "schema_version": "1.0",
-            "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
-            "doc_id": doc_id,
-            "text": ctx.text[s_char:e_char],
-            "span": {"start": s_char + offset, "end": e_char + offset},
-            "claim_type": previous["claim_type"],
-            "modality": Modality.negated.value,
-            "actors": [a for a in actors if a],
-            "quantities": [],
-            "munitions": [dict(m) for m in previous["munitions"]],
-            "dates": [],
-            "attributions": [a.model_dump(mode="json") for a in links],
-        }
+            said = next((a for a in previous.actors if a.name == sp.name), None)
+            if said is not None and said.role is not Role.other:
+                actors.append(said)
+        return ClaimDraft(
+            claim_id=make_claim_id(doc_id, s_char + offset, e_char + offset),
+            doc_id=doc_id,
+            text=ctx.text[s_char:e_char],
+            span=Span(start=s_char + offset, end=e_char + offset),
+            claim_type=previous.claim_type,
+            modality=Modality.negated,
+            actors=actors,
+            munitions=list(previous.munitions),
+            attributions=list(links),
+        )
 
 
     @staticmethod
-    def _inherit(out: list[tuple[Clause, dict]]) -> None:
+    def _inherit(out: list[tuple[Clause, ClaimDraft]]) -> None:
         """Within a sentence: a clause with no parties takes its parent's; carrier counts take the
         sentence's munitions; a relative clause takes its parent's dates."""
         by_clause = {id(c): claim for c, claim in out}
@@ -339,20 +332,20 @@ class ClaimAssembler:
             donor = by_clause.get(id(parent)) if parent is not None else (out[0][1] if out and out[0][1] is not claim else None)
             if donor is None:
                 continue
-            if not claim["actors"]:
-                claim["actors"] = [dict(a) for a in donor["actors"]]
-            if not claim["munitions"] and (clause.gapped or claim["quantities"] and clause.head.dep_ == "conj"):
+            if not claim.actors:
+                claim.actors = list(donor.actors)
+            if not claim.munitions and (clause.gapped or claim.quantities and clause.head.dep_ == "conj"):
                 # "... and the Dutch government 24", "... and will send 6 more": the same weapons
-                claim["munitions"] = [dict(m) for m in donor["munitions"]]
-            if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
-                claim["dates"] = [dict(d) for d in donor["dates"]]
+                claim.munitions = list(donor.munitions)
+            if not claim.dates and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
+                claim.dates = list(donor.dates)
         all_munitions = []
         for _, claim in out:
-            all_munitions.extend(claim["munitions"])
+            all_munitions.extend(claim.munitions)
         for _, claim in out:
-            units = {(q.get("unit") or "") for q in claim["quantities"]}
-            if not claim["munitions"] and units and all(u in CARRIER_UNITS for u in units):
-                claim["munitions"] = _dedupe_munitions([dict(m) for m in all_munitions])
+            units = {(q.unit or "") for q in claim.quantities}
+            if not claim.munitions and units and all(u in CARRIER_UNITS for u in units):
+                claim.munitions = _dedupe_munitions(all_munitions)
 
 
 def _independent(clause: Clause) -> bool:
@@ -416,19 +409,20 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
         or verb.tag_ in ("VBZ", "VBP") and verb is first
 
 
-def _shift(item, offset: int) -> dict:
-    data = item.model_dump(mode="json")
-    data["span"] = {"start": item.span.start + offset, "end": item.span.end + offset}
-    return data
+def _shift(item: T, offset: int) -> T:
+    """A value with its Doc-relative span moved into the original text."""
+    if not offset:
+        return item
+    return item.model_copy(update={"span": Span(start=item.span.start + offset, end=item.span.end + offset)})
 
 
-def _dedupe_munitions(items: list[dict]) -> list[dict]:
-    out: list[dict] = []
+def _dedupe_munitions(items: list[Munition]) -> list[Munition]:
+    out: list[Munition] = []
     for m in items:
-        key = (m["category"], m.get("caliber_mm"), m.get("name"))
-        if any((o["category"], o.get("caliber_mm"), o.get("name")) == key for o in out):
+        key = (m.category, m.caliber_mm, m.name)
+        if any((o.category, o.caliber_mm, o.name) == key for o in out):
             continue
-        if m.get("caliber_mm") is None and not m.get("name") and any(o["category"] == m["category"] for o in out):
+        if m.caliber_mm is None and not m.name and any(o.category == m.category for o in out):
             continue
         out.append(m)
     return out
@@ -456,7 +450,7 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
     return False
 
 
-_MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
+_MATERIEL_WORDS = vocabulary.materiel_words()
 
 
 def _is_heading(text: str, sent) -> bool:
