@@ -11,18 +11,28 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
-#: offset of this Doc inside the original document text (long documents are split), and the
-#: claims found (plain JSON-able dicts).
+#: offset of this Doc inside the original document text (long documents are split), the
+#: relevance gate's verdict (None when no gate ran) and the claims found (plain JSON-able dicts).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,
     "extractor_offset": 0,
+    "extractor_relevant": None,
     "extractor_claims": None,
 }
 
 for _name, _default in DOC_EXTENSIONS.items():
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+@Language.factory("extractor_gate")
+def make_gate(nlp: Language, name: str):
+    """The relevance gate (:mod:`extractor.gate`): first in the pipeline, reads tokens only and
+    sets ``doc._.extractor_relevant``; the claim component writes no claim on an irrelevant Doc."""
+    from .gate import RelevanceGate
+
+    return RelevanceGate(nlp.vocab)
 
 
 @Language.component("extractor_line_breaks")

@@ -79,6 +79,8 @@ class RunOptions:
     stats: str | None = None
     workers: int = 1
     batch_size: int = DEFAULT_BATCH_SIZE
+    #: skip the parser for documents without arms vocabulary (the claims are the same)
+    gate: bool = True
 
 
 @dataclass
@@ -88,6 +90,8 @@ class RunSummary:
     documents_read: int = 0
     documents_skipped: int = 0
     documents_extracted: int = 0
+    #: of those extracted, the documents the relevance gate passed over (no arms vocabulary)
+    documents_gated: int = 0
     documents_changed: int = 0
     documents_rejected: int = 0
     claims_written: int = 0
@@ -186,7 +190,8 @@ class _Run:
             from .pipeline import Extractor
 
             self._extractor = Extractor(
-                batch_size=self.options.batch_size, n_process=self.options.workers, chunk_chars=CHUNK_CHARS
+                batch_size=self.options.batch_size, n_process=self.options.workers, chunk_chars=CHUNK_CHARS,
+                gate=self.options.gate,
             )
         return self._extractor
 
@@ -434,6 +439,7 @@ def run(
                     else:
                         batch.items.append((item, result))
                         summary.documents_extracted += 1
+                        summary.documents_gated += getattr(result, "gated", False)
                         summary.documents_changed += item.changed
                         if len(batch) >= per_batch:
                             job.write_batch(batch)

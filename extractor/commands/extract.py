@@ -88,6 +88,11 @@ def extract(
         "--batch-size", metavar="N", min=1,
         help="Documents per spaCy batch, and per committed output batch with --state.",
     )] = 32,
+    gate: Annotated[bool, typer.Option(
+        "--gate/--no-gate",
+        help="Pass over documents without arms vocabulary after the tokenizer (they write no claim either way); "
+        "--no-gate runs the whole pipeline on every document.",
+    )] = True,
     engine: Annotated[Engine, typer.Option(
         "--engine", case_sensitive=False,
         help="local: run in this process; dask: partitions on a Dask cluster (needs the dask extra of the package), "
@@ -146,6 +151,7 @@ def extract(
         stats=_str(stats),
         workers=workers,
         batch_size=batch_size,
+        gate=gate,
     )
     show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
     summary = None
@@ -189,8 +195,8 @@ def _report_reject(reject) -> None:
 def _report_summary(summary) -> None:
     s = summary
     log.info(
-        "%d documents read, %d skipped, %d extracted, %d rejected; %d claims written in %.1f s (%.1f docs/s)",
-        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_rejected,
+        "%d documents read, %d skipped, %d extracted (%d gated), %d rejected; %d claims written in %.1f s (%.1f docs/s)",
+        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_gated, s.documents_rejected,
         s.claims_written, s.seconds, s.docs_per_second,
         extra={"event": "summary", **s.to_dict()},
     )

@@ -71,6 +71,11 @@ class ClaimAssembler:
 
     # -- component entry point -------------------------------------------------------------
     def __call__(self, doc):
+        if doc._.extractor_relevant is False:
+            # the relevance gate found no arms vocabulary: no claim (so skipping the parser for
+            # such a Doc, as the Extractor does, changes nothing)
+            doc._.extractor_claims = []
+            return doc
         try:
             doc._.extractor_claims = self.assemble(doc)
         except Exception as exc:
