@@ -6,7 +6,8 @@ Names are prefixed ``extractor_``; extensions are set with ``has_extension`` gua
 
 from __future__ import annotations
 
-from spacy.attrs import TAG
+from spacy.attrs import SENT_START, TAG
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,9 +41,16 @@ def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, bullets, datelines and captions stand on lines of
     their own, and the parser would otherwise run them into the next sentence. Runs before the
     parser, which keeps boundaries already set."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    starts = [tok.i + 1 for tok in doc[:-1] if tok.is_space and "\n" in tok.text]
+    if not starts:
+        return doc
+    if doc.has_annotation("DEP"):
+        raise ValueError(Errors.E043)
+    # all at once: Token.is_sent_start checks the whole Doc for a parse on every assignment,
+    # which made a document of many short lines quadratic in its length
+    values = doc.to_array([SENT_START]).reshape(-1, 1)
+    values[starts] = 1
+    doc.from_array([SENT_START], values)
     return doc
 
 

