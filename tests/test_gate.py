@@ -132,3 +132,36 @@ def test_the_gate_is_first_and_an_irrelevant_doc_gets_no_claims(extractor):
     doc = nlp("Russia sent 20 tanks to Belarus.")
     assert doc._.extractor_relevant is True
     assert doc._.extractor_claims
+
+
+# -- the Extractor around the gate: order, flags, pieces of long documents --------------------
+
+
+def test_gated_and_parsed_documents_come_out_in_input_order(extractor):
+    from extractor.models import Document
+    from extractor.pipeline import GATED_AHEAD
+
+    civilian = "The central bank raised its key rate on Monday, the governor said."
+    arms = "Russia sent 20 tanks to Belarus on Monday, the ministry said."
+    # a run of gated documents longer than the gate may run ahead of the parser
+    kinds = ["arms"] + ["civ"] * (GATED_AHEAD * extractor.batch_size + 3) + ["arms", "civ", "arms"]
+    docs = [Document(doc_id=f"{k}{i}", text=arms if k == "arms" else civilian) for i, k in enumerate(kinds)]
+    out = list(extractor.extract_many(docs))
+    assert [d.doc_id for d, _ in out] == [d.doc_id for d in docs]
+    assert [claims.gated for _, claims in out] == [k == "civ" for k in kinds]
+    assert all(bool(claims) == (k == "arms") for (_, claims), k in zip(out, kinds))
+
+
+def test_one_character_lines_are_cut_by_tokens_and_get_line_sentences(blank):
+    from extractor.components import line_breaks
+    from extractor.pipeline import split_chunks
+
+    text = "\n".join("abcdefghij" * 600)
+    pieces = split_chunks(text, 10_000)
+    assert "".join(p for _, p in pieces) == text
+    assert [o for o, _ in pieces] == [sum(len(p) for _, p in pieces[:i]) for i in range(len(pieces))]
+    assert len(pieces) == 5 and all(len(blank.make_doc(p)) <= 2_500 for _, p in pieces)  # 12,000 tokens
+    prose = "North Korea has sent shells to Russia. " * 250  # 9,750 characters, 2,000 tokens
+    assert split_chunks(prose, 10_000) == [(0, prose)]
+    doc = line_breaks(blank.make_doc("Headline\nFirst line. Second\n\nThird"))
+    assert [t.text for t in doc if t.is_sent_start] == ["Headline", "First", "Third"]
