@@ -245,20 +245,168 @@ def build_docs(
         yield {"doc_id": f"bench-{i + 1:05d}", "text": text, "published": published}
 
 
-def write_corpus(path: Path, n_docs: int, *, seed: int = 20261129, bank: Bank | None = None) -> dict:
+# --- the mixed feed: mostly civilian news, some arms reporting -------------------------------
+
+OFFTOPIC_FILE = REPO.parent / "shared" / "eval" / "offtopic" / "docs.jsonl"
+#: Share of arms reporting in the mixed feed (the rest is civilian news).
+ARMS_SHARE = 0.15
+#: Share of civilian documents that are an off-topic item (``../shared/eval/offtopic``: news that
+#: uses arms words in other senses: jets for airlines, rockets for space, police gun seizures),
+#: padded to news length with civilian sentences; the others are made from the templates below.
+OFFTOPIC_SHARE = 0.05
+COMPANIES = (
+    "Nordwind Foods", "Meridian Bank", "Solace Pharma", "Harbor Logistics", "Greenfield Energy",
+    "Tessera Software", "Alpine Retail", "Bluewater Shipping", "Kestrel Motors", "Orchid Telecom",
+)
+TEAMS = (
+    "Riverside United", "Northbridge City", "the Harbour Otters", "Valley Rovers", "Eastport Athletic",
+    "the Lakeside Lions", "Westfield Wanderers", "Old Town FC",
+)
+#: Civilian sentence templates: business, sport, science, politics, weather.
+CIVILIAN_TEMPLATES = (
+    # business
+    "{company} reported a {pct}% rise in quarterly revenue on {weekday}, beating analysts' forecasts.",
+    "Shares of {company} fell {pct}% after the company cut its outlook for {year}.",
+    "{company} said it would cut {num} jobs as part of a restructuring plan announced in {month}.",
+    "The central bank of {state} kept its key interest rate at {pct}% on {weekday}, citing slowing inflation.",
+    "Inflation in {state} eased to {pct}% in {month}, the statistics office said.",
+    "{company} agreed to buy a smaller rival for ${money} million, subject to regulatory approval.",
+    "Retail sales in {state} rose {pct}% in {month} from a year earlier, helped by strong demand for electronics.",
+    "{company} opened a new distribution centre near {capital} that will employ {num} people.",
+    "Oil prices slipped on {weekday} as traders weighed weaker demand against supply cuts.",
+    "{title2} {person} told investors the company expects sales of about ${money} million next year.",
+    # sport
+    "{team} beat {team2} {score} on {weekday} to move top of the league table.",
+    "{person} scored twice in the second half as {team} came from behind to win.",
+    "{team} have signed midfielder {person} on a three-year contract, the club said on {weekday}.",
+    "The coach of {team} said his players were tired after {num2} matches in {small} weeks.",
+    "{person} won the women's 10,000 metres in a season's best time at the championships in {capital}.",
+    "Tickets for the final in {capital} sold out within hours, organisers said.",
+    "{team2} sacked their manager on {weekday} after a run of {small} games without a win.",
+    # science and health
+    "Researchers at a university in {capital} said a new battery design could store {pct}% more energy.",
+    "The study, published in {month}, followed {num} patients for {small} years.",
+    "Astronomers said the comet would be visible to the naked eye in late {month}.",
+    "Health officials in {state} reported {num} new cases of measles in {month}.",
+    "A team of biologists found {num2} previously unknown species of beetle in the rainforest.",
+    "The new telescope captured images of a galaxy more than {num} light years away.",
+    "Doctors said the trial showed the drug cut the risk of a second heart attack by {pct}%.",
+    # politics
+    "{state}'s parliament approved the budget for {year} by {num2} votes to {small}.",
+    "{title2} {person} said on {weekday} the government would raise the minimum wage in {month}.",
+    "Voters in {state} go to the polls on {weekday} in an election seen as a test for the ruling party.",
+    "The opposition in {capital} called for an inquiry into the cost of the new railway line.",
+    "{state} and {state2} signed a trade agreement in {capital} to cut tariffs on farm goods.",
+    "The mayor of {capital} unveiled plans for {num} new homes and a bus lane along the river.",
+    "Ministers from {state} and {state2} met in {capital} on {weekday} to discuss migration and energy prices.",
+    # weather
+    "Forecasters warned of heavy rain and winds of up to {small}0 km/h across the north on {weekday}.",
+    "Temperatures in {capital} reached {small}{small} degrees Celsius, the highest for {month} since records began.",
+    "Snow closed several roads near {capital} and delayed flights at the airport on {weekday}.",
+    "The drought has cut the wheat harvest in {state} by {pct}%, farmers' groups said.",
+    "Flooding forced {num} residents from their homes after the river burst its banks.",
+)
+
+
+def load_offtopic(path: Path = OFFTOPIC_FILE) -> tuple[str, ...]:
+    """The texts of the off-topic items, or none when ``../shared`` is not there."""
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8") as fh:
+        return tuple(json.loads(line)["text"] for line in fh if line.strip())
+
+
+def fill_civilian(template: str, rng: random.Random) -> str:
+    """A civilian sentence from ``template`` with seeded fillers."""
+    slots = {
+        "company": rng.choice(COMPANIES),
+        "team": rng.choice(TEAMS),
+        "team2": rng.choice(TEAMS),
+        "person": rng.choice(PEOPLE),
+        "title2": rng.choice(("Chief Executive", "Finance Minister", "Prime Minister", "President", "Governor")),
+        "state": rng.choice(STATES).removeprefix("the "),
+        "state2": rng.choice(STATES).removeprefix("the "),
+        "capital": rng.choice(CAPITALS),
+        "num": f"{rng.randint(2, 900) * 10:,}",
+        "num2": str(rng.randint(3, 60)),
+        "small": str(rng.randint(2, 9)),
+        "pct": f"{rng.uniform(0.2, 9.9):.1f}",
+        "money": str(rng.randint(5, 950)),
+        "score": f"{rng.randint(1, 4)}-{rng.randint(0, 2)}",
+        "month": rng.choice(MONTHS),
+        "weekday": rng.choice(WEEKDAYS),
+        "year": str(rng.randint(2022, 2026)),
+    }
+    return template.format(**slots)
+
+
+def _civilian_text(rng: random.Random, offtopic: tuple[str, ...], min_words: int, max_words: int) -> str:
+    target = rng.randint(min_words, max_words)
+    paragraphs: list[str] = []
+    words = 0
+    if offtopic and rng.random() < OFFTOPIC_SHARE:
+        item = rng.choice(offtopic)
+        paragraphs.append(item)
+        words = len(item.split())
+    while words < target:
+        para = []
+        for _ in range(rng.randint(1, 4)):
+            sentence = fill_civilian(rng.choice(CIVILIAN_TEMPLATES), rng)
+            if words + len(sentence.split()) > max_words:
+                break
+            para.append(sentence)
+            words += len(sentence.split())
+        if not para:
+            break
+        paragraphs.append(" ".join(para))
+    return "\n".join(paragraphs)
+
+
+def build_feed(
+    n_docs: int,
+    *,
+    seed: int = 20261206,
+    bank: Bank | None = None,
+    offtopic: tuple[str, ...] | None = None,
+    min_words: int = 300,
+    max_words: int = 600,
+) -> Iterator[dict]:
+    """The mixed feed: ``n_docs`` documents of which about :data:`ARMS_SHARE` are arms
+    reporting (as :func:`build_docs` makes them) and the rest civilian news; deterministic for
+    the same arguments. Civilian documents get ids ``feed-civ-N``, arms ones ``feed-arms-N``."""
+    bank = bank if bank is not None else load_bank()
+    offtopic = offtopic if offtopic is not None else load_offtopic()
+    rng = random.Random(seed)
+    arms = build_docs(n_docs, seed=seed + 1, bank=bank, min_words=min_words, max_words=max_words)
+    for i in range(n_docs):
+        published = f"{rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if rng.random() < ARMS_SHARE:
+            doc = next(arms)
+            yield {"doc_id": f"feed-arms-{i + 1:05d}", "text": doc["text"], "published": doc["published"]}
+            continue
+        dateline = f"{rng.choice(DATELINE_CITIES).upper()} — "
+        head = len(dateline.split())
+        text = dateline + _civilian_text(rng, offtopic, min_words - head, max_words - head)
+        yield {"doc_id": f"feed-civ-{i + 1:05d}", "text": text, "published": published}
+
+
+def write_corpus(path: Path, n_docs: int, *, seed: int = 20261129, bank: Bank | None = None,
+                 kind: str = "arms") -> dict:
     """Write a corpus as JSON Lines; return its summary (docs, words, sha256, bank sources)."""
     bank = bank if bank is not None else load_bank()
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     words = 0
     with path.open("w", encoding="utf-8") as out:
-        for doc in build_docs(n_docs, seed=seed, bank=bank):
+        docs = build_docs(n_docs, seed=seed, bank=bank) if kind == "arms" else build_feed(n_docs, seed=seed, bank=bank)
+        for doc in docs:
             line = json.dumps(doc, ensure_ascii=False) + "\n"
             out.write(line)
             digest.update(line.encode("utf-8"))
             words += len(doc["text"].split())
     return {
         "path": str(path),
+        "kind": kind,
         "docs": n_docs,
         "words": words,
         "seed": seed,
@@ -269,13 +417,51 @@ def write_corpus(path: Path, n_docs: int, *, seed: int = 20261129, bank: Bank | 
     }
 
 
+def long_documents(article_chars: int, lines_chars: int, *, seed: int = 20261129,
+                   bank: Bank | None = None) -> list[dict]:
+    """Two long documents: ``long-article``, arms reporting of about ``article_chars``
+    characters in paragraphs (the corpus's documents one after the other), and ``long-lines``,
+    about ``lines_chars`` characters of one-character lines (the non-space characters of the
+    same reporting, one a line)."""
+    bank = bank if bank is not None else load_bank()
+    parts: list[str] = []
+    size = 0
+    for doc in build_docs(10**9, seed=seed, bank=bank):
+        parts.append(doc["text"])
+        size += len(doc["text"]) + 2
+        if size >= max(article_chars, lines_chars):
+            break
+    article = "\n\n".join(parts)
+    chars = [ch for ch in article if not ch.isspace()]
+    lines = "\n".join(chars[: max(1, lines_chars // 2)])
+    published = "2024-08-28"
+    return [{"doc_id": "long-article", "text": article[:article_chars], "published": published},
+            {"doc_id": "long-lines", "text": lines, "published": published}]
+
+
+def write_long(out_dir: Path, *, article_chars: int, lines_chars: int, seed: int = 20261129) -> list[dict]:
+    """Write each of :func:`long_documents` as a one-line JSON Lines file; return their facts."""
+    out = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for doc in long_documents(article_chars, lines_chars, seed=seed):
+        path = out_dir / f"{doc['doc_id']}.jsonl"
+        line = json.dumps(doc, ensure_ascii=False) + "\n"
+        path.write_text(line, encoding="utf-8")
+        out.append({"name": doc["doc_id"], "path": str(path), "docs": 1, "words": len(doc["text"].split()),
+                    "chars": len(doc["text"]), "lines": doc["text"].count("\n") + 1,
+                    "sha256": hashlib.sha256(line.encode("utf-8")).hexdigest()})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument("--kind", choices=("arms", "feed"), default="arms",
+                        help="arms: arms reporting only; feed: the mixed feed (about 85%% civilian news)")
     parser.add_argument("-o", "--output", type=Path, default=REPO / "bench" / "out" / "corpus.jsonl")
     args = parser.parse_args()
-    print(json.dumps(write_corpus(args.output, args.docs, seed=args.seed), indent=2))
+    print(json.dumps(write_corpus(args.output, args.docs, seed=args.seed, kind=args.kind), indent=2))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.attrs import TAG
+from spacy.attrs import SENT_START, TAG
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -46,12 +47,14 @@ from .extract.spans import (
 __all__ = ["EXTRACTION_COMPONENTS", "write_spans", "line_breaks", "verb_repair", "shared_gazetteer"]
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
-#: offset of this Doc inside the original document text (long documents are split), and the
-#: claims found (:class:`~extractor.models.Claim` objects, without ``doc_hash``).
+#: offset of this Doc inside the original document text (long documents are split), the
+#: relevance gate's verdict (None when no gate ran) and the claims found
+#: (:class:`~extractor.models.Claim` objects, without ``doc_hash``).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,
     "extractor_offset": 0,
+    "extractor_relevant": None,
     "extractor_claims": None,
 }
 
@@ -66,14 +69,30 @@ if not Span.has_extension("extractor_head"):
     Span.set_extension("extractor_head", getter=head_of)
 
 
+@Language.factory("extractor_gate")
+def make_gate(nlp: Language, name: str):
+    """The relevance gate (:mod:`extractor.gate`): first in the pipeline, reads tokens only and
+    sets ``doc._.extractor_relevant``; the claim component writes no claim on an irrelevant Doc."""
+    from .gate import RelevanceGate
+
+    return RelevanceGate(nlp.vocab)
+
+
 @Language.component("extractor_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, bullets, datelines and captions stand on lines of
     their own, and the parser would otherwise run them into the next sentence. Runs before the
     parser, which keeps boundaries already set."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    starts = [tok.i + 1 for tok in doc[:-1] if tok.is_space and "\n" in tok.text]
+    if not starts:
+        return doc
+    if doc.has_annotation("DEP"):
+        raise ValueError(Errors.E043)
+    # all at once: Token.is_sent_start checks the whole Doc for a parse on every assignment,
+    # which made a document of many short lines quadratic in its length
+    values = doc.to_array([SENT_START]).reshape(-1, 1)
+    values[starts] = 1
+    doc.from_array([SENT_START], values)
     return doc
 
 

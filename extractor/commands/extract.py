@@ -97,6 +97,11 @@ def extract(
         "--batch-size", metavar="N", min=1,
         help="Documents per spaCy batch, and per committed output batch with --state.",
     )] = 32,
+    gate: Annotated[bool, typer.Option(
+        "--gate/--no-gate",
+        help="Pass over documents without arms vocabulary after the tokenizer (they write no claim either way); "
+        "--no-gate runs the whole pipeline on every document.",
+    )] = True,
     engine: Annotated[Engine, typer.Option(
         "--engine", case_sensitive=False,
         help="local: run in this process; dask: partitions on a Dask cluster (needs the dask extra of the package), "
@@ -165,6 +170,7 @@ def extract(
         stats=_str(stats),
         workers=workers,
         batch_size=batch_size,
+        gate=gate,
     )
     show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
     summary = None
@@ -214,9 +220,9 @@ def _report_reject(reject) -> None:
 def _report_summary(summary) -> None:
     s = summary
     log.info(
-        "%s read, %d skipped, %d extracted, %d rejected; %s written in %.1f s (%.1f docs/s)",
-        plural(s.documents_read, "document"), s.documents_skipped, s.documents_extracted, s.documents_rejected,
-        plural(s.claims_written, "claim"), s.seconds, s.docs_per_second,
+        "%s read, %d skipped, %d extracted (%d gated), %d rejected; %s written in %.1f s (%.1f docs/s)",
+        plural(s.documents_read, "document"), s.documents_skipped, s.documents_extracted, s.documents_gated,
+        s.documents_rejected, plural(s.claims_written, "claim"), s.seconds, s.docs_per_second,
         extra={"event": "summary", **s.to_dict()},
     )
 

@@ -78,6 +78,11 @@ class ClaimAssembler(SpanComponent):
 
     # -- component entry point -------------------------------------------------------------
     def process(self, doc) -> None:
+        if doc._.extractor_relevant is False:
+            # the relevance gate found no arms vocabulary: no claim (so skipping the parser for
+            # such a Doc, as the Extractor does, changes nothing)
+            doc._.extractor_claims = []
+            return
         doc._.extractor_claims = [draft.claim() for draft in self.assemble(doc)]
 
     def assemble(self, doc) -> list[ClaimDraft]:
