@@ -131,3 +131,22 @@ def test_arbitrary_domain_word_salad_never_crashes(extractor, words):
     for claim in extractor.extract(text, published="2024-08-28"):
         assert text[claim.span.start:claim.span.end] == claim.text
         json.loads(claim.model_dump_json())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BEIRUT — Lebanese officials said Iran had sent 20 drones to Hezbollah.",
+        "KYIV (Reuters) - Ukrainian officials said Germany delivered 18 howitzers last month.",
+        "NAIROBI, March 3 — Kenyan officials said the army bought six helicopters from Italy.",
+    ],
+)
+def test_every_span_reads_the_original_text_after_a_masked_dateline(extractor, text):
+    # the dateline is masked as white space for the parser; no span may take that white space in
+    claims = extractor.extract(text, published="2024-05-01")
+    assert claims
+    for claim in claims:
+        items = [claim, *claim.actors, *claim.quantities, *claim.munitions, *claim.dates, *claim.attributions]
+        for item in items:
+            assert text[item.span.start:item.span.end] == item.text
+            assert item.text == item.text.strip()

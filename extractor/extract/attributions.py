@@ -249,12 +249,13 @@ def _subtree(tok) -> list:
 
 
 def _phrase(tok) -> list:
-    """The noun phrase headed by ``tok``: its subtree without clauses, conjuncts and a leading
-    determiner."""
+    """The noun phrase headed by ``tok``: its subtree without clauses, conjuncts, a leading
+    determiner and whitespace at either end (a masked dateline before the first word is white
+    space the parser may attach to it, and no part of the phrase in the original text)."""
     out = _subtree(tok)
-    while out and (out[0].dep_ == "det" or out[0].pos_ == "PUNCT"):
+    while out and (out[0].dep_ == "det" or out[0].pos_ == "PUNCT" or out[0].is_space):
         out.pop(0)
-    while out and out[-1].pos_ == "PUNCT":
+    while out and (out[-1].pos_ == "PUNCT" or out[-1].is_space):
         out.pop()
     # keep it contiguous around the head
     ids = [t.i for t in out]
