@@ -244,14 +244,8 @@ def _ready(waiting: deque[_Pending]) -> Iterator[tuple[Document, ClaimList]]:
     """Give out the documents at the front of ``waiting`` whose pieces are all done."""
     while waiting and waiting[0].complete and not waiting[0].remaining:
         item = waiting.popleft()
-        found, item.found = item.found, []
-        # last first, so that each dict is let go as its claim is made (a long document's claims
-        # are not held twice)
-        found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
-        found.reverse()
+        item.found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
         digest = document_hash(item.document)
-        claims = ClaimList()
-        while found:
-            claims.append(Claim.model_validate({**found.pop(), "doc_hash": digest}))
+        claims = ClaimList(Claim.model_validate({**c, "doc_hash": digest}) for c in item.found)
         claims.gated = not item.parsed
         yield item.document, claims
