@@ -78,10 +78,9 @@ def test_help_does_not_import_the_heavy_modules():
         "print(sorted(m for m in ('spacy', 'thinc', 'trafilatura', 'sqlalchemy', 'dateparser', "
         "'extractor.models', 'extractor.batch.runner') if m in sys.modules))"
     )
-    started = time.monotonic()
+    # what keeps --help fast is that it imports none of these; its time is measured in bench/run.py
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "[]\n"
-    assert time.monotonic() - started < 3  # < 0.5 s on an idle machine; loose for busy CI
 
 
 def test_seed_to_stdout_matches_file_output_and_summary_on_stderr(invoke, tmp_path):
