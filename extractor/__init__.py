@@ -1,7 +1,7 @@
 """extractor: structured, checkable claims about arms and military support from English news.
 
 >>> import extractor
->>> claims = extractor.extract("North Korea has sent 13,000 containers to Russia.", published="2024-08-28")
+>>> claims = extractor.extract("North Korea has sent 13,000 containers of artillery shells to Russia.", published="2024-08-28")
 
 The heavy parts (spaCy) are imported lazily so that ``extractor --help`` starts fast;
 ``dir(extractor)`` lists the lazy names too.

@@ -1,7 +1,7 @@
 """The extraction pipeline and its small Python API.
 
 >>> ex = Extractor()
->>> claims = ex.extract("North Korea has sent over 13,000 containers to Russia.", published="2024-08-28")
+>>> claims = ex.extract("North Korea has sent over 13,000 containers of artillery shells to Russia.", published="2024-08-28")
 
 The spaCy model is loaded once per :class:`Extractor` (lazily, on first use); documents go
 through ``nlp.pipe`` in batches, and long documents are split on paragraph boundaries into

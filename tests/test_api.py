@@ -10,7 +10,7 @@ import pytest
 
 import extractor as package
 
-TEXT = "North Korea has sent over 13,000 containers to Russia."
+TEXT = "North Korea has sent over 13,000 containers of artillery shells to Russia."
 
 
 def test_dir_lists_the_lazy_names_and_import_stays_light():
