@@ -11,13 +11,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
-#: offset of this Doc inside the original document text (long documents are split), and the
-#: claims found (plain JSON-able dicts).
+#: offset of this Doc inside the original document text (long documents are split), the
+#: claims found (plain JSON-able dicts) and the Doc's evidence of the military domain (a dict of
+#: :class:`~extractor.extract.domain.DomainEvidence`).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,
     "extractor_offset": 0,
     "extractor_claims": None,
+    "extractor_domain": None,
 }
 
 for _name, _default in DOC_EXTENSIONS.items():

@@ -142,8 +142,11 @@ class Extractor:
 
             yield from extract_parallel(self, documents, self.n_process)
             return
+        from .extract.domain import DomainEvidence
+
         nlp = self.nlp
         pending: dict[int, tuple[Document, int, list[dict]]] = {}
+        evidence: dict[int, DomainEvidence] = {}
         order: list[int] = []
 
         def docs() -> Iterator:
@@ -163,11 +166,14 @@ class Extractor:
             seq = d.user_data["extractor_seq"]
             document, remaining, found = pending[seq]
             found.extend(d._.extractor_claims or ())
+            evidence[seq] = evidence.get(seq, DomainEvidence()) + DomainEvidence(**(d._.extractor_domain or {}))
             remaining -= 1
             if remaining:
                 pending[seq] = (document, remaining, found)
                 continue
             del pending[seq]
+            if not evidence.pop(seq).relevant:
+                found = []  # not about the military domain (all chunks together)
             found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
             digest = document_hash(document)
             yield document, [Claim.model_validate({**c, "doc_hash": digest}) for c in found]

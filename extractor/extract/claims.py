@@ -18,6 +18,7 @@ index the original document text.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 
 from ..errors import ExtractionError
 from ..models import (
@@ -59,6 +60,7 @@ class ClaimAssembler:
     def __init__(self, vocab):
         from .cues import CueMatcher
         from .dates import DateResolver
+        from .domain import DomainGate
         from .entities import Gazetteer, source_kind
         from .munitions import MunitionFinder
 
@@ -68,6 +70,7 @@ class ClaimAssembler:
         self.dates = DateResolver()
         self.sources = SourceResolver(self.gazetteer, source_kind)
         self.frame_finder = FrameFinder(self.sources)
+        self.domain = DomainGate(vocab)
 
     # -- component entry point -------------------------------------------------------------
     def __call__(self, doc):
@@ -86,9 +89,13 @@ class ClaimAssembler:
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
         munitions = self.munitions.find(doc)
+        munitions = self.domain.military_munitions(doc, munitions)
         quantities = find_quantities(doc, munitions)
         dates = find_dates(doc, self.dates, published)
         entities = self.gazetteer.find(doc)
+        # business, sport and space news use the words of the field in another sense: the
+        # pipeline drops the claims of a document whose chunks together show too little of it
+        doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities)))
         cues = self.cues.find(doc)
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
