@@ -402,3 +402,36 @@ def test_the_government_of_a_claim_without_parties_is_the_state_that_acted_last(
     assert [a.source for a in claims[-1].attributions] == ["South Korea"]
     # a speaker of the last transfer's pair makes it the claim's parties only when it denies
     assert claims[-1].actors == []
+
+
+LISTED = (
+    "The Dutch defence ministry on Monday announced a new military aid package for Ukraine.\n"
+    "The package includes:\n"
+    "- 12 PzH 2000 self-propelled howitzers;\n"
+    "- 40 YPR armoured vehicles, to be refurbished by Rheinmetall;\n"
+    "- mortar rounds and spare parts.\n"
+    "Deliveries will start in the spring.\n"
+)
+
+
+def test_listed_items_are_claims_with_the_lead_in_context(extractor):
+    claims = extractor.extract(LISTED, published=PUBLISHED, doc_id="t")
+    items = [c for c in claims if c.text.startswith(("12 PzH", "40 YPR", "mortar rounds"))]
+    assert [c.text for c in items] == [
+        "12 PzH 2000 self-propelled howitzers",
+        "40 YPR armoured vehicles, to be refurbished by Rheinmetall",
+        "mortar rounds and spare parts",
+    ]
+    for c in items:
+        assert c.claim_type.value == "agreement"
+        assert {(a.name, a.role.value) for a in c.actors} >= {("Netherlands", "supplier"), ("Ukraine", "recipient")}
+    assert [q.value for q in items[0].quantities] == [12]
+    assert "Rheinmetall" in {a.name for a in items[1].actors}
+    # the lead-in is no claim of its own: its content is in the items
+    assert not any(c.text.startswith("The package includes") for c in claims)
+
+
+def test_a_bulleted_line_without_a_lead_in_is_an_ordinary_sentence(extractor):
+    claims = extractor.extract("Highlights of the week:\n\n- Iran sent 200 drones to Russia.\n",
+                               published=PUBLISHED, doc_id="t")
+    assert [(c.claim_type.value, c.text) for c in claims] == [("transfer", "Iran sent 200 drones to Russia")]

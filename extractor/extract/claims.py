@@ -22,6 +22,7 @@ from dataclasses import asdict
 
 from ..errors import ExtractionError
 from ..models import (
+    Actor,
     ActorType,
     Attribution,
     ClaimType,
@@ -30,7 +31,7 @@ from ..models import (
     SourceKind,
     make_claim_id,
 )
-from .actors import acts, as_state, clause_actors, complete_pair
+from .actors import acts, as_state, clause_actors, complete_pair, ent_text
 from .attributions import (
     BARE_BODIES,
     FrameFinder,
@@ -40,6 +41,7 @@ from .attributions import (
     dedupe_links,
     depth,
 )
+from .base import offset_span
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
@@ -100,10 +102,29 @@ class ClaimAssembler:
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
         claims: list[dict] = []
+        lead: list[dict] | None = None  # the context of a list: its lead-in (ending in ":")
+        lead_claims: list[dict] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
+            if _list_item(ctx.text, sent):
+                own = self._sentence_claims(ctx, sent, memory, doc_id)
+                if lead is not None:
+                    # "The package includes:" / "- 18 howitzers": each item is a claim of its own
+                    # with the lead-in's type, parties, dates and sources; the lead-in is none
+                    claims[:] = [c for c in claims if not any(c is x for x in lead_claims)]
+                    item = _item_claim(ctx, sent, own, lead, doc_id)
+                    own = [item] if item is not None else []
+                claims.extend(own)
+                continue
             if _is_heading(ctx.text, sent):
                 continue
-            claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
+            found = self._sentence_claims(ctx, sent, memory, doc_id)
+            claims.extend(found)
+            if sent.text.rstrip().endswith(":"):
+                # the list's context: this sentence's claim, else the last claim with parties
+                lead_claims = found
+                lead = found[-1:] or [c for c in ctx.history if c["actors"]][-1:] or None
+            else:
+                lead = None
         apply_citations(claims, ctx.citations)
         for claim in claims:
             claim.pop("_speakers", None)
@@ -464,6 +485,66 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
 
 
 _MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
+
+
+_BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
+
+
+def _list_item(text: str, sent) -> bool:
+    """A sentence that opens a bulleted line ("• 18 Archer artillery systems")."""
+    line_start = text.rfind("\n", 0, sent.start_char) + 1
+    if text[line_start:sent.start_char].strip():
+        return False
+    return sent.text.lstrip().startswith(_BULLETS)
+
+
+def _item_claim(ctx, sent, own: list[dict], lead: list[dict], doc_id: str) -> dict | None:
+    """One claim for a listed item: the item's own words (bullet and closing punctuation left
+    out), its munitions and quantities, its own named parties after the lead-in's; type,
+    modality, dates and sources are the lead-in's where the item has none of its own."""
+    doc, offset = ctx.doc, ctx.offset
+    toks = [t for t in sent if not t.is_space]
+    while toks and (toks[0].text in _BULLETS or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in (")", '"', "”"):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    start, end = toks[0].i, toks[-1].i + 1
+    munitions = [m for m in ctx.munitions if start <= m.start < end]
+    quantities = [q for q in ctx.quantities if start <= q.start < end]
+    if not munitions and not quantities and not own:
+        return None
+    base = lead[-1]
+    mine = own[0] if own else {}
+    actors = [dict(a) for a in base["actors"]]
+    for a in mine.get("actors", []):
+        if all(a["name"] != b["name"] for b in actors):
+            actors.append(dict(a))
+    for m in ctx.entities:
+        if start <= m.start < end and acts(m.value) and all(m.value.name != b["name"] for b in actors):
+            # "to be ordered from BAE Systems": a seller; any other named party takes part
+            prep = doc[m.head].head
+            role = Role.supplier if doc[m.head].dep_ == "pobj" and prep.lower_ == "from" else Role.other
+            actors.append(Actor(text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+                                name=m.value.name, role=role, type=m.value.type,
+                                entity_id=m.value.entity_id).model_dump(mode="json"))
+    s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    dates = mine.get("dates") or ([dict(d) for d in base["dates"]])
+    return {
+        "schema_version": "1.0",
+        "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
+        "doc_id": doc_id,
+        "text": ctx.text[s_char:e_char],
+        "span": {"start": s_char + offset, "end": e_char + offset},
+        "claim_type": base["claim_type"],
+        "modality": base["modality"],
+        "actors": actors,
+        "quantities": [_shift(q.value, offset) for q in quantities],
+        "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+        "dates": dates,
+        "attributions": mine.get("attributions") or [dict(a) for a in base["attributions"]],
+    }
 
 
 def _is_heading(text: str, sent) -> bool:
