@@ -340,11 +340,7 @@ class ClaimAssembler:
             actors.append({**next(a for a in previous["actors"] if a["name"] == sp["name"]), "role": role}
                           if role != "other" else None)
         return {
-            "schema_version": "1.0",
-            "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
-            "doc_id": doc_id,
-            "text": ctx.text[s_char:e_char],
-            "span": {"start": s_char + offset, "end": e_char + offset},
+            **_claim_head(ctx, doc_id, s_char, e_char),
             "claim_type": previous["claim_type"],
             "modality": Modality.negated.value,
             "actors": [a for a in actors if a],
@@ -487,6 +483,18 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
 _MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
 
 
+def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
+    """The identifying fields of a claim whose evidence is characters ``[s_char, e_char)`` of the Doc."""
+    offset = ctx.offset
+    return {
+        "schema_version": "1.0",
+        "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
+        "doc_id": doc_id,
+        "text": ctx.text[s_char:e_char],
+        "span": {"start": s_char + offset, "end": e_char + offset},
+    }
+
+
 _BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
 
 
@@ -532,11 +540,7 @@ def _item_claim(ctx, sent, own: list[dict], lead: list[dict], doc_id: str) -> di
     s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     dates = mine.get("dates") or ([dict(d) for d in base["dates"]])
     return {
-        "schema_version": "1.0",
-        "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
-        "doc_id": doc_id,
-        "text": ctx.text[s_char:e_char],
-        "span": {"start": s_char + offset, "end": e_char + offset},
+        **_claim_head(ctx, doc_id, s_char, e_char),
         "claim_type": base["claim_type"],
         "modality": base["modality"],
         "actors": actors,
