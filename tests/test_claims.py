@@ -435,3 +435,22 @@ def test_a_bulleted_line_without_a_lead_in_is_an_ordinary_sentence(extractor):
     claims = extractor.extract("Highlights of the week:\n\n- Iran sent 200 drones to Russia.\n",
                                published=PUBLISHED, doc_id="t")
     assert [(c.claim_type.value, c.text) for c in claims] == [("transfer", "Iran sent 200 drones to Russia")]
+
+
+@pytest.mark.parametrize(
+    "text, actors, sources",
+    [
+        # a new agreement announced: the announcer commits, nobody is quoted
+        ("Norway on Monday announced a new military aid package for Ukraine.",
+         {("Norway", "supplier"), ("Ukraine", "recipient")}, []),
+        ("The Polish defence ministry unveiled a deal for 96 Apache helicopters.",
+         {("Poland", "party")}, None),
+    ],
+)
+def test_announcing_an_agreement_is_the_agreement(extractor, text, actors, sources):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert claim.claim_type.value == "agreement"
+    assert {(a.name, a.role.value) for a in claim.actors} >= {a for a in actors if a[1] != "party"} or \
+        {a.name for a in claim.actors} >= {a[0] for a in actors}
+    if sources is not None:
+        assert [a.source for a in claim.attributions] == sources

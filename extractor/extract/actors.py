@@ -15,7 +15,7 @@ from ..models import Actor, ActorType, Role
 from .base import offset_span
 from .clauses import Clause
 from .roles import relation, role_for
-from .triggers import noun_trigger
+from .triggers import announces_agreement, noun_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
 BODY_NOUNS = frozenset({
@@ -66,7 +66,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     chain_ids = {t.i for t in clause.chain}
     if nominal is not None and clause.trigger is None:
         chain_ids = {nominal.i}
-        if clause.head.i not in ctx.report_tokens and clause.head.lower_ not in NO_PARTY_VERBS:
+        if (clause.head.i not in ctx.report_tokens or announces_agreement(clause.head, nominal)) \
+                and clause.head.lower_ not in NO_PARTY_VERBS:
             # "The United States paused a shipment of bombs to Israel": the subject of the verb
             # acting on the shipment is its party ("verified the shipments" reports on it,
             # "Beijing opposes U.S. arms sales to Taiwan" takes a stance on it, "the Navy seized

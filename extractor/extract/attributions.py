@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
 from .clauses import Clause
+from .triggers import announces_agreement
 
 if TYPE_CHECKING:
     from .context import DocContext
@@ -443,6 +444,8 @@ class FrameFinder:
                     clause.denial = True
                 elif clause.nominal is None:
                     continue
+                elif announces_agreement(v, clause.nominal):
+                    continue  # "Oslo announced a new aid package": the announcement is the act
                 frame.governs = {v.i}
             # the frame's own words ("Pakistan on Friday again denied"), not the clauses under it
             frame.tokens = set(clause.tokens) if v.i not in frame.governs else set()
