@@ -1,19 +1,41 @@
-"""Every spaCy component and Doc extension of the package, registered in one place.
+"""Every spaCy component and Doc/Span extension of the package, registered in one place.
 
 Names are prefixed ``extractor_``; extensions are set with ``has_extension`` guards (never
 ``force=True``) so importing this module twice, or beside another package, is harmless.
+
+The extraction runs as one component per kind of thing found, each writing a span group::
+
+    extractor_munitions   doc.spans["extractor_munitions"]   Munition    (label MUNITION)
+    extractor_quantities  doc.spans["extractor_quantities"]  Quantity    (label QUANTITY; reads the munitions)
+    extractor_dates       doc.spans["extractor_dates"]       DateRef     (label DATE)
+    extractor_actors      doc.spans["extractor_actors"]      EntityRef   (label ACTOR: states, groups, people, outlets)
+    extractor_cues        doc.spans["extractor_cues"]        Cue         (label: its category, REPORT, HEDGE...)
+    extractor_claims      doc._.extractor_claims             list[Claim] (reads only the span groups)
+
+Every span carries its typed value on ``span._.extractor_value`` and the token its phrase
+attaches to on ``span._.extractor_head``. Values are Doc-relative (character spans into the
+Doc's text); the claims add ``doc._.extractor_offset`` (long documents are split into pieces).
+Each finder component takes its lexicon file(s) through its config; ``None`` is the packaged data.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from typing import Any
+
 from spacy.attrs import TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from .errors import ExtractionError, ExtractorError, MissingComponentError
+
+log = logging.getLogger(__name__)
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
 #: offset of this Doc inside the original document text (long documents are split), the
-#: claims found (plain JSON-able dicts) and the Doc's evidence of the military domain (a dict of
-#: :class:`~extractor.extract.domain.DomainEvidence`).
+#: claims found (:class:`~extractor.models.Claim` objects, without ``doc_hash``) and the Doc's
+#: evidence of the military domain (a dict of :class:`~extractor.extract.domain.DomainEvidence`).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,
@@ -25,6 +47,89 @@ DOC_EXTENSIONS = {
 for _name, _default in DOC_EXTENSIONS.items():
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+MUNITIONS = "extractor_munitions"
+QUANTITIES = "extractor_quantities"
+DATES = "extractor_dates"
+ACTORS = "extractor_actors"
+CUES = "extractor_cues"
+CLAIMS = "extractor_claims"
+#: The extraction components in pipeline order (each finder's span group has its name).
+EXTRACTION_COMPONENTS = (MUNITIONS, QUANTITIES, DATES, ACTORS, CUES, CLAIMS)
+
+#: Where span values live: ``doc.user_data[_VALUES][(label, start, end, id)] = (value, head)``.
+#: spaCy keys plain Span extensions by character offsets only, so a munition and an actor on
+#: the same words would share one value; the span's label and id tell them apart here.
+_VALUES = "extractor_span_values"
+
+
+def _span_key(span: Span) -> tuple[int, int, int, int]:
+    return (span.label, span.start, span.end, span.id)
+
+
+def _get_value(span: Span) -> Any:
+    hit = span.doc.user_data.get(_VALUES, {}).get(_span_key(span))
+    return hit[0] if hit is not None else None
+
+
+def _get_head(span: Span) -> int | None:
+    hit = span.doc.user_data.get(_VALUES, {}).get(_span_key(span))
+    return hit[1] if hit is not None else None
+
+
+if not Span.has_extension("extractor_value"):
+    Span.set_extension("extractor_value", getter=_get_value)
+if not Span.has_extension("extractor_head"):
+    Span.set_extension("extractor_head", getter=_get_head)
+
+
+def write_spans(doc: Doc, group: str, items: Iterable[tuple[int, int, int, str, Any]]) -> None:
+    """Set ``doc.spans[group]`` from ``(start, end, head, label, value)`` items (token offsets)."""
+    values = doc.user_data.setdefault(_VALUES, {})
+    spans = []
+    for start, end, head, label, value in items:
+        span = Span(doc, start, end, label=label, span_id=len(values))
+        values[_span_key(span)] = (value, head)
+        spans.append(span)
+    doc.spans[group] = spans
+
+
+def write_mentions(doc: Doc, group: str, label: str, mentions) -> None:
+    """Set ``doc.spans[group]`` from finder mentions (:class:`~extractor.extract.base.Mention`)."""
+    write_spans(doc, group, ((m.start, m.end, m.head, label, m.value) for m in mentions))
+
+
+def span_group(doc: Doc, group: str, reader: str) -> list[Span]:
+    """The spans of ``doc.spans[group]``; :class:`MissingComponentError` when no component wrote it."""
+    if group not in doc.spans:
+        raise MissingComponentError(group, reader)
+    return list(doc.spans[group])
+
+
+def read_mentions(doc: Doc, group: str, reader: str) -> list:
+    """The mentions a finder component left in ``doc.spans[group]``, in their order."""
+    from .extract.base import Mention
+
+    return [Mention(s.start, s.end, s._.extractor_head, s._.extractor_value) for s in span_group(doc, group, reader)]
+
+
+class _Component:
+    """Base of the extraction components: a failure on one Doc names its document."""
+
+    name = "extractor"
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            self.process(doc)
+        except ExtractorError:
+            raise
+        except Exception as exc:
+            # never an empty result in silence: the batch runner turns this into a reject
+            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
+        return doc
+
+    def process(self, doc: Doc) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 @Language.component("extractor_line_breaks")
@@ -70,9 +175,115 @@ def verb_repair(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("extractor_claims")
-def make_claims_component(nlp: Language, name: str):
-    """The claim assembler: runs after the parser and NER, fills ``doc._.extractor_claims``."""
+
+class MunitionsComponent(_Component):
+    """Weapons, munitions and platforms (taxonomy ``munitions.jsonl``)."""
+
+    def __init__(self, vocab, lexicon: str | None = None) -> None:
+        from .extract.munitions import MunitionFinder
+
+        self.finder = MunitionFinder(vocab, lexicon)
+
+    def process(self, doc: Doc) -> None:
+        write_mentions(doc, MUNITIONS, "MUNITION", self.finder.find(doc))
+
+
+class QuantitiesComponent(_Component):
+    """Materiel counts; reads the munitions (they decide which nouns count materiel)."""
+
+    def __init__(self, cues: str | None = None) -> None:
+        self.cues = cues
+
+    def process(self, doc: Doc) -> None:
+        from .extract.quantities import find_quantities
+
+        munitions = read_mentions(doc, MUNITIONS, QUANTITIES)
+        write_mentions(doc, QUANTITIES, "QUANTITY", find_quantities(doc, munitions, self.cues))
+
+
+class DatesComponent(_Component):
+    """Date expressions, resolved against ``doc._.extractor_published``."""
+
+    def __init__(self, cues: str | None = None) -> None:
+        from .extract.dates import CUES_FILE, DateCue, DateResolver, _cue_keys
+        from .lexicon import load_lexicon
+
+        self.resolver = DateResolver(load_lexicon(cues, CUES_FILE, DateCue, _cue_keys))
+
+    def process(self, doc: Doc) -> None:
+        from .extract.dates import as_date, find_dates
+
+        published = as_date(doc._.extractor_published or None)
+        write_mentions(doc, DATES, "DATE", find_dates(doc, self.resolver, published))
+
+
+class ActorsComponent(_Component):
+    """States, alliances, groups, companies, people and outlets (``gazetteer.jsonl``, ``sources.jsonl``)."""
+
+    def __init__(self, vocab, gazetteer: str | None = None, sources: str | None = None) -> None:
+        self.gazetteer = shared_gazetteer(vocab, gazetteer, sources)
+
+    def process(self, doc: Doc) -> None:
+        write_mentions(doc, ACTORS, "ACTOR", self.gazetteer.find(doc))
+
+
+class CuesComponent(_Component):
+    """Attribution, hedge and negation cues (``cues.jsonl``), labelled by category."""
+
+    def __init__(self, vocab, lexicon: str | None = None) -> None:
+        from .extract.cues import CUES_FILE, CueMatcher, CueRule
+        from .lexicon import load_lexicon
+
+        self.matcher = CueMatcher(vocab, load_lexicon(lexicon, CUES_FILE, CueRule))
+
+    def process(self, doc: Doc) -> None:
+        write_spans(doc, CUES, ((c.start, c.end, c.start, c.category.value, c) for c in self.matcher.find(doc)))
+
+
+_GAZETTEERS: dict[tuple[int, str | None, str | None], tuple[Any, Any]] = {}
+
+
+def shared_gazetteer(vocab, gazetteer: str | None = None, sources: str | None = None):
+    """One :class:`~extractor.extract.entities.Gazetteer` per vocab and lexicon files: the actors
+    component finds mentions with it, the claims component resolves source phrases with it."""
+    from .extract.entities import Gazetteer
+
+    key = (id(vocab), gazetteer, sources)
+    hit = _GAZETTEERS.get(key)
+    if hit is None or hit[0] is not vocab:
+        hit = _GAZETTEERS[key] = (vocab, Gazetteer(vocab, gazetteer, sources))
+    return hit[1]
+
+
+@Language.factory(MUNITIONS, default_config={"lexicon": None})
+def make_munitions(nlp: Language, name: str, lexicon: str | None):
+    return MunitionsComponent(nlp.vocab, lexicon)
+
+
+@Language.factory(QUANTITIES, default_config={"cues": None})
+def make_quantities(nlp: Language, name: str, cues: str | None):
+    return QuantitiesComponent(cues)
+
+
+@Language.factory(DATES, default_config={"cues": None})
+def make_dates(nlp: Language, name: str, cues: str | None):
+    return DatesComponent(cues)
+
+
+@Language.factory(ACTORS, default_config={"gazetteer": None, "sources": None})
+def make_actors(nlp: Language, name: str, gazetteer: str | None, sources: str | None):
+    return ActorsComponent(nlp.vocab, gazetteer, sources)
+
+
+@Language.factory(CUES, default_config={"lexicon": None})
+def make_cues(nlp: Language, name: str, lexicon: str | None):
+    return CuesComponent(nlp.vocab, lexicon)
+
+
+@Language.factory(CLAIMS, default_config={"gazetteer": None, "sources": None})
+def make_claims_component(nlp: Language, name: str, gazetteer: str | None, sources: str | None):
+    """The claim assembler: reads the finders' span groups, fills ``doc._.extractor_claims``
+    (the gazetteer files resolve source phrases; give it the ones the actors component has)."""
     from .extract.claims import ClaimAssembler
 
-    return ClaimAssembler(nlp.vocab)
+    return ClaimAssembler(shared_gazetteer(nlp.vocab, gazetteer, sources), nlp.vocab)

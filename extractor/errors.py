@@ -34,3 +34,15 @@ class ExtractionError(ExtractorError):
     def __init__(self, doc_id: str | None, reason: str):
         self.doc_id, self.reason = doc_id, reason
         super().__init__(f"claim extraction failed for doc {doc_id!r}: {reason}")
+
+
+class MissingComponentError(ExtractorError):
+    """A component needs a span group that no component before it wrote (a pipeline set up or
+    ``select_pipes``-disabled without it): a configuration error, not one document's."""
+
+    def __init__(self, component: str, needed_by: str):
+        self.component, self.needed_by = component, needed_by
+        super().__init__(
+            f"{needed_by} needs doc.spans[{component!r}], which no component wrote: add the "
+            f"{component!r} component before {needed_by!r} (nlp.add_pipe({component!r}, before={needed_by!r}))"
+        )

@@ -96,3 +96,13 @@ def data_path(filename: str) -> Path:
 def load_package_lexicon(filename: str, model: type[E], keys: Callable[[E], Iterable[str]] | None = None) -> tuple[E, ...]:
     """Load (once per process) a lexicon shipped in ``extractor/data``."""
     return tuple(load_entries(data_path(filename), model, keys=keys))
+
+
+def load_lexicon(
+    path: Path | str | None, filename: str, model: type[E], keys: Callable[[E], Iterable[str]] | None = None
+) -> tuple[E, ...]:
+    """The lexicon at ``path`` (a component's config), or the packaged ``filename`` when ``path``
+    is None; packaged lexicons are loaded once per process, a given file on each call."""
+    if path is None:
+        return load_package_lexicon(filename, model, keys)
+    return tuple(load_entries(path, model, keys=keys))

@@ -31,7 +31,7 @@ DEFAULT_CHUNK_CHARS = 10_000
 
 
 def load_nlp(model: str = MODEL_NAME):
-    """Load the pinned spaCy model with the claim component appended.
+    """Load the pinned spaCy model with the extraction components appended.
 
     The numeric back-end is configured first (:mod:`extractor.perf`: numpy matrix products
     instead of blis' generic kernels, single-threaded BLAS), before spaCy imports numpy; the
@@ -42,7 +42,7 @@ def load_nlp(model: str = MODEL_NAME):
     perf.limit_blas_threads()
     import spacy
 
-    from . import components  # noqa: F401  (registers factories and extensions)
+    from .components import EXTRACTION_COMPONENTS  # (registers factories and extensions)
 
     try:
         with perf.model_ops() as ops:
@@ -60,7 +60,8 @@ def load_nlp(model: str = MODEL_NAME):
         # after the tags are mapped to POS, which it corrects from the parse
         after = "attribute_ruler" if "attribute_ruler" in nlp.pipe_names else "parser"
         nlp.add_pipe("extractor_verb_repair", after=after)
-    nlp.add_pipe("extractor_claims", last=True)
+    for name in EXTRACTION_COMPONENTS:
+        nlp.add_pipe(name, last=True)
     return nlp
 
 
@@ -145,7 +146,7 @@ class Extractor:
         from .extract.domain import DomainEvidence
 
         nlp = self.nlp
-        pending: dict[int, tuple[Document, int, list[dict]]] = {}
+        pending: dict[int, tuple[Document, int, list[Claim]]] = {}
         evidence: dict[int, DomainEvidence] = {}
         order: list[int] = []
 
@@ -174,6 +175,6 @@ class Extractor:
             del pending[seq]
             if not evidence.pop(seq).relevant:
                 found = []  # not about the military domain (all chunks together)
-            found.sort(key=lambda c: (c["span"]["start"], c["span"]["end"]))
+            found.sort(key=lambda c: (c.span.start, c.span.end))
             digest = document_hash(document)
-            yield document, [Claim.model_validate({**c, "doc_hash": digest}) for c in found]
+            yield document, [c.model_copy(update={"doc_hash": digest}) for c in found]

@@ -49,3 +49,39 @@ def test_verb_repair(blank, rows, verbs):
 def test_the_pipeline_repairs_after_the_tags_are_mapped(extractor):
     names = extractor.nlp.pipe_names
     assert names.index("attribute_ruler") < names.index("extractor_verb_repair") < names.index("extractor_claims")
+
+
+def test_the_pipeline_shows_every_extraction_component_in_order(extractor):
+    names = extractor.nlp.pipe_names
+    assert names[-6:] == ["extractor_munitions", "extractor_quantities", "extractor_dates", "extractor_actors",
+                          "extractor_cues", "extractor_claims"]
+    assert names.index("ner") < names.index("extractor_munitions")
+
+
+SENT = "North Korea has sent over 13,000 containers of artillery shells to Russia since August 2023."
+
+
+def test_disabling_the_dates_gives_claims_without_dates(extractor):
+    (with_dates,) = extractor.extract(SENT, published="2024-08-28")
+    with extractor.nlp.select_pipes(disable=["extractor_dates"]):
+        (without,) = extractor.extract(SENT, published="2024-08-28")
+    assert [d.text for d in with_dates.dates] == ["since August 2023"]
+    assert without.dates == []
+    assert without.model_copy(update={"dates": []}) == with_dates.model_copy(update={"dates": []})
+
+
+@pytest.mark.parametrize(
+    "disabled, missing, reader",
+    [
+        (["extractor_munitions"], "extractor_munitions", "extractor_quantities"),
+        (["extractor_actors"], "extractor_actors", "extractor_claims"),
+        (["extractor_cues"], "extractor_cues", "extractor_claims"),
+        (["extractor_quantities"], "extractor_quantities", "extractor_claims"),
+    ],
+)
+def test_disabling_a_required_component_is_a_typed_error(extractor, disabled, missing, reader):
+    from extractor.errors import MissingComponentError
+
+    with extractor.nlp.select_pipes(disable=disabled), pytest.raises(MissingComponentError) as exc:
+        extractor.extract(SENT)
+    assert (exc.value.component, exc.value.needed_by) == (missing, reader)

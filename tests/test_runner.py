@@ -414,7 +414,8 @@ LONG_DOC_SCRIPT = """
 import json, sys
 import spacy
 from spacy.language import Language
-from extractor.models import make_claim_id
+from extractor.components import EXTRACTION_COMPONENTS
+from extractor.models import Claim, make_claim_id
 from extractor.pipeline import Extractor
 from extractor.runner import CHUNK_CHARS, RunOptions, run
 
@@ -423,16 +424,18 @@ from extractor.runner import CHUNK_CHARS, RunOptions, run
 def first_words(doc):
     # Stand-in claim logic: the first two tokens of each piece, offset into the whole text.
     start, end = doc._.extractor_offset, doc._.extractor_offset + doc[1].idx + len(doc[1].text)
-    doc._.extractor_claims = [{
+    doc._.extractor_claims = [Claim.model_validate({
         "claim_id": make_claim_id(doc._.extractor_doc_id, start, end), "doc_id": doc._.extractor_doc_id,
         "text": doc[:2].text, "span": {"start": start, "end": end}, "claim_type": "other", "modality": "asserted",
-    }]
+    })]
     return doc
 
 
 model = sys.argv[1]
 spacy.blank("en").to_disk(model)
 extractor = Extractor(model=model, chunk_chars=CHUNK_CHARS)
+for name in EXTRACTION_COMPONENTS[:-1]:
+    extractor.nlp.remove_pipe(name)
 extractor.nlp.replace_pipe("extractor_claims", "test_first_words")
 summary = run(RunOptions([sys.argv[2]], output=sys.argv[3]), extractor=extractor)
 # VmHWM: this process's own peak (ru_maxrss would carry the forking parent's peak over exec).

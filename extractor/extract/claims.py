@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..errors import ExtractionError
+from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     Actor,
     ActorType,
     Attribution,
+    Claim,
     ClaimType,
     Modality,
     Role,
@@ -56,49 +57,38 @@ _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
 
-class ClaimAssembler:
-    """spaCy component ``extractor_claims``: fills ``doc._.extractor_claims``."""
+class ClaimAssembler(_Component):
+    """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
+    Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 
-    def __init__(self, vocab):
-        from .cues import CueMatcher
-        from .dates import DateResolver
+    ``gazetteer`` resolves source phrases ("the ministry", "Ukrainian prosecutors") to names;
+    ``vocab`` is the pipeline's, for the domain check's phrase matcher.
+    """
+
+    def __init__(self, gazetteer, vocab):
         from .domain import DomainGate
-        from .entities import Gazetteer, source_kind
-        from .munitions import MunitionFinder
+        from .entities import source_kind
 
-        self.munitions = MunitionFinder(vocab)
-        self.gazetteer = Gazetteer(vocab)
-        self.cues = CueMatcher(vocab)
-        self.dates = DateResolver()
-        self.sources = SourceResolver(self.gazetteer, source_kind)
+        self.sources = SourceResolver(gazetteer, source_kind)
         self.frame_finder = FrameFinder(self.sources)
         self.domain = DomainGate(vocab)
 
     # -- component entry point -------------------------------------------------------------
-    def __call__(self, doc):
-        try:
-            doc._.extractor_claims = self.assemble(doc)
-        except Exception as exc:
-            # never an empty result in silence: the batch runner turns this into a reject
-            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
-        return doc
+    def process(self, doc) -> None:
+        doc._.extractor_claims = [Claim.model_validate(c) for c in self.assemble(doc)]
 
     def assemble(self, doc) -> list[dict]:
-        from .dates import as_date, find_dates
-        from .quantities import find_quantities
-
-        published = as_date(doc._.extractor_published or None)
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
-        munitions = self.munitions.find(doc)
-        munitions = self.domain.military_munitions(doc, munitions)
-        quantities = find_quantities(doc, munitions)
-        dates = find_dates(doc, self.dates, published)
-        entities = self.gazetteer.find(doc)
+        munitions = self.domain.military_munitions(doc, read_mentions(doc, MUNITIONS, CLAIMS))
+        quantities = read_mentions(doc, QUANTITIES, CLAIMS)
+        # dates only fill their own field: without the dates component, claims carry none
+        dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
+        entities = read_mentions(doc, ACTORS, CLAIMS)
+        cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
         # business, sport and space news use the words of the field in another sense: the
         # pipeline drops the claims of a document whose chunks together show too little of it
         doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities)))
-        cues = self.cues.find(doc)
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
         claims: list[dict] = []
@@ -301,7 +291,6 @@ class ClaimAssembler:
                 frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
         claim = {
-            "schema_version": "1.0",
             "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
             "doc_id": doc_id,
             "text": ctx.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
@@ -487,7 +476,6 @@ def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
     """The identifying fields of a claim whose evidence is characters ``[s_char, e_char)`` of the Doc."""
     offset = ctx.offset
     return {
-        "schema_version": "1.0",
         "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
         "doc_id": doc_id,
         "text": ctx.text[s_char:e_char],

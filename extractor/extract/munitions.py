@@ -35,7 +35,7 @@ from spacy.attrs import SHAPE
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..lexicon import LexiconEntry, load_package_lexicon
+from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
 from .base import Mention, char_span
 from .clauses import relative_antecedent
@@ -265,10 +265,10 @@ def alias_tokenizer():
 
 
 @cache
-def _lexicon() -> _Lexicon:
-    """The compiled taxonomy (once per process)."""
+def _lexicon(path: str | None = None) -> _Lexicon:
+    """The compiled taxonomy at ``path`` (default: the packaged one), once per process."""
     tokenizer = alias_tokenizer()
-    entries = load_package_lexicon(LEXICON_FILE, MunitionEntry, keys=_entry_keys)
+    entries = load_lexicon(path, LEXICON_FILE, MunitionEntry, keys=_entry_keys)
     variants: dict[tuple[str, ...], _Variant] = {}
     prefixes: dict[str, MunitionEntry] = {}
     block_heads: set[str] = set()
@@ -426,9 +426,9 @@ def _refine_by_calibre(cat: MunitionCategory, calibre: float | None) -> Munition
 class MunitionFinder:
     """Find munition mentions in a parsed Doc. Build once per process, call per Doc."""
 
-    def __init__(self, vocab) -> None:
+    def __init__(self, vocab, lexicon: str | None = None) -> None:
         self.vocab = vocab
-        self.lexicon = _lexicon()
+        self.lexicon = _lexicon(lexicon)
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         docs = [Doc(vocab, words=list(key)) for key in self.lexicon.variants]
         self.phrases.add("MUNITION", docs)

@@ -24,7 +24,7 @@ from spacy.attrs import LOWER, SHAPE
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from ..lexicon import LexiconEntry, load_package_lexicon
+from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, Quantity
 from .base import Mention, char_span
 from .munitions import alias_tokenizer, munition_unit, pluralise, singularise
@@ -98,15 +98,15 @@ class _Cues:
 
 
 @cache
-def _cues() -> _Cues:
-    """The compiled cue lexicon (once per process)."""
+def _cues(path: str | None = None) -> _Cues:
+    """The compiled cue lexicon at ``path`` (default: the packaged one), once per process."""
     tok = alias_tokenizer()
     before: dict[tuple[str, ...], CueEntry] = {}
     after: dict[tuple[str, ...], CueEntry] = {}
     vague: dict[tuple[str, ...], float] = {}
     lot: set[str] = set()
     non: set[str] = set()
-    for e in load_package_lexicon(CUES_FILE, CueEntry, keys=cue_keys):
+    for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
             if e.kind == "cue":
@@ -248,7 +248,7 @@ class _Count:
 class _Context:
     """Per-Doc lookups: which tokens belong to which munition mention."""
 
-    def __init__(self, doc: Doc, munitions: list[Mention[Munition]]) -> None:
+    def __init__(self, doc: Doc, munitions: list[Mention[Munition]], cues: str | None = None) -> None:
         self.doc = doc
         self.munitions = munitions
         self.owner: dict[int, Mention[Munition]] = {}
@@ -257,7 +257,7 @@ class _Context:
             self.starts[m.start] = m
             for i in range(m.start, m.end):
                 self.owner[i] = m
-        self.cues = _cues()
+        self.cues = _cues(cues)
 
     def unit_of(self, m: Mention[Munition]) -> str:
         return munition_unit(self.doc, m)
@@ -323,9 +323,9 @@ def _first_noun(doc: Doc, i: int, limit: int = 4) -> Token | None:
 
 
 class _Finder:
-    def __init__(self, doc: Doc, munitions: list[Mention[Munition]]) -> None:
+    def __init__(self, doc: Doc, munitions: list[Mention[Munition]], cues: str | None = None) -> None:
         self.doc = doc
-        self.ctx = _Context(doc, munitions)
+        self.ctx = _Context(doc, munitions, cues)
         self.cues = self.ctx.cues
         self.found: list[Mention[Quantity]] = []
         self._sent_starts: list[int] | None = None
@@ -688,10 +688,11 @@ def _sentence_bounds(i: int, starts: list[int]) -> tuple[int, int]:
     return starts[max(0, k - 1)], starts[max(0, k)]
 
 
-def find_quantities(doc: Doc, munitions: list[Mention[Munition]]) -> list[Mention[Quantity]]:
+def find_quantities(doc: Doc, munitions: list[Mention[Munition]], cues: str | None = None) -> list[Mention[Quantity]]:
     """Every materiel quantity in ``doc``, in document order.
 
     ``munitions`` are the Doc's munition mentions (``MunitionFinder.find``): they decide
     which nouns count materiel, and their tokens (calibres, model numbers) are never counts.
+    ``cues`` is the path of a cue lexicon (default: the packaged one).
     """
-    return _Finder(doc, munitions).run()
+    return _Finder(doc, munitions, cues).run()
