@@ -454,3 +454,34 @@ def test_announcing_an_agreement_is_the_agreement(extractor, text, actors, sourc
         {a.name for a in claim.actors} >= {a[0] for a in actors}
     if sources is not None:
         assert [a.source for a in claim.attributions] == sources
+
+
+TRADE_NOUNS = [
+    # (text, expected type, actors) — a trade noun or a trade role carries the claim
+    ("Turkish arms exports to Azerbaijan rose by 40% last year.", "transfer",
+     {("Turkey", "supplier"), ("Azerbaijan", "recipient")}),
+    ("Shipments of the howitzers to Estonia began in March.", "transfer", {("Estonia", "recipient")}),
+    ("Qatar was the largest buyer of British arms in the period.", "transfer",
+     {("Qatar", "recipient"), ("United Kingdom", "producer")}),
+    ("Spain and Israel followed as the seventh- and eighth-largest arms exporters.", "transfer",
+     {("Spain", "supplier"), ("Israel", "supplier")}),
+]
+
+
+@pytest.mark.parametrize("text, claim_type, actors", TRADE_NOUNS, ids=[t[0][:35] for t in TRADE_NOUNS])
+def test_trade_nouns_and_roles_carry_a_claim(extractor, text, claim_type, actors):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert claims, text
+    assert claims[0].claim_type.value == claim_type
+    assert {(a.name, a.role.value) for a in claims[0].actors} == actors
+
+
+@pytest.mark.parametrize("text", [
+    # a trade noun as the subject of a verb that is no event of the trade
+    "The deliveries follow a summit in Vilnius, Lithuanian officials said.",
+    # a role noun as a subject is no claim of its own
+    "Nobody knows what those buyers in Kenya did with the rifles they got from Serbia.",
+])
+def test_trade_nouns_without_a_trade_event_are_no_claim(extractor, text):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert not any(c.text.startswith(("The deliveries follow", "those buyers")) for c in claims)

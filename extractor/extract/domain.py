@@ -53,7 +53,7 @@ _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 
 
 class DomainEntry(LexiconEntry):
-    kind: Literal["military", "civilian_modifier", "military_modifier"]
+    kind: Literal["military", "civilian_modifier", "military_modifier", "trade_verb"]
     phrases: list[str]
     #: the phrases name people who can be a party without a name ("troops", "militants")
     party: bool = False
@@ -100,6 +100,13 @@ def domain_lexicon() -> tuple[DomainEntry, ...]:
 @cache
 def civilian_modifiers() -> frozenset[str]:
     return frozenset(p.lower() for e in domain_lexicon() if e.kind == "civilian_modifier" for p in e.phrases)
+
+
+@cache
+def trade_verbs() -> frozenset[str]:
+    """Verbs that say what happens to a flow of arms named as their subject ("exports fell",
+    "shipments began", "sales could resume"): with such a verb the noun carries the claim."""
+    return frozenset(p.lower() for e in domain_lexicon() if e.kind == "trade_verb" for p in e.phrases)
 
 
 @cache
