@@ -485,3 +485,21 @@ def test_trade_nouns_and_roles_carry_a_claim(extractor, text, claim_type, actors
 def test_trade_nouns_without_a_trade_event_are_no_claim(extractor, text):
     claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
     assert not any(c.text.startswith(("The deliveries follow", "those buyers")) for c in claims)
+
+
+USE_ROLES = [
+    # a state's platform that fires is the user; its platform shot at is the target; the
+    # attacks a weapon is used against are the attacker's (the target of the use)
+    ("A Greek F-16 shot down two Turkish drones over the Aegean.", {("Greece", "user"), ("Turkey", "target")}),
+    ("Egyptian warplanes bombed militant positions in Libya.", {("Egypt", "user"), ("Libya", "target")}),
+    ("Israel has used Iron Dome against Iranian drone attacks since April.", {("Israel", "user"), ("Iran", "target")}),
+    # ammunition keeps its maker
+    ("Russia fired Iranian missiles at Odesa.", {("Russia", "user"), ("Iran", "producer"), ("Ukraine", "target")}),
+]
+
+
+@pytest.mark.parametrize("text, actors", USE_ROLES, ids=[t[0][:35] for t in USE_ROLES])
+def test_use_claims_give_platform_states_user_and_target(extractor, text, actors):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert claim.claim_type.value == "use"
+    assert {(a.name, a.role.value) for a in claim.actors} >= {a for a in actors if a[0] != "Ukraine"}

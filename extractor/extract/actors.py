@@ -55,6 +55,15 @@ ROLE_NOUNS = {
 }
 
 
+def _is_platform(ctx, noun) -> bool:
+    """Whether the munition whose phrase ``noun`` heads is a platform (aircraft, ship, tank,
+    launcher...) rather than what it fires."""
+    from .munitions import PLATFORM_CATS
+
+    m = next((m for m in ctx.munitions if m.start <= noun.i < m.end), None)
+    return m is not None and m.value.category in PLATFORM_CATS
+
+
 def ent_text(ctx, m) -> str:
     doc = ctx.doc
     return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
@@ -104,8 +113,15 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 if not ent.is_demonym and head.dep_ in ("compound", "nmod") and frame in ("out", "agree") \
                         and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
                     role = Role.recipient  # "send Ukraine cluster munitions" parsed as a compound
+                elif frame == "use" and not ent.made_in and _is_platform(ctx, noun):
+                    # "Israeli aircraft struck a truck": the platform's state fires; "shot down
+                    # five Indian aircraft": the platform's state is attacked
+                    rel = relation(noun, chain_ids, set(), clause.raised, raising)
+                    role = Role.user if rel in ("subj", "agent") else Role.target if rel in ("obj", "pass") else Role.producer
                 else:
                     role = Role.producer
+            elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
+                role = Role.target  # "used the system against Russian air attacks"
             elif noun_trigger(noun) is not None:
                 nt = noun_trigger(noun)
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
