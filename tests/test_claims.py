@@ -503,3 +503,24 @@ def test_use_claims_give_platform_states_user_and_target(extractor, text, actors
     claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
     assert claim.claim_type.value == "use"
     assert {(a.name, a.role.value) for a in claim.actors} >= {a for a in actors if a[0] != "Ukraine"}
+
+
+AGREEMENT_ROLES = [
+    # a company that is a counterparty sells; the state that signs or awards buys
+    ("Jakarta signed a contract with Naval Group for two Scorpene submarines.",
+     {("Indonesia", "recipient"), ("Naval Group", "supplier")}),
+    ("The Pentagon awarded Lockheed Martin a contract for 48 F-35 jets.",
+     {("United States", "recipient"), ("Lockheed Martin", "supplier")}),
+    # ... unless the agreement names another recipient: the state pays and supplies
+    ("The Pentagon awarded Raytheon a contract for three Patriot batteries for Ukraine.",
+     {("United States", "supplier"), ("RTX", "supplier"), ("Ukraine", "recipient")}),
+    # taking delivery is receiving
+    ("Pakistan's army has taken delivery of Chinese SH-15 howitzers.",
+     {("Pakistan", "recipient"), ("China", "producer")}),
+]
+
+
+@pytest.mark.parametrize("text, actors", AGREEMENT_ROLES, ids=[t[0][:35] for t in AGREEMENT_ROLES])
+def test_companies_sell_and_takers_receive(extractor, text, actors):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert {(a.name, a.role.value) for a in claim.actors} == actors

@@ -154,7 +154,28 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev["name"],
                     role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
                 ))
+    if frame == "agree":
+        found = _company_sells(found)
     return _dedupe_actors(found)
+
+
+def _company_sells(found: list[Actor]) -> list[Actor]:
+    """In an agreement a company that is a counterparty ("signed a contract with BrahMos
+    Aerospace", "awarded RTX a contract") sells: it is the supplier, and the state that signs
+    is the buyer, the recipient, unless the agreement names another recipient ("a contract for
+    six systems for Ukraine", where the state pays and supplies)."""
+    companies = [a for a in found if a.type == ActorType.company and a.role in (Role.party, Role.recipient)]
+    if not companies:
+        return found
+    others = [a for a in found if a.role == Role.recipient and a not in companies]
+    out = []
+    for a in found:
+        if a in companies:
+            a = a.model_copy(update={"role": Role.supplier})
+        elif not others and a.role in (Role.supplier, Role.party) and a.type == ActorType.state:
+            a = a.model_copy(update={"role": Role.recipient})
+        out.append(a)
+    return out
 
 
 def subject_antecedents(ctx, clause: Clause, governing, role: Role):

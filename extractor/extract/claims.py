@@ -85,6 +85,10 @@ class ClaimAssembler(_Component):
         # dates only fill their own field: without the dates component, claims carry none
         dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
         entities = read_mentions(doc, ACTORS, CLAIMS)
+        # a system's name inside a company's ("BrahMos Aerospace", "Patria Oy") names the company
+        makers = [(e.start, e.end) for e in entities if e.value.type == ActorType.company]
+        munitions = [m for m in munitions if not any(s <= m.start and m.end <= e and e - s > m.end - m.start
+                                                     for s, e in makers)]
         cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
         # business, sport and space news use the words of the field in another sense: the
         # pipeline drops the claims of a document whose chunks together show too little of it
