@@ -43,6 +43,9 @@ ARMS = [
     # a longer report with signals of the domain
     ("Sweden will deliver 12 CV90 infantry fighting vehicles to Lithuania, the defence ministry said. "
      "The vehicles will arrive in the autumn. Troops will train on them in Germany.", "transfer"),
+    # a short report: two signals in three sentences are enough
+    ("Denmark will hand over six F-16 jets to Ukraine in May, the defence ministry said. The jets "
+     "will arrive in Odesa. Pilots have trained in Romania since last year.", "transfer"),
     # commercial drones turned into weapons, in a sentence that names grenades
     ("The militants used cheap commercial drones to drop grenades on army posts, the military said. "
      "The army said the attacks had killed two soldiers. Troops shot down three of the drones.", "use"),

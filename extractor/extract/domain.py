@@ -77,7 +77,7 @@ class DomainEvidence:
 
     @property
     def relevant(self) -> bool:
-        """:data:`MIN_SIGNALS` signals, or one per sentence in a shorter text. A text of one
+        """:data:`MIN_SIGNALS` signals, or fewer in a shorter text (two in three sentences). A text of one
         or two sentences has too few words to tell the sense of a dual-use noun, so any
         munition not used in a civilian sense counts there ("China may be supplying Russia
         with drone engines"). A text with no party is a description, not a claim."""
@@ -85,7 +85,7 @@ class DomainEvidence:
             return False
         if self.sentences <= 2 and self.loose:
             return True
-        return self.signals >= min(MIN_SIGNALS, max(self.sentences, 1))
+        return self.signals >= min(MIN_SIGNALS, max(self.sentences - 1, 1))
 
 
 def _keys(entry: DomainEntry) -> list[str]:
