@@ -524,3 +524,29 @@ AGREEMENT_ROLES = [
 def test_companies_sell_and_takers_receive(extractor, text, actors):
     claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
     assert {(a.name, a.role.value) for a in claim.actors} == actors
+
+
+DISMISSALS = (
+    "Le Monde reported that Serbia had sold 5,000 mortar shells to Armenia through a Czech broker. "
+    "Serbian defence minister Bratislav Gasic dismissed the story as a fabrication. "
+    "A Czech official called the report baseless and said no licence had been issued.\n"
+)
+
+
+def test_dismissals_of_a_report_are_negated_claims_with_its_content(extractor):
+    claims = extractor.extract(DISMISSALS, published=PUBLISHED, doc_id="t")
+    by_text = {c.text: c for c in claims}
+    dismissed = by_text["Serbian defence minister Bratislav Gasic dismissed the story as a fabrication"]
+    called = by_text["A Czech official called the report baseless"]
+    for c in (dismissed, called):
+        assert c.modality.value == "negated"
+        assert c.claim_type.value == "transfer"
+        assert {m.category.value for m in c.munitions} == {"artillery_shell"}
+    assert [a.source for a in dismissed.attributions] == ["Bratislav Gasic"]
+
+
+def test_calling_something_else_untrue_is_no_denial(extractor):
+    claims = extractor.extract("Moldova called the rumours about its airport baseless. "
+                               "Russia sent 40 tanks to Belarus in March, the ministry said.",
+                               published=PUBLISHED, doc_id="t")
+    assert [c.text for c in claims] == ["Russia sent 40 tanks to Belarus in March"]
