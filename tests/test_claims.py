@@ -550,3 +550,22 @@ def test_calling_something_else_untrue_is_no_denial(extractor):
                                "Russia sent 40 tanks to Belarus in March, the ministry said.",
                                published=PUBLISHED, doc_id="t")
     assert [c.text for c in claims] == ["Russia sent 40 tanks to Belarus in March"]
+
+
+PRODUCTION = [
+    # the place of a plant is no producer; "the company" is the latest company named
+    ("Nammo said on Monday it would expand its artillery output. "
+     "The company is also building a shell plant in Raufoss, Norway.",
+     "The company is also building a shell plant in Raufoss, Norway", {("Nammo", "producer")}),
+    # "output" is production; "the group" an armed group named before
+    ("The Houthis showed new drones at a parade in Sanaa. Officials said the group is doubling its output of "
+     "Samad drones.", "the group is doubling its output of Samad drones", {("Houthis", "producer")}),
+]
+
+
+@pytest.mark.parametrize("text, evidence, actors", PRODUCTION, ids=[p[1][:35] for p in PRODUCTION])
+def test_production_plants_output_and_company_descriptions(extractor, text, evidence, actors):
+    claims = {c.text: c for c in extractor.extract(text, published=PUBLISHED, doc_id="t")}
+    claim = claims[evidence]
+    assert claim.claim_type.value == "production"
+    assert {(a.name, a.role.value) for a in claim.actors} == actors

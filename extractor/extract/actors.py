@@ -55,6 +55,20 @@ ROLE_NOUNS = {
 }
 
 
+def _on_object(tok, chain_ids: set[int]) -> bool:
+    """Whether ``tok`` is the object of a preposition on the verb's direct object ("a plant in
+    Lithuania")."""
+    while tok.dep_ in ("appos", "conj") and tok.head.i != tok.i:
+        tok = tok.head  # "in Raufoss, Norway"
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.dep_ == "dobj" and prep.head.head.i in chain_ids
+
+
+def _has_subject(clause: Clause) -> bool:
+    """Whether the clause's verb chain has an active subject of its own."""
+    return any(c.dep_ == "nsubj" for t in clause.chain for c in t.children)
+
+
 def _is_platform(ctx, noun) -> bool:
     """Whether the munition whose phrase ``noun`` heads is a platform (aircraft, ship, tank,
     launcher...) rather than what it fires."""
@@ -135,7 +149,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             else:
                 role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
         else:
-            role = role_for(frame, relation(head, chain_ids, set(), clause.raised, raising))
+            rel = relation(head, chain_ids, set(), clause.raised, raising)
+            if frame == "produce" and rel == "prep:in" and _has_subject(clause) and _on_object(head, chain_ids):
+                continue  # "The company is building a shell plant in Lithuania": where, not who
+            role = role_for(frame, rel)
         if role is None:
             continue
         found.append(Actor(
@@ -201,6 +218,13 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
+        kinds = _DESCRIPTION_TYPES.get(lower) if _is_bare_definite(subj) else None
+        if kinds:
+            # "the company", "the group": the latest earlier mention of an actor of that type
+            earlier = [m for m in ctx.entities if m.start < subj.i and m.value.type in kinds]
+            if earlier:
+                yield subj, [as_state(earlier[-1].value)]
+            continue
         if lower not in ("it", "they", "he", "she", "we", "i") and not poss and not definite:
             continue
         speaker = [m for f in governing for m in f.subjects]
@@ -257,6 +281,17 @@ def _names_armed_group(ctx, noun) -> bool:
 def acts(ent) -> bool:
     """Whether an entity can act as a party (a state, group, company, or a body or person of a state)."""
     return _is_actor_type(ent) or bool(getattr(ent, "state", None))
+
+
+#: Definite descriptions of an actor by its type ("the company built", "the group fired").
+_DESCRIPTION_TYPES = {
+    **{n: (ActorType.company,) for n in ("company", "firm", "manufacturer", "maker", "contractor",
+                                          "shipyard", "producer", "supplier")},
+    "group": (ActorType.company, ActorType.armed_group),
+    "militia": (ActorType.armed_group,),
+    "rebels": (ActorType.armed_group,),
+    "movement": (ActorType.armed_group,),
+}
 
 
 def _is_bare_definite(tok) -> bool:

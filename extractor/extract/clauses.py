@@ -193,7 +193,7 @@ def _nominal_trigger(clause: Clause):
             child = next((c for c in child.children if c.dep_ == "pobj"), child)
         if child.dep_ in ("nsubj", "nsubjpass") and not copula and child.i in clause.tokens:
             tr = noun_trigger(child)
-            if tr is not None and tr.frame in ("out", "in") and clause.chain[-1].lower_ in trade_verbs() \
+            if tr is not None and tr.frame in ("out", "in", "produce") and clause.chain[-1].lower_ in trade_verbs() \
                     and tr.id not in _ROLE_TRIGGERS:
                 return child
             continue
