@@ -20,7 +20,6 @@ Each finder component takes its lexicon file(s) through its config; ``None`` is 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,8 +28,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .errors import ExtractionError, ExtractorError, MissingComponentError
-
-log = logging.getLogger(__name__)
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
 #: offset of this Doc inside the original document text (long documents are split), the
@@ -115,8 +112,6 @@ def read_mentions(doc: Doc, group: str, reader: str) -> list:
 
 class _Component:
     """Base of the extraction components: a failure on one Doc names its document."""
-
-    name = "extractor"
 
     def __call__(self, doc: Doc) -> Doc:
         try:

@@ -85,3 +85,22 @@ def test_disabling_a_required_component_is_a_typed_error(extractor, disabled, mi
     with extractor.nlp.select_pipes(disable=disabled), pytest.raises(MissingComponentError) as exc:
         extractor.extract(SENT)
     assert (exc.value.component, exc.value.needed_by) == (missing, reader)
+
+
+def test_a_pipeline_with_the_components_saves_and_loads_with_its_lexicon_config(tmp_path):
+    from extractor.lexicon import data_path
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for name in ("extractor_munitions", "extractor_quantities", "extractor_dates", "extractor_actors",
+                 "extractor_cues", "extractor_claims"):
+        nlp.add_pipe(name)
+    nlp.replace_pipe("extractor_munitions", "extractor_munitions",
+                     config={"lexicon": str(data_path("munitions.jsonl"))})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == nlp.pipe_names
+    assert loaded.config["components"]["extractor_munitions"]["lexicon"] == str(data_path("munitions.jsonl"))
+    assert loaded.config["components"]["extractor_dates"]["cues"] is None
+    doc = loaded("They sent 152mm shells.")
+    assert [s.text for s in doc.spans["extractor_munitions"]] == ["152mm shells"]

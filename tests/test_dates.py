@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.errors import LexiconError
-from extractor.extract.dates import CUES_FILE, DateCue, DateResolver, _cue_keys, find_dates, normalise
+from extractor.extract.dates import CUES_FILE, DateCue, DateResolver, _cue_keys, find_dates, normalise_date
 from extractor.lexicon import data_path, load_entries
 from extractor.models import Granularity
 
@@ -242,8 +242,8 @@ def test_cache_returns_same_result(resolver):
     ("text", "expected"),
     [("Sept. 7", "sept 7"), ("mid\u2013June", "mid june"), ("last month's", "last month"), ("28th August", "28 august")],
 )
-def test_normalise(text, expected):
-    assert normalise(text) == expected
+def test_normalise_date(text, expected):
+    assert normalise_date(text) == expected
 
 
 def test_cue_lexicon_loads_and_rejects_bad_entries():

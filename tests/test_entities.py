@@ -14,7 +14,7 @@ from extractor.extract.entities import (
     GazetteerEntry,
     SourceEntry,
     load_lexicons,
-    normalize,
+    normalise_name,
     source_kind,
     strip_title,
 )
@@ -92,8 +92,8 @@ def test_lookup_table_is_large_enough():
     ("The U.S.'s", "us"), ("Pyongyang’s", "pyongyang"), ("al-Shabaab", "al shabaab"),
     ("  Élysée  Palace ", "elysee palace"), ("the Houthis'", "houthis"), ("Kurdistan Workers' Party", "kurdistan workers party"),
 ])
-def test_normalize(text, key):
-    assert normalize(text) == key
+def test_normalise_name(text, key):
+    assert normalise_name(text) == key
 
 
 @pytest.mark.parametrize("name, stripped", [

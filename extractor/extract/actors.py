@@ -11,48 +11,25 @@ supplier → recipient pair takes the other.
 
 from __future__ import annotations
 
-from ..models import Actor, ActorType, Role
+from typing import NamedTuple
+
+from .. import vocabulary
+from ..models import Actor, ActorType, ClaimType, Modality, Role
 from .base import offset_span
 from .clauses import Clause
 from .roles import relation, role_for
 from .triggers import announces_agreement, noun_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
-BODY_NOUNS = frozenset({
-    "forces", "force", "military", "army", "navy", "troops", "units", "unit", "government", "governments",
-    "ministry", "officials", "plants", "factories", "industry", "ships", "vessels", "vessel", "gunners",
-    "pilots", "soldiers", "authorities", "leader", "president", "cabinet", "parliament", "companies",
-    "company", "firms", "manufacturers", "producers", "makers", "crews", "brigades", "battalion",
-})
+BODY_NOUNS = vocabulary.state_body_nouns()
 #: Nouns of place: a demonym on them ("the Ukrainian border") names a location, not a party,
 #: except as the target of an attack ("Ukrainian cities").
-PLACE_NOUNS = frozenset({
-    "border", "borders", "port", "ports", "region", "regions", "coast", "territory", "city", "cities",
-    "capital", "soil", "airspace", "waters", "front", "frontline", "side", "town", "towns", "villages",
-})
+PLACE_NOUNS = vocabulary.place_nouns()
 #: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
 #: takes no part in it.
-NO_PARTY_VERBS = frozenset({
-    "oppose", "opposes", "opposed", "opposing", "condemn", "condemns", "condemned", "condemning",
-    "criticise", "criticises", "criticised", "criticising", "criticize", "criticizes", "criticized", "criticizing",
-    "denounce", "denounces", "denounced", "denouncing", "protest", "protests", "protested", "protesting",
-    "welcome", "welcomes", "welcomed", "welcoming", "praise", "praises", "praised", "praising",
-    "hail", "hails", "hailed", "hailing", "decry", "decries", "decried", "decrying",
-    "slam", "slams", "slammed", "slamming", "fear", "fears", "feared", "fearing",
-    # interdiction: who seizes a shipment stops it, it is not its supplier
-    "seize", "seizes", "seized", "seizing", "intercept", "intercepts", "intercepted", "intercepting",
-    "confiscate", "confiscates", "confiscated", "confiscating", "impound", "impounds", "impounded", "impounding",
-    "interdict", "interdicts", "interdicted", "interdicting",
-})
+NO_PARTY_VERBS = vocabulary.no_party_verbs()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
-ROLE_NOUNS = {
-    **{n: Role.recipient for n in ("buyer", "buyers", "customer", "customers", "client", "clients",
-                                   "importer", "importers", "recipient", "recipients")},
-    **{n: Role.supplier for n in ("seller", "sellers", "supplier", "suppliers", "exporter", "exporters",
-                                  "donor", "donors", "backers")},
-    **{n: Role.producer for n in ("maker", "makers", "manufacturer", "manufacturers", "producer",
-                                  "producers")},
-}
+ROLE_NOUNS = vocabulary.role_nouns()
 
 
 def _on_object(tok, chain_ids: set[int]) -> bool:
@@ -168,8 +145,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 role = Role.party
             for prev in antecedents:
                 found.append(Actor(
-                    text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev["name"],
-                    role=role, type=ActorType(prev.get("type") or "state"), entity_id=prev.get("entity_id"),
+                    text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev.name,
+                    role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
     if frame == "agree":
         found = _company_sells(found)
@@ -196,7 +173,8 @@ def _company_sells(found: list[Actor]) -> list[Actor]:
 
 
 def subject_antecedents(ctx, clause: Clause, governing, role: Role):
-    """``(subject token, [actor dicts])`` for a clause whose subject names no actor itself."""
+    """``(subject token, [antecedents])`` for a clause whose subject names no actor itself (each
+    antecedent a :class:`StateRef` or an :class:`Actor` of an earlier claim)."""
     head = clause.chain[0]
     subjects = [c for t in clause.chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects and head.dep_ == "conj":
@@ -244,32 +222,32 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             yield subj, antecedents[:2 if lower == "they" else 1]
 
 
-def complete_pair(ctx, claim: dict) -> None:
+def complete_pair(ctx, claim) -> None:
     """Discourse memory of the last supplier → recipient pair: a transfer that names one side
     of the pair takes the other ("Iran had received some of the jets" after "Russia ... Iran")."""
-    if claim["claim_type"] not in ("transfer", "agreement"):
+    if claim.claim_type not in (ClaimType.transfer, ClaimType.agreement):
         return
-    sup = [a for a in claim["actors"] if a["role"] == "supplier"]
-    rec = [a for a in claim["actors"] if a["role"] == "recipient"]
+    sup = [a for a in claim.actors if a.role is Role.supplier]
+    rec = [a for a in claim.actors if a.role is Role.recipient]
     pair = ctx.last_pair
     if sup and rec:
         ctx.last_pair = (sup, rec)
         return
-    if pair is None or not claim["munitions"] and not claim["quantities"] and claim["claim_type"] != "transfer":
+    if pair is None or not claim.munitions and not claim.quantities and claim.claim_type is not ClaimType.transfer:
         return
-    names = {a["name"] for a in claim["actors"]}
+    names = {a.name for a in claim.actors}
     psup, prec = pair
-    speakers = set(claim.get("_speakers", ()))
-    if not sup and not rec and claim["modality"] == "negated" and speakers and speakers <= {a["name"] for a in psup + prec}:
+    speakers = set(claim.speakers)
+    if not sup and not rec and claim.modality is Modality.negated and speakers and speakers <= {a.name for a in psup + prec}:
         # "Moscow and Pyongyang deny any arms transfers": the deniers are the pair (its states:
         # not the regions a transfer went to)
-        claim["actors"].extend(dict(a) for a in psup + prec if a["name"] not in names
-                               and (a["name"] in speakers or a.get("type") == "state"))
+        claim.actors.extend(a for a in psup + prec if a.name not in names
+                            and (a.name in speakers or a.type is ActorType.state))
         return
-    if sup and not rec and {a["name"] for a in sup} == {a["name"] for a in psup}:
-        claim["actors"].extend(dict(a) for a in prec if a["name"] not in names)
-    elif rec and not sup and {a["name"] for a in rec} == {a["name"] for a in prec}:
-        claim["actors"].extend(dict(a) for a in psup if a["name"] not in names)
+    if sup and not rec and {a.name for a in sup} == {a.name for a in psup}:
+        claim.actors.extend(a for a in prec if a.name not in names)
+    elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
+        claim.actors.extend(a for a in psup if a.name not in names)
 
 
 def _names_armed_group(ctx, noun) -> bool:
@@ -307,11 +285,19 @@ def _relative_antecedent(ctx, clause: Clause, pronoun):
     return ctx.entity_by_token.get(clause.head.head.i)
 
 
-def as_state(ent) -> dict:
-    """An entity as an actor dict; a person acting for a state ("Putin") becomes the state."""
+class StateRef(NamedTuple):
+    """Who an entity acts as: its name, type and gazetteer id (a person acting for a state is the state)."""
+
+    name: str
+    type: ActorType
+    entity_id: str | None
+
+
+def as_state(ent) -> StateRef:
+    """An entity as the party it acts as; a person acting for a state ("Putin") becomes the state."""
     if ent.type == ActorType.person and getattr(ent, "state", None):
-        return {"name": ent.state, "type": "state", "entity_id": getattr(ent, "state_id", None)}
-    return {"name": ent.name, "type": ent.type.value, "entity_id": ent.entity_id}
+        return StateRef(ent.state, ActorType.state, getattr(ent, "state_id", None))
+    return StateRef(ent.name, ent.type, ent.entity_id)
 
 
 def _is_actor_type(ent) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
+from .. import vocabulary
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
 from .clauses import Clause
@@ -24,14 +25,11 @@ if TYPE_CHECKING:
     from .context import DocContext
 
 #: Nouns that stand for people/bodies but are never a source on their own.
-_NON_SOURCES = frozenset({"reporters", "journalists", "press", "this", "that", "which", "who", "what"})
+_NON_SOURCES = vocabulary.source_nouns("not_source")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _OUTLET_PREPS = frozenset({"to", "with"})
-_NEGATING_FRAMES = frozenset({
-    "denied", "denies", "deny", "denying", "rejected", "rejects", "reject", "dismissed", "dismisses",
-    "refuted", "refutes",
-})
-_ASSESSING_FRAMES = frozenset({"estimated", "estimates", "estimate", "assessed", "assesses", "assess", "counted"})
+_NEGATING_FRAMES = vocabulary.source_verbs("negating")
+_ASSESSING_FRAMES = vocabulary.source_verbs("assessing")
 
 
 @dataclass
@@ -217,8 +215,8 @@ class SourceResolver:
         ):
             names = []
             for a in ctx.last_pair[0] + ctx.last_pair[1]:
-                if a.get("type") == "state" and a["name"] not in names:
-                    names.append(a["name"])
+                if a.type is ActorType.state and a.name not in names:
+                    names.append(a.name)
         if len(names) < 2:
             return []
         return [Attribution(text=ctx.text[start:end], span=span, source=n, kind=SourceKind.government, cue=cue)
@@ -272,10 +270,7 @@ def _phrase(tok) -> list:
     return out
 
 
-_BODY_NOUNS = frozenset({
-    "ministry", "government", "military", "army", "intelligence", "office", "prosecutors", "force",
-    "forces", "command", "staff", "agency", "service", "officials", "council", "department",
-})
+_BODY_NOUNS = vocabulary.speaking_body_nouns()
 
 
 def _has_body_noun(tok) -> bool:
@@ -356,44 +351,20 @@ class SourceMemory:
 
 
 #: Head nouns that describe a named source rather than name it.
-_DESCRIPTORS = frozenset({
-    "portal", "website", "site", "newspaper", "paper", "daily", "weekly", "channel", "broadcaster",
-    "outlet", "magazine", "tabloid", "report", "reports", "document", "documents", "papers", "files",
-    "assessment", "study", "analysis", "investigation", "data", "tally", "figures", "statement",
-})
+_DESCRIPTORS = vocabulary.source_nouns("descriptor")
 
 #: Unnamed speakers who stand for their state.
-_STATE_VOICES = frozenset({"officials", "authorities", "government", "governments", "leaders", "diplomats"})
+_STATE_VOICES = vocabulary.source_nouns("state_voice")
 #: "both countries", "the two sides": the two states of the document's last transfer.
-_STATE_PAIRS = frozenset({"countries", "states", "sides", "capitals", "nations"})
+_STATE_PAIRS = vocabulary.source_nouns("state_pair")
 #: Nouns that can be a source without a name or a classifying word.
-_SOURCE_NOUNS = frozenset({
-    "panel", "commission", "committee", "team", "mission", "inspectors", "watchdog", "tracker", "monitor",
-    "sources", "officials", "analysts", "experts", "researchers", "investigators", "diplomats", "accounts",
-    "estimates", "data", "figures", "imagery", "images", "photos", "videos", "groups", "organisation",
-    "organization", "monitors", "observers", "witnesses", "residents", "people", "insiders", "lawmakers",
-})
+_SOURCE_NOUNS = vocabulary.source_nouns("source")
 
 #: Nouns naming a person by office: their apposition is a person's name.
-_PERSON_NOUNS = frozenset({
-    "minister", "deputy", "spokesperson", "spokesman", "spokeswoman", "president", "lawmaker", "official",
-    "commander", "ambassador", "adviser", "advisor", "chief", "secretary", "general", "premier", "head",
-    "director", "envoy", "governor", "senator", "analyst", "researcher", "expert", "coordinator",
-})
+_PERSON_NOUNS = vocabulary.source_nouns("person")
 
 #: "the <noun>" → the kind of source it refers back to
-_DEFINITE_KINDS = {
-    **{n: {SourceKind.official} for n in ("minister", "deputy", "spokesperson", "spokesman", "spokeswoman",
-                                          "president", "lawmaker", "official", "commander", "ambassador",
-                                          "adviser", "chief", "secretary", "general", "premier")},
-    **{n: {SourceKind.media} for n in ("newspaper", "paper", "outlet", "broadcaster", "daily",
-                                       "website", "channel", "magazine", "portal")},
-    "agency": {SourceKind.media, SourceKind.intelligence, SourceKind.government},
-    "service": {SourceKind.intelligence, SourceKind.government},
-    **{n: {SourceKind.document} for n in ("report", "document", "documents", "investigation", "study",
-                                          "analysis", "papers", "assessment", "findings")},
-    **{n: {SourceKind.government} for n in ("ministry", "office", "department", "cabinet")},
-}
+_DEFINITE_KINDS = vocabulary.definite_source_kinds()
 
 
 class FrameFinder:
@@ -629,17 +600,17 @@ class FrameFinder:
         return self.sources.link_all(ctx, head, memory, "according to")
 
 
-def apply_citations(claims: list[dict], citations: list[tuple[str, list[Attribution]]]) -> None:
+def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]) -> None:
     """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
     another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
     for citer, cited in citations:
         key = set(citer.lower().split())
         for claim in claims:
-            chain = claim["attributions"]
-            last = set(chain[-1]["source"].lower().split()) if chain else set()
+            chain = claim.attributions
+            last = set(chain[-1].source.lower().split()) if chain else set()
             if last and (key <= last or last <= key):
-                names = {a["source"].lower() for a in chain}
-                chain.extend(a.model_dump(mode="json") for a in cited if a.source.lower() not in names)
+                names = {a.source.lower() for a in chain}
+                chain.extend(a for a in cited if a.source.lower() not in names)
 
 
 def verb_trigger_token(clause: Clause):
@@ -664,8 +635,7 @@ def dedupe_links(links: list[Attribution]) -> list[Attribution]:
 
 #: Verbs that name what their object is ("called the report baseless", "described the claims as
 #: fabricated"): with an "untrue" complement they deny it.
-_NAMING_VERBS = frozenset({"called", "calls", "call", "calling", "described", "describes", "describing",
-                           "branded", "brands", "labelled", "labeled", "termed", "terms"})
+_NAMING_VERBS = vocabulary.source_verbs("naming")
 
 
 def _calls_untrue(ctx, verb) -> bool:
@@ -700,14 +670,10 @@ def depth(tok) -> int:
 
 
 #: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
-_RELAYING = frozenset({"cited", "disclosed", "published", "released", "prepared", "quoted", "obtained",
-                       "seen", "reviewed", "compiled", "leaked", "provided", "commissioned"})
+_RELAYING = vocabulary.source_verbs("relaying")
 #: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
 #: Participles naming a source's author rather than who relayed it ("a study published by RAND").
-_AUTHORING = frozenset({"published", "prepared", "compiled", "commissioned", "released", "conducted"})
-_CITING = frozenset({"cites", "cited", "cite", "citing", "quotes", "quoted", "quoting"})
-BARE_BODIES = frozenset({"government", "ministry", "country", "authorities", "cabinet"})
-_BACK_REFERENCES = frozenset({
-    "charge", "charges", "accusation", "accusations", "allegation", "allegations", "report", "reports",
-    "claim", "claims", "story", "stories", "assertion", "assertions", "suggestion", "suggestions",
-})
+_AUTHORING = vocabulary.source_verbs("authoring")
+_CITING = vocabulary.source_verbs("citing")
+BARE_BODIES = vocabulary.source_nouns("bare_body")
+_BACK_REFERENCES = vocabulary.source_nouns("back_reference")

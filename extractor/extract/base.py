@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -10,6 +11,11 @@ from pydantic import BaseModel
 from ..models import Span
 
 T = TypeVar("T", bound=BaseModel)
+
+#: A weapon model designation written as one token: a short name, an optional hyphen, a number,
+#: and variant suffixes ("Su-35s", "T-72B3", "MiG-29", "HIMARS/M142" is two). Group 1 is the
+#: name part ("Su"), the key of a designation family in ``munitions.jsonl``.
+DESIGNATION = re.compile(r"^([A-Za-z][A-Za-z]{0,7}(?:/[A-Za-z]+)?)-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,18 @@ For each sentence (headings, bylines and captions give none):
    dependency path (:mod:`extractor.extract.roles`); munitions, quantities and dates are the
    mentions inside it; modality comes from the ConText-style cues.
 
-The component stores plain dicts on ``doc._.extractor_claims`` (they cross process boundaries
-with ``nlp.pipe(n_process=...)``); offsets are shifted by ``doc._.extractor_offset`` so they
-index the original document text.
+Claims are assembled as :class:`ClaimDraft` objects (typed, mutable while the discourse rules
+of the sentence and the document complete them) and stored on ``doc._.extractor_claims`` as
+validated :class:`~extractor.models.Claim` objects; offsets are shifted by
+``doc._.extractor_offset`` so they index the original document text.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
+from .. import vocabulary
 from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     Actor,
@@ -27,9 +30,13 @@ from ..models import (
     Attribution,
     Claim,
     ClaimType,
+    DateRef,
     Modality,
+    Munition,
+    Quantity,
     Role,
     SourceKind,
+    Span,
     make_claim_id,
 )
 from .actors import acts, as_state, clause_actors, complete_pair, ent_text
@@ -46,15 +53,44 @@ from .base import offset_span
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
+from .quantities import carrier_units
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
+T = TypeVar("T", Quantity, Munition, DateRef)
+
 #: Units that carry materiel without naming it: their claims borrow the sentence's munitions.
-CARRIER_UNITS = frozenset({"container", "shipment", "consignment", "cargo", "train", "wagon", "flight",
-                           "voyage", "vessel", "ship", "batch", "package", "load", "delivery", "crate"})
+CARRIER_UNITS = carrier_units()
 _FUTURE = frozenset({"will", "would", "'ll", "shall"})
 _PLAN_VERBS = frozenset({"plans", "plan", "planned", "intends", "intend", "aims", "aim", "is", "are"})
 _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
+
+
+@dataclass(slots=True)
+class ClaimDraft:
+    """A claim while it is assembled: the fields of :class:`~extractor.models.Claim` (offsets
+    already into the original text), completed by the rules that look at its neighbours, and
+    ``speakers``, the states that speak in its frames (working state, never output)."""
+
+    claim_id: str
+    doc_id: str
+    text: str
+    span: Span
+    claim_type: ClaimType
+    modality: Modality
+    actors: list[Actor] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    munitions: list[Munition] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+
+    def claim(self) -> Claim:
+        """The validated output claim."""
+        return Claim(claim_id=self.claim_id, doc_id=self.doc_id, text=self.text, span=self.span,
+                     claim_type=self.claim_type, modality=self.modality, actors=self.actors,
+                     quantities=self.quantities, munitions=self.munitions, dates=self.dates,
+                     attributions=self.attributions)
 
 
 class ClaimAssembler(_Component):
@@ -75,9 +111,9 @@ class ClaimAssembler(_Component):
 
     # -- component entry point -------------------------------------------------------------
     def process(self, doc) -> None:
-        doc._.extractor_claims = [Claim.model_validate(c) for c in self.assemble(doc)]
+        doc._.extractor_claims = [draft.claim() for draft in self.assemble(doc)]
 
-    def assemble(self, doc) -> list[dict]:
+    def assemble(self, doc) -> list[ClaimDraft]:
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
         munitions = self.domain.military_munitions(doc, read_mentions(doc, MUNITIONS, CLAIMS))
@@ -95,9 +131,9 @@ class ClaimAssembler(_Component):
         doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities)))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
-        claims: list[dict] = []
-        lead: list[dict] | None = None  # the context of a list: its lead-in (ending in ":")
-        lead_claims: list[dict] = []  # the lead-in's own claims, replaced by its items
+        claims: list[ClaimDraft] = []
+        lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
+        lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
             if _list_item(ctx.text, sent):
                 own = self._sentence_claims(ctx, sent, memory, doc_id)
@@ -116,16 +152,14 @@ class ClaimAssembler(_Component):
             if sent.text.rstrip().endswith(":"):
                 # the list's context: this sentence's claim, else the last claim with parties
                 lead_claims = found
-                lead = found[-1:] or [c for c in ctx.history if c["actors"]][-1:] or None
+                lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
             else:
                 lead = None
         apply_citations(claims, ctx.citations)
-        for claim in claims:
-            claim.pop("_speakers", None)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
-    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[dict]:
+    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[ClaimDraft]:
         doc = ctx.doc
         clauses = segment(sent)
         frames = self.frame_finder.find(ctx, sent, clauses, memory)
@@ -155,7 +189,7 @@ class ClaimAssembler(_Component):
         for c in live:
             if c.head.i in self_governed:
                 exclude -= c.tokens
-        out: list[tuple[Clause, dict]] = []
+        out: list[tuple[Clause, ClaimDraft]] = []
         for clause in sorted(live, key=lambda c: c.head.i):
             rng = evidence_range(doc, clause, exclude)
             if rng is None:
@@ -164,7 +198,7 @@ class ClaimAssembler(_Component):
             if claim is not None:
                 out.append((clause, claim))
                 ctx.current.append(claim)
-                ctx.sentence_subjects = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer")] \
+                ctx.sentence_subjects = [a for a in claim.actors if a.role in (Role.supplier, Role.user, Role.producer)] \
                     or ctx.sentence_subjects
         self._inherit(out)
         ctx.history.extend(c for _, c in out)
@@ -173,7 +207,7 @@ class ClaimAssembler(_Component):
             complete_pair(ctx, claim)
         ctx.sentence_subjects = []  # pronouns of the next sentence look further back
         for _, claim in out:
-            acting = [a for a in claim["actors"] if a["role"] in ("supplier", "user", "producer", "party")]
+            acting = [a for a in claim.actors if a.role in (Role.supplier, Role.user, Role.producer, Role.party)]
             if acting:
                 ctx.last_subject_actors = acting
         return [c for _, c in out]
@@ -212,7 +246,7 @@ class ClaimAssembler(_Component):
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
     # -- one claim ---------------------------------------------------------------------------
-    def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> dict | None:
+    def _claim(self, ctx, sent, clause: Clause, rng, frames, according, memory, doc_id) -> ClaimDraft | None:
         from .cues import modality_for
 
         doc, offset = ctx.doc, ctx.offset
@@ -276,7 +310,7 @@ class ClaimAssembler(_Component):
         # when this claim names none, the state that acted last ("The first shipments will be
         # PAC-3 interceptors, the government said" after "Japan will export Patriot missiles")
         speaking = acting.name if acting is not None else next(
-            (a["name"] for a in ctx.last_subject_actors if a.get("type") == "state"), None)
+            (a.name for a in ctx.last_subject_actors if a.type is ActorType.state), None)
         if speaking is not None:
             links = [a.model_copy(update={"source": speaking}) if a.source.lower() in BARE_BODIES else a for a in links]
         if clause.denial:
@@ -294,33 +328,30 @@ class ClaimAssembler(_Component):
             for f in governing:
                 frame_dates.extend(d for d in ctx.dates if d.start in f.tokens)
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
-        claim = {
-            "claim_id": make_claim_id(doc_id, doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset),
-            "doc_id": doc_id,
-            "text": ctx.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])],
-            "span": {"start": doc[start].idx + offset, "end": doc[end - 1].idx + len(doc[end - 1]) + offset},
-            "claim_type": claim_type.value,
-            "modality": modality.value,
-            "actors": [a.model_dump(mode="json") for a in actors],
-            "quantities": [_shift(q.value, offset) for q in quantities],
-            "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+        s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        return ClaimDraft(
+            **_claim_head(ctx, doc_id, s_char, e_char),
+            claim_type=claim_type,
+            modality=modality,
+            actors=actors,
+            quantities=[_shift(q.value, offset) for q in quantities],
+            munitions=_dedupe_munitions([_shift(m.value, offset) for m in munitions]),
             # a relative date without a publication date stays, unresolved (start and end null)
-            "dates": [_shift(d.value, offset) for d in date_items
-                      if d.value.start or d.value.end or doc._.extractor_published is None],
-            "attributions": [a.model_dump(mode="json") for a in links],
-        }
-        # who speaks: states in the frames' subjects, and the states unnamed officials speak for
-        claim["_speakers"] = [as_state(m.value)["name"] for f in governing for m in f.subjects] + [
-            a.source for a in links if a.kind is SourceKind.government]
-        return claim
+            dates=[_shift(d.value, offset) for d in date_items
+                   if d.value.start or d.value.end or doc._.extractor_published is None],
+            attributions=list(links),
+            # who speaks: states in the frames' subjects, and the states unnamed officials speak for
+            speakers=[as_state(m.value).name for f in governing for m in f.subjects]
+            + [a.source for a in links if a.kind is SourceKind.government],
+        )
 
-    def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> dict | None:
+    def _denial(self, ctx, clause: Clause, rng, governing, links, doc_id) -> ClaimDraft | None:
         """"Tehran rejects the charge": the claim referred back to, negated, by its subject."""
         doc, offset = ctx.doc, ctx.offset
         speakers = [as_state(m.value) for f in governing for m in f.subjects]
         previous = None
         for old in reversed(ctx.history + ctx.current):
-            if not speakers or any(a["name"] == sp["name"] for a in old["actors"] for sp in speakers):
+            if not speakers or any(a.name == sp.name for a in old.actors for sp in speakers):
                 previous = old
                 break
         if previous is None:
@@ -329,23 +360,21 @@ class ClaimAssembler(_Component):
         s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         actors = []
         for sp in speakers:
-            role = next((a["role"] for a in previous["actors"] if a["name"] == sp["name"]), "other")
-            actors.append({**next(a for a in previous["actors"] if a["name"] == sp["name"]), "role": role}
-                          if role != "other" else None)
-        return {
+            said = next((a for a in previous.actors if a.name == sp.name), None)
+            if said is not None and said.role is not Role.other:
+                actors.append(said)
+        return ClaimDraft(
             **_claim_head(ctx, doc_id, s_char, e_char),
-            "claim_type": previous["claim_type"],
-            "modality": Modality.negated.value,
-            "actors": [a for a in actors if a],
-            "quantities": [],
-            "munitions": [dict(m) for m in previous["munitions"]],
-            "dates": [],
-            "attributions": [a.model_dump(mode="json") for a in links],
-        }
+            claim_type=previous.claim_type,
+            modality=Modality.negated,
+            actors=actors,
+            munitions=list(previous.munitions),
+            attributions=list(links),
+        )
 
 
     @staticmethod
-    def _inherit(out: list[tuple[Clause, dict]]) -> None:
+    def _inherit(out: list[tuple[Clause, ClaimDraft]]) -> None:
         """Within a sentence: a clause with no parties takes its parent's; carrier counts take the
         sentence's munitions; a relative clause takes its parent's dates."""
         by_clause = {id(c): claim for c, claim in out}
@@ -356,20 +385,20 @@ class ClaimAssembler(_Component):
             donor = by_clause.get(id(parent)) if parent is not None else (out[0][1] if out and out[0][1] is not claim else None)
             if donor is None:
                 continue
-            if not claim["actors"]:
-                claim["actors"] = [dict(a) for a in donor["actors"]]
-            if not claim["munitions"] and (clause.gapped or claim["quantities"] and clause.head.dep_ == "conj"):
+            if not claim.actors:
+                claim.actors = list(donor.actors)
+            if not claim.munitions and (clause.gapped or claim.quantities and clause.head.dep_ == "conj"):
                 # "... and the Dutch government 24", "... and will send 6 more": the same weapons
-                claim["munitions"] = [dict(m) for m in donor["munitions"]]
-            if not claim["dates"] and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
-                claim["dates"] = [dict(d) for d in donor["dates"]]
+                claim.munitions = list(donor.munitions)
+            if not claim.dates and clause.head.dep_ in ("relcl", "advcl", "conj", "xcomp"):
+                claim.dates = list(donor.dates)
         all_munitions = []
         for _, claim in out:
-            all_munitions.extend(claim["munitions"])
+            all_munitions.extend(claim.munitions)
         for _, claim in out:
-            units = {(q.get("unit") or "") for q in claim["quantities"]}
-            if not claim["munitions"] and units and all(u in CARRIER_UNITS for u in units):
-                claim["munitions"] = _dedupe_munitions([dict(m) for m in all_munitions])
+            units = {(q.unit or "") for q in claim.quantities}
+            if not claim.munitions and units and all(u in CARRIER_UNITS for u in units):
+                claim.munitions = _dedupe_munitions(all_munitions)
 
 
 def _independent(clause: Clause) -> bool:
@@ -433,19 +462,20 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
         or verb.tag_ in ("VBZ", "VBP") and verb is first
 
 
-def _shift(item, offset: int) -> dict:
-    data = item.model_dump(mode="json")
-    data["span"] = {"start": item.span.start + offset, "end": item.span.end + offset}
-    return data
+def _shift(item: T, offset: int) -> T:
+    """A value with its Doc-relative span moved into the original text."""
+    if not offset:
+        return item
+    return item.model_copy(update={"span": Span(start=item.span.start + offset, end=item.span.end + offset)})
 
 
-def _dedupe_munitions(items: list[dict]) -> list[dict]:
-    out: list[dict] = []
+def _dedupe_munitions(items: list[Munition]) -> list[Munition]:
+    out: list[Munition] = []
     for m in items:
-        key = (m["category"], m.get("caliber_mm"), m.get("name"))
-        if any((o["category"], o.get("caliber_mm"), o.get("name")) == key for o in out):
+        key = (m.category, m.caliber_mm, m.name)
+        if any((o.category, o.caliber_mm, o.name) == key for o in out):
             continue
-        if m.get("caliber_mm") is None and not m.get("name") and any(o["category"] == m["category"] for o in out):
+        if m.caliber_mm is None and not m.name and any(o.category == m.category for o in out):
             continue
         out.append(m)
     return out
@@ -473,7 +503,7 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
     return False
 
 
-_MATERIEL_WORDS = frozenset({"arms", "weapons", "weaponry", "military", "munitions", "ammunition", "materiel", "cargo"})
+_MATERIEL_WORDS = vocabulary.materiel_words()
 
 
 def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
@@ -483,7 +513,7 @@ def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
         "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
         "doc_id": doc_id,
         "text": ctx.text[s_char:e_char],
-        "span": {"start": s_char + offset, "end": e_char + offset},
+        "span": Span(start=s_char + offset, end=e_char + offset),
     }
 
 
@@ -498,7 +528,7 @@ def _list_item(text: str, sent) -> bool:
     return sent.text.lstrip().startswith(_BULLETS)
 
 
-def _item_claim(ctx, sent, own: list[dict], lead: list[dict], doc_id: str) -> dict | None:
+def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str) -> ClaimDraft | None:
     """One claim for a listed item: the item's own words (bullet and closing punctuation left
     out), its munitions and quantities, its own named parties after the lead-in's; type,
     modality, dates and sources are the lead-in's where the item has none of its own."""
@@ -516,31 +546,29 @@ def _item_claim(ctx, sent, own: list[dict], lead: list[dict], doc_id: str) -> di
     if not munitions and not quantities and not own:
         return None
     base = lead[-1]
-    mine = own[0] if own else {}
-    actors = [dict(a) for a in base["actors"]]
-    for a in mine.get("actors", []):
-        if all(a["name"] != b["name"] for b in actors):
-            actors.append(dict(a))
+    mine = own[0] if own else None
+    actors = list(base.actors)
+    for a in mine.actors if mine is not None else ():
+        if all(a.name != b.name for b in actors):
+            actors.append(a)
     for m in ctx.entities:
-        if start <= m.start < end and acts(m.value) and all(m.value.name != b["name"] for b in actors):
+        if start <= m.start < end and acts(m.value) and all(m.value.name != b.name for b in actors):
             # "to be ordered from BAE Systems": a seller; any other named party takes part
             prep = doc[m.head].head
             role = Role.supplier if doc[m.head].dep_ == "pobj" and prep.lower_ == "from" else Role.other
             actors.append(Actor(text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
-                                name=m.value.name, role=role, type=m.value.type,
-                                entity_id=m.value.entity_id).model_dump(mode="json"))
+                                name=m.value.name, role=role, type=m.value.type, entity_id=m.value.entity_id))
     s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    dates = mine.get("dates") or ([dict(d) for d in base["dates"]])
-    return {
+    return ClaimDraft(
         **_claim_head(ctx, doc_id, s_char, e_char),
-        "claim_type": base["claim_type"],
-        "modality": base["modality"],
-        "actors": actors,
-        "quantities": [_shift(q.value, offset) for q in quantities],
-        "munitions": _dedupe_munitions([_shift(m.value, offset) for m in munitions]),
-        "dates": dates,
-        "attributions": mine.get("attributions") or [dict(a) for a in base["attributions"]],
-    }
+        claim_type=base.claim_type,
+        modality=base.modality,
+        actors=actors,
+        quantities=[_shift(q.value, offset) for q in quantities],
+        munitions=_dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+        dates=(mine.dates if mine is not None and mine.dates else list(base.dates)),
+        attributions=(mine.attributions if mine is not None and mine.attributions else list(base.attributions)),
+    )
 
 
 def _is_heading(text: str, sent) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..models import Attribution
+    from ..models import Actor, Attribution
+    from .claims import ClaimDraft
 
 
 class DocContext:
@@ -30,13 +31,13 @@ class DocContext:
         self.munition_tokens = set()
         for m in munitions:
             self.munition_tokens.update(range(m.start, m.end))
-        self.last_subject_actors: list[dict] = []
-        self.last_pair: tuple[list[dict], list[dict]] | None = None
+        self.last_subject_actors: list[Actor] = []
+        self.last_pair: tuple[list[Actor], list[Actor]] | None = None
         self.last_links: tuple[int, list] | None = None
-        self.history: list[dict] = []
+        self.history: list[ClaimDraft] = []
         #: claims of the sentence being assembled, in clause order (``history`` gets them after it)
-        self.current: list[dict] = []
-        self.sentence_subjects: list[dict] = []
+        self.current: list[ClaimDraft] = []
+        self.sentence_subjects: list[Actor] = []
         self.citations: list[tuple[str, list[Attribution]]] = []
 
     def paragraph(self, char: int) -> int:

@@ -46,25 +46,18 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ISO_PREFIX, DateRef, Granularity
-from .base import Mention, char_span
+from .base import DESIGNATION, Mention, char_span
 
 log = logging.getLogger(__name__)
 
 CUES_FILE = "date_cues.jsonl"
 CACHE_SIZE = 4096
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
+MONTHS = vocabulary.months()
+WEEKDAYS = vocabulary.weekdays()
 UNITS = ("day", "week", "month", "quarter", "year", "decade")
 #: Month and season names that are also common words: a Matcher hit on them counts only when the
 #: tagger calls them nouns ("may" is a modal, "march" and "fall" verbs); month names must be capitalised.
@@ -214,8 +207,8 @@ class _Grammar:
         self.vague_re = re.compile(rf"(?<![\w'])(?:{_alt(contains)})(?![\w'])") if contains else None
 
         events = [(p, c.iso) for c in by_kind.get("event", []) for p in c.phrases]
-        #: Event phrases as :func:`normalise` leaves them, without "the" (``_single`` strips it), longest first.
-        self.events = sorted(((re.sub(r"^the ", "", normalise(p)), iso) for p, iso in events), key=lambda x: -len(x[0]))
+        #: Event phrases as :func:`normalise_date` leaves them, without "the" (``_single`` strips it), longest first.
+        self.events = sorted(((re.sub(r"^the ", "", normalise_date(p)), iso) for p, iso in events), key=lambda x: -len(x[0]))
         anchors = [p for p, r in self.qualifiers if r in ("start", "end", "until", "range")]
         self.event_re = (
             re.compile(
@@ -272,7 +265,7 @@ _ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
 _ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
-def normalise(text: str) -> str:
+def normalise_date(text: str) -> str:
     """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
     s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
@@ -334,7 +327,7 @@ class DateResolver:
         after "January 2023" → "by the spring of 2023"); without one an anaphor gets no date.
         """
         try:
-            norm = normalise(text)
+            norm = normalise_date(text)
         except (AttributeError, TypeError):  # not a str
             return None
         g = self.grammar
@@ -817,12 +810,13 @@ def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]])
 
 #: A weapon designation ("F-16s", "Su-35", "T-72B3") that the NER folded into a date entity
 #: ("F-16s last week"); not "mid-2022", "Q3", "FY2024" or "1990s".
-_DESIGNATION = re.compile(r"^(?!(?:mid|early|late|pre|post|fy|q)\b)[A-Za-z]{1,4}-?\d+[A-Za-z0-9]*$", re.I)
+#: Words of time written like a designation ("mid-2022", "pre-2014", "FY2025", "Q3").
+_TIME_PREFIX = re.compile(r"(?i)^(?:(?:mid|early|late|pre|post|fy|q)\b|(?:fy|q)\d)")
 
 
 def _skip_designations(doc, s: int, e: int) -> tuple[int, int]:
     """A date entity without the weapon designations at its start."""
-    while s < e - 1 and _DESIGNATION.match(doc[s].text) and not re.match(r"(?i)^(fy|q)\d", doc[s].text):
+    while s < e - 1 and DESIGNATION.match(doc[s].text) and not _TIME_PREFIX.match(doc[s].text):
         s += 1
     return s, e
 

@@ -9,7 +9,7 @@ trackers). :class:`Gazetteer` matches every alias of both with one case-insensit
 as "US" or "AP", which are ordinary words in lower case) and merges the hits with spaCy's
 PERSON/ORG/GPE/NORP/FAC entities.
 
-Entity lookups are keyed by :func:`normalize`: case, accents, dots, hyphens, a leading "the" and
+Entity lookups are keyed by :func:`normalise_name`: case, accents, dots, hyphens, a leading "the" and
 a trailing possessive do not matter ("the Kremlin", "U.S.", "Pyongyang's", "Turkiye").
 """
 
@@ -24,10 +24,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from .. import vocabulary
 from ..errors import LexiconError
 from ..lexicon import LexiconEntry, data_path, load_entries
 from ..models import ActorType, SourceKind
-from .base import Mention
+from .base import DESIGNATION, Mention
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def normalize(text: str) -> str:
+def normalise_name(text: str) -> str:
     """The lookup key of a name: lower case, no accents, dots, apostrophes or hyphens, no leading
     "the", no trailing possessive ("The U.S.'s" → "us", "al-Shabaab" → "al shabaab")."""
     s = strip_accents(text).translate(_APOSTROPHES).lower().strip()
@@ -125,7 +126,7 @@ def _entry_keys(entry: Entry) -> Iterator[str]:
         forms.extend(entry.demonyms)
     seen = set()
     for form in forms:
-        key = normalize(form)
+        key = normalise_name(form)
         if key and key not in seen:
             seen.add(key)
             yield key
@@ -134,105 +135,22 @@ def _entry_keys(entry: Entry) -> Iterator[str]:
 # --- cue tables (data): suffixes of origin, titles, company suffixes, source-kind cues -------
 
 #: "North Korean-made", "U.S.-supplied": the word after the hyphen that marks origin.
-MADE_SUFFIXES = frozenset({
-    "made", "built", "designed", "produced", "manufactured", "supplied", "developed", "origin",
-    "sourced", "licensed", "assembled", "donated", "provided",
-})
+MADE_SUFFIXES = vocabulary.origin_suffixes()
 
 #: Words dropped from the start of a person's name ("Defence Minister Shin Won Sik").
-TITLES = frozenset({
-    "president", "vice", "prime", "minister", "deputy", "defence", "defense", "foreign",
-    "secretary", "general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major",
-    "capt", "captain", "sgt", "sergeant", "admiral", "adm", "rear", "marshal", "field",
-    "commander", "chief", "chancellor", "mr", "mrs", "ms", "dr", "sen", "senator", "rep",
-    "representative", "congressman", "congresswoman", "ambassador", "envoy", "spokesman",
-    "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "king", "queen", "prince",
-    "crown", "sheikh", "emir", "sultan", "supreme", "leader", "ayatollah", "premier", "governor",
-    "mayor", "acting", "former", "state", "national", "security", "adviser", "advisor",
-    "lawmaker", "mp", "judge", "prosecutor", "pope", "gov", "sir", "lord", "dame", "interior",
-    "economy", "economic", "finance", "trade", "industry", "strategic", "industries", "air",
-    "force", "army", "navy", "naval", "staff", "of", "the", "and", "for", "head", "director",
-    "consultancy", "analyst", "researcher", "professor", "expert", "economist", "journalist",
-    "reporter", "correspondent", "editor", "activist", "blogger", "officer", "commissioner",
-})
+TITLES = vocabulary.titles()
 
 #: Short forms news uses, after "the", for a state the document has named in full.
 _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
 
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
-_OFFICE_WORDS = frozenset({"office", "ministry", "department", "council", "cabinet", "agency", "government"})
+_OFFICE_WORDS = vocabulary.source_nouns("office")
 
 #: Legal-form suffixes: an organisation name ending in one is a company.
-LEGAL_SUFFIXES = frozenset({
-    "inc", "ltd", "llc", "plc", "corp", "corporation", "co", "company", "gmbh", "ag", "sa",
-    "spa", "srl", "nv", "bv", "ab", "asa", "oy", "oyj", "kg", "jsc", "pjsc", "ojsc", "cjsc",
-})
+LEGAL_SUFFIXES = vocabulary.company_suffixes("legal")
 #: Trade words: a name of two or more capitalised words ending in one is a company.
-TRADE_SUFFIXES = frozenset({
-    "systems", "industries", "industry", "aerospace", "defence", "defense", "dynamics",
-    "technologies", "technology", "electronics", "arms", "armaments", "munitions", "ordnance",
-    "aviation", "shipbuilding", "shipyard", "shipyards", "motors", "machinery", "concern",
-    "holding", "holdings", "enterprises", "works", "plant", "factory", "manufacturing",
-    "engineering", "explosives", "group", "aeronautics", "avionics", "robotics", "labs",
-})
-
-#: Source-kind cue words, tried in this order; the first kind with a cue in the phrase wins
-#: (document cues count only as the phrase's head noun). Multi-word cues are written with
-#: spaces. ``_PROPER_MEDIA`` words count only capitalised.
-_MEDIA_CUES = (
-    "news", "newspaper", "newspapers", "broadcaster", "broadcasters", "tv", "television", "radio",
-    "daily", "portal", "magazine", "journal", "outlet", "outlets", "media", "press", "website",
-    "channel", "gazette", "herald", "tribune", "newswire", "wire service", "tabloid", "weekly",
-    "news agency", "reporting", "journalists",
-)
-_PROPER_MEDIA = frozenset({"times", "post", "mail", "star", "sun", "observer", "express", "mirror",
-                           "chronicle", "independent", "telegraph", "guardian", "economist"})
-_SOURCE_CUES: tuple[tuple[SourceKind, tuple[str, ...]], ...] = (
-    (SourceKind.document, (
-        "report", "reports", "document", "documents", "papers", "assessment", "assessments",
-        "files", "memo", "memorandum", "dossier", "study", "analysis", "investigation",
-        "findings", "cable", "cables", "filing", "filings", "transcript", "leak", "leaks",
-        "leaked", "briefing note", "white paper", "records", "slides", "presentation",
-        "intelligence estimate", "tally", "letter", "review",
-    )),
-    (SourceKind.intelligence, (
-        "intelligence", "spy agency", "spy agencies", "spy service", "spies", "secret service",
-        "security service", "espionage", "counterintelligence",
-    )),
-    (SourceKind.think_tank, (
-        "institute", "institution", "think tank", "think-tank", "thinktank", "think tanks",
-        "centre for", "center for", "research", "researchers", "university", "academy",
-        "foundation", "endowment", "studies", "scholars",
-    )),
-    (SourceKind.military, (
-        "army", "armed forces", "military", "general staff", "navy", "naval", "air force",
-        "air forces", "marines", "command", "commander", "commanders", "troops", "soldiers",
-        "soldier", "brigade", "battalion", "regiment", "corps", "joint chiefs", "defence forces",
-        "defense forces", "forces", "servicemen", "officer", "officers", "gunners", "pilots",
-        "commando", "unit",
-    )),
-    (SourceKind.other, (
-        "party", "opposition", "ngo", "ngos", "charity", "human rights", "rights group",
-        "rights groups", "watchdog", "monitor", "monitors", "monitoring group", "tracker",
-        "company", "companies", "firm", "firms", "consultancy", "consultants", "manufacturer",
-        "manufacturers", "maker", "makers", "contractor", "contractors", "panel", "un panel",
-    )),
-    (SourceKind.government, (
-        "government", "governments", "ministry", "ministries", "minister", "department",
-        "office", "administration", "cabinet", "presidency", "kremlin", "white house",
-        "embassy", "embassies", "spokesperson", "spokesman", "spokeswoman", "official",
-        "officials", "authorities", "parliament", "lawmakers", "lawmaker", "legislators",
-        "congress", "council", "commission", "agency", "prosecutor", "prosecutors", "regime",
-        "junta", "palace", "governor", "diplomat", "diplomats", "envoy", "ambassador",
-        "delegation", "state department", "pentagon", "senate", "senators", "leadership",
-    )),
-    (SourceKind.other, (
-        "sources", "source", "accounts", "imagery", "images", "videos", "footage", "photos",
-        "experts", "analysts", "observers", "witnesses", "residents", "activists", "bloggers",
-        "group", "groups", "organisation", "organization", "people", "data", "figures",
-    )),
-)
+TRADE_SUFFIXES = vocabulary.company_suffixes("trade")
 
 #: The kind an entry of each type has when quoted, when its entry does not say.
 _TYPE_KINDS = {
@@ -249,11 +167,17 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
 def _cue_index() -> list[tuple[SourceKind, frozenset[tuple[str, ...]]]]:
-    return [(kind, frozenset(tuple(c.split()) for c in cues)) for kind, cues in _SOURCE_CUES]
+    return [(e.kind, frozenset(tuple(c.split()) for c in e.phrases)) for e in vocabulary.source_cues()
+            if e.kind is not SourceKind.media]
 
 
+#: Source-kind cue words (``source_cues.jsonl``), tried in file order; the first kind with a cue
+#: in the phrase wins (document cues count only as the phrase's head noun).
 _CUES = _cue_index()
-_MEDIA = frozenset(tuple(c.split()) for c in _MEDIA_CUES)
+_MEDIA = frozenset(tuple(c.split()) for e in vocabulary.source_cues() if e.kind is SourceKind.media
+                   and not e.capitalised for c in e.phrases)
+#: Media cues that count only capitalised ("the Times", not "at times").
+_PROPER_MEDIA = frozenset(c for e in vocabulary.source_cues() if e.capitalised for c in e.phrases)
 
 
 def _has_cue(words: list[str], cues: frozenset[tuple[str, ...]]) -> bool:
@@ -317,7 +241,7 @@ def strip_title(name: str) -> str:
     name = name.strip()
     while True:
         parts = name.split(None, 1)
-        if len(parts) < 2 or normalize(parts[0]) not in TITLES:
+        if len(parts) < 2 or normalise_name(parts[0]) not in TITLES:
             return name
         name = parts[1]
 
@@ -326,7 +250,7 @@ def _guess_org_type(words: list[str]) -> ActorType:
     """A company when the name ends in a legal form ("... GmbH", "... JSC"), or is two or more
     capitalised words ending in a trade word ("Hanwha Ocean Systems") with no public-body cue
     ("Ministry of Defence" and "Convention on Cluster Munitions" are no companies)."""
-    lowered = [normalize(w) for w in words]
+    lowered = [normalise_name(w) for w in words]
     if not lowered:
         return ActorType.organisation
     if lowered[-1] in LEGAL_SUFFIXES:
@@ -340,14 +264,13 @@ def _guess_org_type(words: list[str]) -> ActorType:
 
 
 #: A model designation ("MiG-29", "PAC-3", "Su-35s", "BM-21"): an entity with one is a weapon.
-_DESIGNATION = re.compile(r"^[A-Za-z]+-?\d+[A-Za-z]*$")
 
 
 def _is_noise(span, label: str) -> bool:
     """Entity spans spaCy often gets wrong and that name no actor: weapon designations
     ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
-    return (any(_DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
-            or all(normalize(t.text) in TITLES for t in span))
+    return (any(DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
+            or all(normalise_name(t.text) in TITLES for t in span))
 
 
 # --- the gazetteer -----------------------------------------------------------------------------
@@ -430,14 +353,14 @@ class Gazetteer:
         forms: list[tuple[str, Entry, bool]] = []
         for e in self.entries.values():
             for form in (e.name, *e.aliases):
-                self._index.setdefault(normalize(form), (e, False))
+                self._index.setdefault(normalise_name(form), (e, False))
                 forms.append((form, e, False))
             for dem in getattr(e, "demonyms", ()):
-                self._index[normalize(dem)] = (e, True)
+                self._index[normalise_name(dem)] = (e, True)
                 forms.append((dem, e, True))
                 plural = _plural(dem)
-                if plural and normalize(plural) not in self._index:
-                    self._index[normalize(plural)] = (e, True)
+                if plural and normalise_name(plural) not in self._index:
+                    self._index[normalise_name(plural)] = (e, True)
                     forms.append((plural, e, True))
         tokenizer = English(vocab=vocab).tokenizer
         self._lower = PhraseMatcher(vocab, attr="LOWER")
@@ -466,7 +389,7 @@ class Gazetteer:
         return hit[0] if hit else None
 
     def _resolve(self, text: str) -> tuple[Entry, bool] | None:
-        key = normalize(text)
+        key = normalise_name(text)
         hit = self._index.get(key)
         if hit is None and " " in key and key.rsplit(" ", 1)[1] in MADE_SUFFIXES:
             hit = self._index.get(key.rsplit(" ", 1)[0])
@@ -496,7 +419,7 @@ class Gazetteer:
 
     def _state_in_phrase(self, text: str) -> GazetteerEntry | None:
         """The state of the longest state, demonym or body named inside ``text``."""
-        words = [normalize(w) for w in _WORD.findall(text.replace("’", "'"))]
+        words = [normalise_name(w) for w in _WORD.findall(text.replace("’", "'"))]
         words = [w for w in words if w]
         for n in (4, 3, 2, 1):
             for i in range(len(words) - n + 1):
@@ -589,7 +512,7 @@ class Gazetteer:
         Ruto", "Ukraine's foreign minister Dmytro Kuleba" (a person needs a title word in
         between), "Poland's Armament Agency"."""
         i, titles = start - 1, 0
-        while i >= 0 and (normalize(doc[i].text) in TITLES or normalize(doc[i].text) in _OFFICE_WORDS
+        while i >= 0 and (normalise_name(doc[i].text) in TITLES or normalise_name(doc[i].text) in _OFFICE_WORDS
                           or doc[i].lower_ in ("'s", "’s")):
             titles += doc[i].lower_ not in ("'s", "’s")
             i -= 1
@@ -619,7 +542,7 @@ class Gazetteer:
             if "-" in text and not text.startswith("-"):
                 prefix, suffix = text.rsplit("-", 1)
                 if suffix.lower() in MADE_SUFFIXES:
-                    hit = self._index.get(normalize(prefix))
+                    hit = self._index.get(normalise_name(prefix))
                     if hit is not None:
                         yield tok.i, tok.i + 1, hit[0], hit[1]
 
@@ -708,7 +631,7 @@ class Gazetteer:
 
 def _name_words(name: str) -> list[str]:
     """The normalised words of a name."""
-    return normalize(name).split()
+    return normalise_name(name).split()
 
 
 def _corefer_people(mentions: list[Mention[EntityRef]]) -> list[Mention[EntityRef]]:
@@ -768,7 +691,7 @@ def _person_start(doc, start: int, end: int, by_token: dict) -> int:
     ("Defence Minister Shin Won Sik", "Ukrainian Oleksii Makeiev"); the last word is kept."""
     while end - start > 1:
         hit = by_token.get(start)
-        if normalize(doc[start].text) in TITLES:
+        if normalise_name(doc[start].text) in TITLES:
             start += 1
         elif hit is not None and hit[3] and hit[0] == start and hit[1] < end:
             start = hit[1]

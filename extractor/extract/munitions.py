@@ -35,9 +35,10 @@ from spacy.attrs import SHAPE
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
-from .base import Mention, char_span
+from .base import DESIGNATION, Mention, char_span
 from .clauses import relative_antecedent
 
 log = logging.getLogger(__name__)
@@ -293,13 +294,11 @@ def _lexicon(path: str | None = None) -> _Lexicon:
 
 # --- pieces and chains -------------------------------------------------------------------------
 
-_MODEL = re.compile(r"^([A-Za-z][A-Za-z]{0,7}(?:/[A-Za-z]+)?)-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*$")
 _MODEL_NUM = re.compile(r"^\d+[A-Za-z0-9]*$")
 _VARIANT = re.compile(r"^\d+[A-Z][A-Z0-9]*$")
 _CAL_NUM = re.compile(r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$")
 _CAL_TOKEN = re.compile(r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$", re.IGNORECASE)
-_CAL_UNITS = frozenset({"mm", "millimetre", "millimetres", "millimeter", "millimeters", "inch", "inches",
-                        "calibre", "caliber", "cal"})
+_CAL_UNITS = frozenset(vocabulary.calibre_units())
 _GAP_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH"}
 _GAP_TEXT = {"-", "–", "(", ")", "/"}
 _VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
@@ -480,7 +479,7 @@ class MunitionFinder:
                     if cal is not None:
                         yield _Piece(i, j + 1, "cal", caliber=cal)
                 continue
-            m = _MODEL.match(text)
+            m = DESIGNATION.match(text)
             if m:
                 yield _Piece(i, i + 1, "shape", prefixes.get(m.group(1)))
             elif _VARIANT.match(text):

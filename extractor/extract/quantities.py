@@ -24,6 +24,7 @@ from spacy.attrs import LOWER, SHAPE
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, Quantity
 from .base import Mention, char_span
@@ -43,12 +44,10 @@ _SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(bn|mn|mln|m|k|b)$")
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 _WORD_SCALES = {"hundred", "thousand", "million", "billion", "trillion", "bn", "mn", "mln", "dozen"}
 _ABBREV_SCALES = {"m", "k", "b"}  # only glued to a digit: "1.5m"
-_CURRENCY = {"$", "€", "£", "¥", "₽", "₴", "₩", "us$", "c$", "a$", "hk$", "rs", "rs.", "usd", "eur", "gbp"}
-_MONTHS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "jan.", "feb", "feb.", "mar", "mar.", "apr", "apr.", "jun", "jun.",
-    "jul", "jul.", "aug", "aug.", "sep", "sep.", "sept", "sept.", "oct", "oct.", "nov", "nov.", "dec", "dec.",
-}
+_CURRENCY = vocabulary.currencies()
+_CURRENCY_SYMBOLS = vocabulary.currency_symbols()
+_CALIBRE_UNITS = vocabulary.calibre_units()
+_MONTHS = vocabulary.month_words()
 _YEAR_LEAD = {"in", "since", "by", "until", "till", "from", "of", "to", "early", "mid", "late", "end", "before",
               "after", "during", "spring", "summer", "autumn", "winter", "fall", "year", "-"}
 _FILLERS = {"more", "further", "additional", "extra", "new", "other", "such", "modern", "old", "used",
@@ -69,9 +68,14 @@ class CueEntry(LexiconEntry):
     bound: Literal["lower", "upper"] | None = None
     approximate: bool = False
     lower: float | None = None
+    #: A lot noun that carries materiel without naming it ("containers", "shipments"): a claim
+    #: counting only such units takes the sentence's munitions.
+    carrier: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "CueEntry":
+        if self.carrier and self.kind != "lot":
+            raise ValueError("only a lot entry is a carrier")
         if (self.kind == "vague") != (self.lower is not None):
             raise ValueError("a vague count (and only a vague count) has a lower bound")
         if self.kind != "cue" and (self.bound is not None or self.approximate or self.position != "before"):
@@ -95,6 +99,7 @@ class _Cues:
     vague_first: frozenset[str]
     lot: frozenset[str]
     nonmateriel: frozenset[str]
+    carriers: frozenset[str]
 
 
 @cache
@@ -106,6 +111,7 @@ def _cues(path: str | None = None) -> _Cues:
     vague: dict[tuple[str, ...], float] = {}
     lot: set[str] = set()
     non: set[str] = set()
+    carriers: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
@@ -114,12 +120,20 @@ def _cues(path: str | None = None) -> _Cues:
             elif e.kind == "vague":
                 vague[key] = float(e.lower or 0)
             else:
+                if e.carrier:
+                    carriers.add(p)
                 target = lot if e.kind == "lot" else non
                 target.add(p)
                 plural = pluralise(p)
                 if plural:
                     target.add(plural)
-    return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non))
+    return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non),
+                 frozenset(carriers))
+
+
+def carrier_units() -> frozenset[str]:
+    """The lot nouns that carry materiel without naming it (singular), from the packaged cues."""
+    return _cues().carriers
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -336,7 +350,7 @@ class _Finder:
         doc = self.doc
         before = doc[num.start - 1] if num.start > 0 else None
         after = doc[num.end] if num.end < len(doc) else None
-        if before is not None and (before.lower_ in _CURRENCY or before.text[:1] in "$€£¥₽₴"):
+        if before is not None and (before.lower_ in _CURRENCY or before.text[:1] in _CURRENCY_SYMBOLS):
             return True
         if before is not None and before.lower_ in _MONTHS and before.text[:1].isupper():
             return True
@@ -534,8 +548,7 @@ class _Finder:
         doc = self.doc
         if i < len(doc) and doc[i].text in ("-", "–"):
             i += 1
-        return i < len(doc) and doc[i].lower_ in ("mm", "millimetre", "millimetres", "millimeter", "millimeters",
-                                                    "inch", "calibre", "caliber", "cal")
+        return i < len(doc) and doc[i].lower_ in _CALIBRE_UNITS
 
     def _range_end(self, num: _Num) -> tuple[_Num, float] | None:
         """The upper number of a range starting with ``num`` ("4 to 6 million", "between four
