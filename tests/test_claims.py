@@ -569,3 +569,9 @@ def test_production_plants_output_and_company_descriptions(extractor, text, evid
     claim = claims[evidence]
     assert claim.claim_type.value == "production"
     assert {(a.name, a.role.value) for a in claim.actors} == actors
+
+
+def test_an_unnamed_person_is_a_source(extractor):
+    claim = extractor.extract("Sales of F-16 jets to Turkey could resume as early as next week, "
+                              "a person familiar with the matter said.", published=PUBLISHED, doc_id="t")[0]
+    assert [(a.source, a.kind.value) for a in claim.attributions] == [("person familiar with the matter", "other")]

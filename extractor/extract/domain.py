@@ -134,7 +134,8 @@ class DomainGate:
 
     def evidence(self, doc, munitions, named_party: bool) -> DomainEvidence:
         """The domain evidence of ``doc``; ``named_party``: the gazetteer found an actor."""
-        sentences = sum(1 for s in doc.sents if not s.text.isspace()) if doc.has_annotation("SENT_START") else 1
+        # a sentence of one whitespace token (a blank line) is none
+        sentences = sum(1 for s in doc.sents if len(s) > 1 or not s[0].is_space) if doc.has_annotation("SENT_START") else 1
         party = named_party or any(
             t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in self.party_words for t in doc)
         return DomainEvidence(
