@@ -242,7 +242,8 @@ class ClaimAssembler(_Component):
             return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
         generic = clause.trigger is not None and all(
             t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
-        acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic
+        acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic \
+            and not _names_other_goods(ctx, clause)
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
     # -- one claim ---------------------------------------------------------------------------
@@ -492,6 +493,23 @@ def _is_future(clause: Clause) -> bool:
 def _is_past_perfect(clause: Clause) -> bool:
     """"had been finalised": done before the reporting act, so the report's date is not its date."""
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in clause.chain[0].children)
+
+
+def _names_other_goods(ctx, clause: Clause) -> bool:
+    """The verb's object is a common noun that is no materiel ("sent a message to Moscow",
+    "bought Russian diesel"): the clause moves something else. Pronouns and nouns that refer back
+    ("the jets", "them", "six") are not judged here."""
+    for tok in clause.chain:
+        for obj in tok.children:
+            if obj.dep_ != "dobj" or obj.pos_ != "NOUN":
+                continue
+            words = {t.i for t in obj.subtree}
+            if words & ctx.munition_tokens or any(q.start in words for q in ctx.quantities):
+                return False
+            if _has_materiel_word(ctx.doc, words) or any(c.dep_ == "nummod" for c in obj.children):
+                return False
+            return True
+    return False
 
 
 def _has_materiel_word(doc, toks: set[int]) -> bool:
