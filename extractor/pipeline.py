@@ -147,7 +147,9 @@ class Extractor:
 
         nlp = self.nlp
         pending: dict[int, tuple[Document, int, list[Claim]]] = {}
-        evidence: dict[int, DomainEvidence] = {}
+        # the domain evidence of each document's chunks; None once a chunk has none (a claim
+        # component that does not check the domain): such a document is not gated
+        evidence: dict[int, DomainEvidence | None] = {}
         order: list[int] = []
 
         def docs() -> Iterator:
@@ -167,13 +169,16 @@ class Extractor:
             seq = d.user_data["extractor_seq"]
             document, remaining, found = pending[seq]
             found.extend(d._.extractor_claims or ())
-            evidence[seq] = evidence.get(seq, DomainEvidence()) + DomainEvidence(**(d._.extractor_domain or {}))
+            before = evidence.get(seq, DomainEvidence())
+            domain = d._.extractor_domain
+            evidence[seq] = None if before is None or domain is None else before + DomainEvidence(**domain)
             remaining -= 1
             if remaining:
                 pending[seq] = (document, remaining, found)
                 continue
             del pending[seq]
-            if not evidence.pop(seq).relevant:
+            seen = evidence.pop(seq)
+            if seen is not None and not seen.relevant:
                 found = []  # not about the military domain (all chunks together)
             found.sort(key=lambda c: (c.span.start, c.span.end))
             digest = document_hash(document)
