@@ -9,14 +9,18 @@ from typing import Annotated
 import typer
 
 from .commands import db as db_commands
+from .commands import evaluate as evaluate_commands
 from .commands import extract as extract_commands
 from .commands import schema as schema_commands
+from .commands import show as show_commands
+from .commands.usage import ExtractorGroup
 
 app = typer.Typer(
     name="extractor",
+    cls=ExtractorGroup,  # usage errors as 'error: ...' lines, or JSON with --log-format json
     help="Extract structured, checkable claims about arms and military support from English news.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -43,6 +47,8 @@ app.command("extract")(extract_commands.extract)
 app.command("schema")(schema_commands.schema)
 app.command("load")(db_commands.load)
 app.command("export")(db_commands.export)
+app.command("show")(show_commands.show)
+app.command("evaluate")(evaluate_commands.evaluate)
 
 
 def main() -> None:

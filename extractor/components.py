@@ -20,14 +20,30 @@ Each finder component takes its lexicon file(s) through its config; ``None`` is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .errors import ExtractionError, ExtractorError, MissingComponentError
+from .extract.spans import (
+    ACTORS,
+    CLAIMS,
+    CUES,
+    DATES,
+    EXTRACTION_COMPONENTS,
+    MUNITIONS,
+    QUANTITIES,
+    SpanComponent,
+    head_of,
+    read_mentions,
+    value_of,
+    write_mentions,
+    write_spans,
+)
+
+#: The pipeline's component names and the span contract's writer, for users of this module.
+__all__ = ["EXTRACTION_COMPONENTS", "write_spans", "line_breaks", "verb_repair", "shared_gazetteer"]
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
 #: offset of this Doc inside the original document text (long documents are split), the
@@ -45,86 +61,11 @@ for _name, _default in DOC_EXTENSIONS.items():
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
-MUNITIONS = "extractor_munitions"
-QUANTITIES = "extractor_quantities"
-DATES = "extractor_dates"
-ACTORS = "extractor_actors"
-CUES = "extractor_cues"
-CLAIMS = "extractor_claims"
-#: The extraction components in pipeline order (each finder's span group has its name).
-EXTRACTION_COMPONENTS = (MUNITIONS, QUANTITIES, DATES, ACTORS, CUES, CLAIMS)
-
-#: Where span values live: ``doc.user_data[_VALUES][(label, start, end, id)] = (value, head)``.
-#: spaCy keys plain Span extensions by character offsets only, so a munition and an actor on
-#: the same words would share one value; the span's label and id tell them apart here.
-_VALUES = "extractor_span_values"
-
-
-def _span_key(span: Span) -> tuple[int, int, int, int]:
-    return (span.label, span.start, span.end, span.id)
-
-
-def _get_value(span: Span) -> Any:
-    hit = span.doc.user_data.get(_VALUES, {}).get(_span_key(span))
-    return hit[0] if hit is not None else None
-
-
-def _get_head(span: Span) -> int | None:
-    hit = span.doc.user_data.get(_VALUES, {}).get(_span_key(span))
-    return hit[1] if hit is not None else None
-
-
+#: Span extensions: the typed value a finder gave a span, and the token its phrase attaches to.
 if not Span.has_extension("extractor_value"):
-    Span.set_extension("extractor_value", getter=_get_value)
+    Span.set_extension("extractor_value", getter=value_of)
 if not Span.has_extension("extractor_head"):
-    Span.set_extension("extractor_head", getter=_get_head)
-
-
-def write_spans(doc: Doc, group: str, items: Iterable[tuple[int, int, int, str, Any]]) -> None:
-    """Set ``doc.spans[group]`` from ``(start, end, head, label, value)`` items (token offsets)."""
-    values = doc.user_data.setdefault(_VALUES, {})
-    spans = []
-    for start, end, head, label, value in items:
-        span = Span(doc, start, end, label=label, span_id=len(values))
-        values[_span_key(span)] = (value, head)
-        spans.append(span)
-    doc.spans[group] = spans
-
-
-def write_mentions(doc: Doc, group: str, label: str, mentions) -> None:
-    """Set ``doc.spans[group]`` from finder mentions (:class:`~extractor.extract.base.Mention`)."""
-    write_spans(doc, group, ((m.start, m.end, m.head, label, m.value) for m in mentions))
-
-
-def span_group(doc: Doc, group: str, reader: str) -> list[Span]:
-    """The spans of ``doc.spans[group]``; :class:`MissingComponentError` when no component wrote it."""
-    if group not in doc.spans:
-        raise MissingComponentError(group, reader)
-    return list(doc.spans[group])
-
-
-def read_mentions(doc: Doc, group: str, reader: str) -> list:
-    """The mentions a finder component left in ``doc.spans[group]``, in their order."""
-    from .extract.base import Mention
-
-    return [Mention(s.start, s.end, s._.extractor_head, s._.extractor_value) for s in span_group(doc, group, reader)]
-
-
-class _Component:
-    """Base of the extraction components: a failure on one Doc names its document."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        try:
-            self.process(doc)
-        except ExtractorError:
-            raise
-        except Exception as exc:
-            # never an empty result in silence: the batch runner turns this into a reject
-            raise ExtractionError(doc._.extractor_doc_id, f"{type(exc).__name__}: {exc}") from exc
-        return doc
-
-    def process(self, doc: Doc) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    Span.set_extension("extractor_head", getter=head_of)
 
 
 @Language.component("extractor_line_breaks")
@@ -171,7 +112,7 @@ def verb_repair(doc: Doc) -> Doc:
 
 
 
-class MunitionsComponent(_Component):
+class MunitionsComponent(SpanComponent):
     """Weapons, munitions and platforms (taxonomy ``munitions.jsonl``)."""
 
     def __init__(self, vocab, lexicon: str | None = None) -> None:
@@ -183,7 +124,7 @@ class MunitionsComponent(_Component):
         write_mentions(doc, MUNITIONS, "MUNITION", self.finder.find(doc))
 
 
-class QuantitiesComponent(_Component):
+class QuantitiesComponent(SpanComponent):
     """Materiel counts; reads the munitions (they decide which nouns count materiel)."""
 
     def __init__(self, cues: str | None = None) -> None:
@@ -196,7 +137,7 @@ class QuantitiesComponent(_Component):
         write_mentions(doc, QUANTITIES, "QUANTITY", find_quantities(doc, munitions, self.cues))
 
 
-class DatesComponent(_Component):
+class DatesComponent(SpanComponent):
     """Date expressions, resolved against ``doc._.extractor_published``."""
 
     def __init__(self, cues: str | None = None) -> None:
@@ -212,7 +153,7 @@ class DatesComponent(_Component):
         write_mentions(doc, DATES, "DATE", find_dates(doc, self.resolver, published))
 
 
-class ActorsComponent(_Component):
+class ActorsComponent(SpanComponent):
     """States, alliances, groups, companies, people and outlets (``gazetteer.jsonl``, ``sources.jsonl``)."""
 
     def __init__(self, vocab, gazetteer: str | None = None, sources: str | None = None) -> None:
@@ -222,7 +163,7 @@ class ActorsComponent(_Component):
         write_mentions(doc, ACTORS, "ACTOR", self.gazetteer.find(doc))
 
 
-class CuesComponent(_Component):
+class CuesComponent(SpanComponent):
     """Attribution, hedge and negation cues (``cues.jsonl``), labelled by category."""
 
     def __init__(self, vocab, lexicon: str | None = None) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class ExtractorError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -46,3 +51,12 @@ class MissingComponentError(ExtractorError):
             f"{needed_by} needs doc.spans[{component!r}], which no component wrote: add the "
             f"{component!r} component before {needed_by!r} (nlp.add_pipe({component!r}, before={needed_by!r}))"
         )
+
+
+def validation_text(exc: "ValidationError", limit: int | None = None) -> str:
+    """A pydantic validation error as one line, ``field: message; field: message`` (the first
+    ``limit`` errors, then how many more)."""
+    errors = exc.errors()
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or '(value)'}: {err['msg']}" for err in errors[:limit]]
+    more = len(errors) - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

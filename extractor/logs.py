@@ -1,7 +1,7 @@
 """Logging of the command line: one line per message on stderr, as text or as JSON.
 
 Text lines read ``rejected: docs/a.jsonl:3: invalid JSON: ...``, ``warning: ...``,
-``Error: ...``; with ``--log-format json`` every line is one JSON object with ``time``,
+``error: ...`` (one spelling, usage errors included); with ``--log-format json`` every line is one JSON object with ``time``,
 ``level``, ``logger``, ``message`` and, for events (``rejected``, ``summary``), ``event`` and
 the event's fields, for log shippers.
 """
@@ -35,15 +35,13 @@ class _StderrHandler(logging.StreamHandler):
 
 
 class TextFormatter(logging.Formatter):
-    """``event: message``, ``Error: message`` or ``level: message``."""
+    """``event: message`` or ``level: message`` (``error: ...``, ``warning: ...``)."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
         event = getattr(record, "event", None)
         if event:
             line = f"{event}: {message}"
-        elif record.levelno >= logging.ERROR:
-            line = f"Error: {message}"
         else:
             line = f"{record.levelname.lower()}: {message}"
         if record.exc_info:

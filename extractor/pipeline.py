@@ -106,12 +106,10 @@ class Extractor:
         *,
         model: str = MODEL_NAME,
         batch_size: int = 32,
-        n_process: int = 1,
         chunk_chars: int = DEFAULT_CHUNK_CHARS,
     ) -> None:
         self.model = model
         self.batch_size = batch_size
-        self.n_process = n_process
         self.chunk_chars = chunk_chars
         self._nlp = None
 
@@ -135,14 +133,8 @@ class Extractor:
         return []
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
-        """Stream ``(document, claims)`` pairs in input order; with ``n_process`` > 1, batches of
-        ``batch_size`` documents are extracted by that many worker processes
-        (:mod:`extractor.parallel`), with the same result."""
-        if self.n_process > 1:
-            from .parallel import extract_parallel
-
-            yield from extract_parallel(self, documents, self.n_process)
-            return
+        """Stream ``(document, claims)`` pairs in input order, in this process (batch runs spread
+        the documents over worker processes themselves: :mod:`extractor.batch.workers`)."""
         from .extract.domain import DomainEvidence
 
         nlp = self.nlp

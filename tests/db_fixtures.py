@@ -292,7 +292,10 @@ def _pg_admin():
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
         engine.dispose()
-        message = f"PostgreSQL test server {PG_URL} unreachable: {exc.orig}"
+        message = (
+            f"PostgreSQL test server {PG_URL} unreachable (set EXTRACTOR_TEST_PG_URL to use another, "
+            f"see docs/testing.md): {exc.orig}"
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + " (CI=true: the PostgreSQL tests must run)", pytrace=False)
         pytest.skip(message)

@@ -22,9 +22,9 @@ import pytest
 
 from extractor.io.readers import read_inputs
 from extractor.models import Document
-from extractor.runner import CHUNK_CHARS, OptionError, RunOptions, run
+from extractor.batch.runner import CHUNK_CHARS, OptionError, RunOptions, run
 
-from extractor.engines.dask_engine import (
+from extractor.batch.dask_engine import (
     DaskOptions,
     InputChangedError,
     PartitionTask,
@@ -41,9 +41,9 @@ from extractor.engines.dask_engine import (
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).parent / "data" / "inputs"
-DEV_DOCS = Path("/work/shared/eval/dev/docs")
 sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from shared_data import dev_docs  # noqa: E402
 from test_runner import LineExtractor  # noqa: E402  (the stand-in extractor of the runner's tests)
 
 
@@ -200,7 +200,7 @@ def test_a_worker_with_other_versions_writes_nothing(tmp_path):
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as cluster:
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         yield cluster
 
 
@@ -212,10 +212,7 @@ def inputs(tmp_path_factory) -> list[str]:
     bank = corpus.load_bank(dev_dir=None)
     docs = list(corpus.build_docs(60, bank=bank, min_words=150, max_words=300))
     jsonl(root / "generated.jsonl", docs[:7] + ["{not json"] + docs[7:])
-    found = [str(root / "generated.jsonl"), str(SEEDS), str(DATA)]
-    if DEV_DOCS.is_dir():
-        found.append(str(DEV_DOCS))
-    return found
+    return [str(root / "generated.jsonl"), str(SEEDS), str(DATA), *dev_docs()]
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +298,7 @@ def test_a_changed_input_recomputes_only_its_partition_and_a_missing_part_is_red
 def test_each_worker_keeps_the_pipeline_its_partitions_loaded(first_run, cluster):
     from distributed import Client
 
-    from extractor.engines import dask_engine
+    from extractor.batch import dask_engine
     from extractor.pipeline import MODEL_NAME
 
     def probe(_):
@@ -403,4 +400,5 @@ def test_cli_usage_errors_of_the_dask_engine(args, message):
 
     result = CliRunner().invoke(app, ["extract", str(SEEDS), *args])
     assert result.exit_code == 2
-    assert message in " ".join(re.findall(r"^│ (.*?) *│$", result.output, flags=re.M))
+    error = result.stderr.splitlines()[0]
+    assert error.startswith("error: ") and message in error

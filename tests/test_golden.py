@@ -17,6 +17,7 @@ import pytest
 
 from extractor import Extractor
 from extractor.models import Document
+from shared_data import in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "north-korea-shipments-2024-08-28.json"
@@ -59,7 +60,7 @@ def test_dev_set_claims_match_their_recorded_digest(tmp_path):
     bytes (SHA-256 and claim count in ``golden/dev_claims.sha256``). Skipped where ``../shared``
     is absent, except under ``CI=true``, where a missing evaluation set is a failure."""
     if not all((ROOT / p).exists() for p in DEV_INPUTS):
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail(f"the evaluation data is missing: expected {SHARED} beside the repository")
         pytest.skip("no ../shared/eval beside the repository")
     out = tmp_path / "claims.jsonl"

@@ -22,8 +22,8 @@ import pytest
 
 from extractor import pipeline
 from extractor.models import Document
-from extractor.parallel import IN_FLIGHT_PER_WORKER, TASKS_PER_BATCH, extract_parallel
-from extractor.runner import CHUNK_CHARS, RunOptions, run
+from extractor.batch.workers import IN_FLIGHT_PER_WORKER, TASKS_PER_BATCH, extract_parallel, extract_stream
+from extractor.batch.runner import CHUNK_CHARS, RunOptions, run
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "north-korea-shipments-2024-08-28.json"
 PARENT = os.getpid()
@@ -92,7 +92,7 @@ def test_workers_give_the_same_claims_in_the_same_order(ex, expected, workers, n
     assert dumped(extract_parallel(ex, seed_documents(), workers)) == expected
 
 
-def test_extract_many_with_n_process_uses_the_workers(ex, expected, monkeypatch, tmp_path, no_children):
+def test_extract_stream_with_two_workers_uses_them(ex, expected, monkeypatch, tmp_path, no_children):
     pids = tmp_path / "pids"
     real = pipeline.mask_dateline
 
@@ -102,8 +102,7 @@ def test_extract_many_with_n_process_uses_the_workers(ex, expected, monkeypatch,
         return real(text)
 
     monkeypatch.setattr(pipeline, "mask_dateline", recorded)
-    monkeypatch.setattr(ex, "n_process", 2)
-    assert dumped(ex.extract_many(seed_documents())) == expected
+    assert dumped(extract_stream(ex, seed_documents(), 2)) == expected
     seen = [int(x) for x in pids.read_text().split()]
     assert len(seen) == len(seed_documents()) and PARENT not in seen and len(set(seen)) == 2
 
@@ -150,12 +149,8 @@ def run_lines(ex, tmp_path: Path, docs: list[Document], workers: int, name: str)
     src.write_text("".join(d.model_dump_json() + "\n" for d in docs))
     out = tmp_path / f"{name}.jsonl"
     rejects = []
-    ex.n_process = workers
-    try:
-        run(RunOptions([str(src)], output=str(out), batch_size=BATCH, workers=workers), extractor=ex,
-            on_reject=rejects.append)
-    finally:
-        ex.n_process = 1
+    run(RunOptions([str(src)], output=str(out), batch_size=BATCH, workers=workers), extractor=ex,
+        on_reject=rejects.append)
     return out.read_bytes(), [(r.kind, r.doc_id, r.line) for r in rejects]
 
 
@@ -236,4 +231,4 @@ def test_a_killed_or_interrupted_run_leaves_no_workers(tmp_path, sig):
     if sig != signal.SIGKILL:
         # unwound like Ctrl-C: no output, no temporary file (the lock file stays, unlocked)
         assert proc.returncode != 0
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl", "out.jsonl.lock"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]

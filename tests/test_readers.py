@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,7 +86,7 @@ def test_stdin_dash_reads_json_lines():
     [
         ("missing.json", "missing.json: no such file or directory"),
         (str(DATA / "notes.md"), f"{DATA}/notes.md: unsupported input type '.md'; expected .json, .jsonl, "
-                                 ".ndjson, .txt, .html, .htm, a directory or -"),
+                                 ".ndjson, .txt, .html, .htm, .json.gz, .jsonl.gz, .ndjson.gz, a directory or -"),
     ],
 )
 def test_unusable_arguments_are_usage_errors(argument, message):
@@ -210,3 +213,139 @@ def test_unreadable_file_in_a_directory_is_rejected(tmp_path):
     (tmp_path / "gone.json").symlink_to(tmp_path / "missing-target.json")
     (rec,) = read_inputs([str(tmp_path)])
     assert (rec.reject.kind, rec.reject.reason) == ("unreadable", "cannot read file: No such file or directory")
+
+
+# -- gzip-compressed inputs ----------------------------------------------------------------------
+
+FEED = (DATA / "feed.jsonl").read_bytes()
+SEED = (DATA / "seed.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "plain_name"),
+    [("feed.jsonl.gz", FEED, "feed.jsonl"), ("feed.NDJSON.GZ", FEED, "feed.jsonl"), ("seed.json.gz", SEED, "seed.json")],
+)
+def test_gzip_compressed_json_and_json_lines_read_like_the_plain_files(tmp_path, name, content, plain_name):
+    (tmp_path / name).write_bytes(gzip.compress(content))
+    got = [(r.line, r.document) for r in read_inputs([str(tmp_path)])]
+    plain = [(r.line, r.document) for r in read_inputs([str(DATA / plain_name)])]
+    assert got == plain and got
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "reason"),
+    [
+        (b"plain, not gzip", "unreadable", "cannot decompress: Not a gzipped file (b'pl')"),
+        (gzip.compress(bytes(range(256)) * 4), "binary", "binary file, not JSON Lines"),
+    ],
+)
+def test_a_gzip_file_that_is_not_one_is_rejected(tmp_path, content, kind, reason):
+    (tmp_path / "feed.jsonl.gz").write_bytes(content)
+    (rec,) = read_inputs([str(tmp_path / "feed.jsonl.gz")])
+    assert (rec.reject.kind, rec.reject.reason, rec.reject.line) == (kind, reason, None)
+
+
+def test_a_truncated_gzip_feed_keeps_the_lines_before_the_damage_and_says_where_it_stopped(tmp_path):
+    lines = b"".join(json.dumps({"doc_id": f"d{i}", "text": f"Text {i} " * 20}).encode() + b"\n" for i in range(5000))
+    (tmp_path / "feed.jsonl.gz").write_bytes(gzip.compress(lines)[:-5000])
+    *docs, last = read_inputs([str(tmp_path / "feed.jsonl.gz")])
+    assert [r.document.doc_id for r in docs] == [f"d{i}" for i in range(len(docs))] and len(docs) > 100
+    assert (last.reject.kind, last.reject.reason) == (
+        "unreadable",
+        f"cannot decompress after line {len(docs)}: Compressed file ended before the end-of-stream marker was reached",
+    )
+
+
+def test_gzip_json_over_max_chars_is_rejected_without_decompressing_it_all(tmp_path):
+    doc = json.dumps({"doc_id": "big", "text": "x" * 2_000_000}).encode()  # 2 kB compressed
+    (tmp_path / "big.json.gz").write_bytes(gzip.compress(doc))
+    (rec,) = read_inputs([str(tmp_path)], ReadOptions(max_chars=10))
+    assert (rec.reject.kind, rec.reject.reason) == ("too_long", "file is over --max-chars (10 characters)")
+
+
+# -- files extractor wrote are not documents ------------------------------------------------------
+
+CLAIM_LINE = (Path(__file__).parent / "golden" / "seed_claims.jsonl").read_bytes().splitlines(keepends=True)[0]
+REJECT_LINE = b'{"source": "a.jsonl", "line": 3, "doc_id": null, "kind": "invalid_json", "reason": "invalid JSON"}\n'
+STATS = b'{\n  "documents_read": 16,\n  "status": "ok"\n}\n'
+MANIFEST = b'{"settings": {}, "partitions": []}'
+
+
+def _sqlite_file(path: Path) -> bytes:
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("claims.jsonl", CLAIM_LINE * 3,
+         "extractor output (its first line is an extractor claim (it has claim_id and schema_version))"),
+        ("old/claims.jsonl.gz", gzip.compress(b"\n" + CLAIM_LINE),
+         "extractor output (its first line is an extractor claim (it has claim_id and schema_version))"),
+        ("part-00000.rejects.jsonl", REJECT_LINE,
+         "extractor output (its first line is an extractor reject (source, line, doc_id, kind, reason))"),
+        ("stats.json", STATS, "an extractor run summary (--stats)"),
+        ("out/manifest.json", MANIFEST, "an extractor Dask manifest"),
+        ("state.json", None, "a SQLite database (an extractor --state file)"),
+    ],
+)
+def test_files_extractor_wrote_are_skipped_with_a_warning(tmp_path, caplog, name, content, what):
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    if content is None:
+        content = _sqlite_file(tmp_path / "x.db")
+        (tmp_path / "x.db").unlink()
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "zz.jsonl").write_bytes(FEED)
+    with caplog.at_level(logging.WARNING, logger="extractor"):
+        got = [r.document.doc_id for r in read_inputs([str(tmp_path)])]
+    assert got == ["feed-1", "feed-2"]
+    assert [r.getMessage() for r in caplog.records] == [f"skipping {tmp_path}/{name}: {what}, not documents"]
+
+
+def test_a_line_that_only_starts_like_a_sqlite_file_is_read_and_rejected(tmp_path):
+    # the magic string alone is no database: the file is read, its line rejected as any other
+    (tmp_path / "in.jsonl").write_bytes(b"SQLite format 3\x00\n" + FEED)
+    got = list(read_inputs([str(tmp_path / "in.jsonl")]))
+    assert [r.document.doc_id for r in got if r.document] == ["feed-1", "feed-2"]
+    assert [(r.reject.kind, r.reject.line) for r in got if r.reject] == [("invalid_json", 1)]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (CLAIM_LINE, "an extractor claim (it has claim_id and schema_version), not a document"),
+        (REJECT_LINE, "an extractor reject (source, line, doc_id, kind, reason), not a document"),
+    ],
+)
+def test_a_claim_or_reject_line_among_documents_is_rejected_as_not_a_document(line, reason):
+    first, bad = records(FEED.splitlines(keepends=True)[0] + line)
+    assert first.document.doc_id == "feed-1"
+    assert (bad.reject.kind, bad.reject.line, bad.reject.reason) == ("not_a_document", 2, reason)
+
+
+NOTHING = (
+    "no documents to read in {where}: inputs are .json, .jsonl, .ndjson, .txt, .html, .htm, .json.gz, "
+    ".jsonl.gz, .ndjson.gz files, directories of them, or - for JSON Lines on standard input"
+)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {},
+        {"notes.md": b"# notes", "article.txt.gz": gzip.compress(b"Russia sent tanks."), ".hidden.json": SEED},
+        {"claims.jsonl": CLAIM_LINE, "stats.json": STATS},
+    ],
+)
+def test_inputs_without_any_document_file_are_a_usage_error_naming_the_extensions(tmp_path, files):
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(InputPathError) as err:
+        expand_inputs([str(tmp_path)])
+    assert str(err.value) == NOTHING.format(where=tmp_path)
+
+
+def test_an_empty_feed_file_is_read_not_an_error(tmp_path):
+    (tmp_path / "today.jsonl").write_bytes(b"")
+    assert list(read_inputs([str(tmp_path)])) == []

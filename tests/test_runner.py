@@ -21,13 +21,11 @@ import pytest
 from extractor.errors import ModelNotInstalledError
 from extractor.io.readers import ReadOptions, read_inputs
 from extractor.models import Claim, make_claim_id
-from extractor.runner import CHUNK_CHARS, OptionError, RunError, RunOptions, run
-from extractor.state import State, StateError
+from extractor.batch.runner import CHUNK_CHARS, OptionError, RunError, RunOptions, run
+from extractor.batch.state import State, StateError
+from shared_data import dev_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The annotated dev articles (``shared/`` lies beside the repository, in CI too); the tests
-#: that compare real runs use them when present, besides the repository's own seed and fixtures.
-DEV_DOCS = ROOT.parent / "shared" / "eval" / "dev" / "docs"
 DATA = Path(__file__).parent / "data" / "inputs"
 
 
@@ -36,8 +34,6 @@ class LineExtractor:
 
     A document whose text contains ``POISON`` makes the stream fail, as a pipeline bug would.
     """
-
-    n_process = 1
 
     def extract_many(self, documents):
         for doc in documents:
@@ -91,8 +87,6 @@ def test_new_output_is_written_whole_and_old_output_kept_on_fatal_error(tmp_path
     assert [c["doc_id"] for c in lines_of(out)] == ["d0", "d0", "d1", "d1", "d2", "d2"]
 
     class Broken:
-        n_process = 1
-
         def extract_many(self, documents):
             raise ModelNotInstalledError("model missing")
             yield  # pragma: no cover
@@ -101,7 +95,7 @@ def test_new_output_is_written_whole_and_old_output_kept_on_fatal_error(tmp_path
     with pytest.raises(ModelNotInstalledError):
         run(RunOptions([str(src)], output=str(out)), extractor=Broken())
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl", "out.jsonl.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
 
 def test_stdout_output(tmp_path, fake):
@@ -227,11 +221,11 @@ def test_state_that_does_not_match_the_output_is_an_error(tmp_path, fake, tamper
     assert message.format(state=state, out=out, size=size) in str(err.value)
 
 
-def test_existing_output_is_appended_to_when_a_state_is_first_used(tmp_path, fake):
+def test_existing_output_is_appended_to_when_a_state_is_first_used_with_adopt(tmp_path, fake):
     src = write_jsonl(tmp_path / "in.jsonl", docs(1))
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"earlier": true}\n')
-    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "s.db")), extractor=fake)
+    run(RunOptions([str(src)], output=str(out), state=str(tmp_path / "s.db"), adopt=True), extractor=fake)
     assert out.read_bytes().startswith(b'{"earlier": true}\n') and len(lines_of(out)) == 3
 
 
@@ -259,8 +253,9 @@ def test_rejects_are_written_and_max_rejects_aborts_without_output(tmp_path, fak
     out.unlink()
     with pytest.raises(RunError) as err:
         run(RunOptions([str(src)], output=str(out), rejects=str(rejects), max_rejects=2), extractor=fake)
-    assert str(err.value) == "stopped after 2 rejected documents (--max-rejects 2); no output was written"
+    assert str(err.value) == f"stopped after 2 rejected documents (--max-rejects 2); {out} was not written"
     assert err.value.summary.status == "aborted" and not out.exists()
+    assert err.value.summary.claims_written == 0  # the summary agrees with the message
     assert len(lines_of(rejects)) == 2
 
 
@@ -309,7 +304,8 @@ def test_database_output_beside_the_file(tmp_path, fake):
 
 
 def all_inputs() -> list[str]:
-    return [str(DATA)] + ([str(DEV_DOCS)] if DEV_DOCS.is_dir() else [])  # DATA holds the seed
+    # DATA holds the seed; the annotated dev articles of ../shared join it (required under CI)
+    return [str(DATA), *dev_docs()]
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:
@@ -363,7 +359,7 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path, real_extractor):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     run(RunOptions(all_inputs(), output=str(one), batch_size=4), extractor=real_extractor)
     run(RunOptions(all_inputs(), output=str(two), batch_size=4, workers=2),
-        extractor=Extractor(batch_size=4, n_process=2, chunk_chars=CHUNK_CHARS))
+        extractor=Extractor(batch_size=4, chunk_chars=CHUNK_CHARS))
     assert one.stat().st_size > 0, "the pipeline found no claims: nothing to compare"
     assert two.read_bytes() == one.read_bytes()
 
@@ -417,7 +413,7 @@ from spacy.language import Language
 from extractor.components import EXTRACTION_COMPONENTS
 from extractor.models import Claim, make_claim_id
 from extractor.pipeline import Extractor
-from extractor.runner import CHUNK_CHARS, RunOptions, run
+from extractor.batch.runner import CHUNK_CHARS, RunOptions, run
 
 
 @Language.component("test_first_words")
@@ -449,7 +445,7 @@ def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
     """A 5 MB article streams through reading, chunking into pieces and writing in bounded memory,
     with every piece's offsets into the original text. The tokenizer-only pipeline with a
     stand-in claim component keeps this fast; the full model's share of memory is bounded by
-    ``CHUNK_CHARS`` per document of a batch (see :data:`extractor.runner.CHUNK_CHARS`)."""
+    ``CHUNK_CHARS`` per document of a batch (see :data:`extractor.batch.runner.CHUNK_CHARS`)."""
     paragraph = ("North Korea has sent over 13,000 containers to Russia, which could hold about 6 million "
                  "152mm artillery shells, reported the Yonhap News TV portal on Wednesday.\n\n")
     text = paragraph * (5_000_000 // len(paragraph) + 1)

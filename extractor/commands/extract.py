@@ -1,7 +1,7 @@
 """``extractor extract``: the batch run on the command line (options, messages, exit codes).
 
-The work is done by :func:`extractor.runner.run` (or, with ``--engine dask``, by
-:func:`extractor.engines.dask_engine.run_from_options`); this module only maps options to it, reports
+The work is done by :func:`extractor.batch.runner.run` (or, with ``--engine dask``, by
+:func:`extractor.batch.dask_engine.run_from_options`); this module only maps options to it, reports
 rejects and the summary through logging, shows a progress bar on a terminal and picks the exit
 code. Heavy modules are imported inside the command body.
 """
@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from ..messages import plural
+from .progress import Progress
 
 log = logging.getLogger("extractor.cli")
 
@@ -38,7 +41,8 @@ def extract(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...",
         help="Inputs: .json documents, .jsonl files (one document a line), .txt and .html articles, "
-        "directories (read recursively, sorted) or - for JSON Lines on stdin.",
+        ".json.gz and .jsonl.gz, directories (read recursively, sorted; files extractor wrote are skipped) "
+        "or - for JSON Lines on stdin.",
         show_default=False,
     )],
     output: Annotated[Optional[str], typer.Option(
@@ -47,8 +51,9 @@ def extract(
         "directory of part files and their manifest.",
     )] = None,
     db: Annotated[Optional[str], typer.Option(
-        "--db", metavar="URL",
-        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://...",
+        "--db", metavar="URL", envvar="EXTRACTOR_DB", show_envvar=False,
+        help="Also (or only) store claims in a database: sqlite:///x.db, a path, or postgresql://... "
+        "Default: $EXTRACTOR_DB if set.",
     )] = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", metavar="PATH", dir_okay=False,
@@ -57,6 +62,10 @@ def extract(
     )] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="With --state: forget it and re-extract everything (the output is rewritten).",
+    )] = False,
+    adopt: Annotated[bool, typer.Option(
+        "--adopt", help="With a new --state: keep an existing -o/--texts file it does not record and append after "
+        "it (without --adopt or --force that is an error, so no claim is written twice).",
     )] = False,
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", metavar="FILE", dir_okay=False,
@@ -98,6 +107,11 @@ def extract(
         help="With --engine dask: the scheduler of a running cluster (tcp://HOST:8786); without it a local "
         "cluster is started for the run.",
     )] = None,
+    dashboard: Annotated[Optional[str], typer.Option(
+        "--dashboard", metavar="HOST:PORT",
+        help="With --engine dask and a local cluster: serve Dask's dashboard there (127.0.0.1:8787; port 0 "
+        "picks a free one). Off by default; the local cluster listens on 127.0.0.1 only.",
+    )] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar or summary; only warnings, rejects and errors.",
     )] = False,
@@ -113,21 +127,25 @@ def extract(
     1 fatal: nothing written, or only committed batches with --state (the message says why;
     also when --max-rejects is reached or another run holds the lock);
     2 usage error;
-    3 finished, but some documents were rejected.
+    3 finished, but some documents were rejected;
+    130 interrupted (Ctrl-C or SIGTERM): a new -o is not written, with --state the committed
+    batches are kept and a re-run continues.
     """
     from ..errors import ExtractorError
     from ..io.readers import InputPathError
     from ..logs import setup_logging
-    from ..runner import OptionError, RunOptions, run
+    from ..batch.runner import OptionError, RunOptions, run
 
-    if scheduler is not None and engine is not Engine.dask:
-        raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint="'--scheduler'")
+    for name, value in (("--scheduler", scheduler), ("--dashboard", dashboard)):
+        if value is not None and engine is not Engine.dask:
+            raise typer.BadParameter("needs --engine dask", ctx=ctx, param_hint=f"'{name}'")
     if engine is Engine.dask:
-        from ..engines.dask_engine import run_from_options
+        from ..batch.dask_engine import run_from_options
 
         # A local cluster has one worker per CPU unless --workers is given (by name: typer vendors click).
         sized = ctx.get_parameter_source("workers").name != "DEFAULT"
-        execute = functools.partial(run_from_options, scheduler=scheduler, n_workers=workers if sized else None)
+        execute = functools.partial(run_from_options, scheduler=scheduler, n_workers=workers if sized else None,
+                                    dashboard=dashboard)
     else:
         execute = run
     setup_logging(log_format.value, quiet=quiet, verbose=verbose)
@@ -138,6 +156,7 @@ def extract(
         db=db,
         state=_str(state),
         force=force,
+        adopt=adopt,
         rejects=_str(rejects),
         max_rejects=max_rejects,
         max_chars=max_chars,
@@ -149,22 +168,28 @@ def extract(
     )
     show_progress = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
     summary = None
+    failed = False  # an error was reported: exit 1 even if the summary says the documents are done
     try:
-        with _Progress(show_progress) as progress:
+        total = _document_count(options) if show_progress else None
+        with Progress(show_progress, total) as progress:
             summary = execute(options, on_reject=_report_reject, on_progress=progress.update)
     except InputPathError as exc:
-        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATHS...'") from None
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint="'PATH...'") from None
     except OptionError as exc:
         raise typer.BadParameter(str(exc), ctx=ctx) from None
     except ExtractorError as exc:
         summary = getattr(exc, "summary", None)
+        failed = True
         log.error("%s", exc)
     except Exception as exc:  # a bug or an environment problem: one line, traceback with -v
+        failed = True
         log.error("%s: %s", type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
+    if summary is not None and getattr(summary, "documents_undated", 0):
+        _report_undated(summary.documents_undated)
     if summary is not None and not quiet:
         _report_summary(summary)
-    if summary is None or summary.status in ("failed", "aborted"):
+    if failed or summary is None or summary.status in ("failed", "aborted"):
         raise typer.Exit(EXIT_FATAL)
     raise typer.Exit(EXIT_REJECTS if summary.documents_rejected else EXIT_OK)
 
@@ -189,44 +214,26 @@ def _report_reject(reject) -> None:
 def _report_summary(summary) -> None:
     s = summary
     log.info(
-        "%d documents read, %d skipped, %d extracted, %d rejected; %d claims written in %.1f s (%.1f docs/s)",
-        s.documents_read, s.documents_skipped, s.documents_extracted, s.documents_rejected,
-        s.claims_written, s.seconds, s.docs_per_second,
+        "%s read, %d skipped, %d extracted, %d rejected; %s written in %.1f s (%.1f docs/s)",
+        plural(s.documents_read, "document"), s.documents_skipped, s.documents_extracted, s.documents_rejected,
+        plural(s.claims_written, "claim"), s.seconds, s.docs_per_second,
         extra={"event": "summary", **s.to_dict()},
     )
 
 
-class _Progress:
-    """A rich progress display on stderr, or nothing."""
+def _report_undated(count: int) -> None:
+    """One warning for all documents whose relative dates cannot be resolved."""
+    log.warning(
+        "%s had no publication date (no published field, no dateline, no --published): relative dates in %s "
+        "('on Wednesday', 'last month') were left unresolved",
+        plural(count, "document"), "it" if count == 1 else "them",
+        extra={"documents_undated": count},
+    )
 
-    def __init__(self, enabled: bool):
-        self._progress = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._task = self._progress.add_task("extract", counts="starting", total=None)
+def _document_count(options) -> int | None:
+    """How many documents the inputs hold (for the progress bar), or None when unknown (stdin)."""
+    from ..io.readers import count_documents, expand_inputs
 
-    def __enter__(self) -> "_Progress":
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def update(self, s) -> None:
-        if self._progress is not None:
-            self._progress.update(
-                self._task,
-                counts=f"{s.documents_read} read, {s.documents_extracted} extracted, {s.documents_skipped} skipped, "
-                f"{s.documents_rejected} rejected, {s.claims_written} claims",
-            )
+    own = [p for p in (options.output, options.state, options.rejects, options.texts, options.stats) if p and p != "-"]
+    return count_documents(expand_inputs(options.inputs, exclude=own, log_skipped=False))

@@ -6,7 +6,7 @@ tables and :mod:`.store` for loading and exporting.
 
 from __future__ import annotations
 
-from .errors import DatabaseError, SchemaVersionError
+from .errors import DatabaseError, DocumentNotStoredError, SchemaVersionError
 from .schema import DB_SCHEMA_VERSION
 from .store import ClaimStore, FailedBatch, LoadReport, database_url
 
@@ -14,6 +14,7 @@ __all__ = [
     "DB_SCHEMA_VERSION",
     "ClaimStore",
     "DatabaseError",
+    "DocumentNotStoredError",
     "FailedBatch",
     "LoadReport",
     "SchemaVersionError",

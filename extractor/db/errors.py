@@ -9,6 +9,15 @@ class DatabaseError(ExtractorError):
     """The database cannot be opened or written: bad URL, unreachable server, failed transaction."""
 
 
+class DocumentNotStoredError(DatabaseError):
+    """The database refused one document's rows (a value it cannot hold, a constraint): that
+    document is not stored, the database itself is fine."""
+
+    def __init__(self, doc_id: str, reason: str):
+        self.doc_id, self.reason = doc_id, reason
+        super().__init__(reason)
+
+
 class SchemaVersionError(DatabaseError):
     """The database holds claims tables of another schema version than this extractor's."""
 

@@ -38,10 +38,12 @@ def _clean(row: dict) -> dict:
 
 @dataclass(frozen=True)
 class ClaimRows:
-    """The rows of one claim: its ``claims`` row and its child rows, table name -> rows."""
+    """The rows of one claim: its ``claims`` row and its child rows, table name -> rows;
+    ``doc_hash`` is the hash of the document version it was extracted from (None if unknown)."""
 
     claim: dict
     children: dict[str, list[dict]]
+    doc_hash: str | None = None
 
 
 def _evidence(claim_id: str, position: int, item: _Evidence) -> dict:
@@ -129,6 +131,7 @@ def claim_rows(claim: Claim, claim_json: str) -> ClaimRows:
     return ClaimRows(
         claim=_clean(rows.claim),
         children={name: [_clean(r) for r in items] for name, items in rows.children.items()},
+        doc_hash=claim.doc_hash,
     )
 
 

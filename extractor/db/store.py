@@ -20,11 +20,13 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, SQLAlchemyError
 
 from ..errors import InputError
+from ..io.writers import one_line
+from ..messages import plural
 from ..models import Claim, Document
-from .errors import DatabaseError, SchemaVersionError
+from .errors import DatabaseError, DocumentNotStoredError, SchemaVersionError
 from .rows import ClaimRows, claim_rows, document_row
 from .schema import (
     CHILD_TABLES,
@@ -39,6 +41,10 @@ from .schema import claims as claims_table  # ``claims`` is a parameter name bel
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
+#: Seconds to wait for a PostgreSQL server to accept a connection and answer (URL: ``connect_timeout``).
+DEFAULT_CONNECT_TIMEOUT = 10
+#: Seconds a PostgreSQL statement may run, waits for locks included (URL: ``statement_timeout``; 0: no limit).
+DEFAULT_STATEMENT_TIMEOUT = 300
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -62,6 +68,40 @@ def database_url(url: str) -> URL:
             "use sqlite:///FILE.db, a file path, or postgresql://USER@HOST:PORT/DBNAME"
         )
     return parsed
+
+
+def connect_options(url: URL) -> tuple[URL, dict[str, object]]:
+    """The URL to connect to and the driver's connect arguments, with the timeouts.
+
+    PostgreSQL: ``connect_timeout`` (libpq's, seconds, default :data:`DEFAULT_CONNECT_TIMEOUT`) and
+    ``statement_timeout`` (ours, seconds, default :data:`DEFAULT_STATEMENT_TIMEOUT`, 0 for none) are
+    read from the URL's query, so a server that accepts connections and never answers, or a
+    statement stuck behind a lock, ends in an error instead of a hang. Raises
+    :class:`DatabaseError` for a timeout that is not a number.
+    """
+    if url.get_backend_name() != "postgresql":
+        return url, {}
+    query = dict(url.query)
+    timeouts = {}
+    for name, default in (("connect_timeout", DEFAULT_CONNECT_TIMEOUT),
+                          ("statement_timeout", DEFAULT_STATEMENT_TIMEOUT)):
+        value = query.pop(name, default)
+        try:
+            timeouts[name] = float(value if isinstance(value, (str, int, float)) else value[-1])
+            if timeouts[name] < 0:
+                raise ValueError
+        except ValueError:
+            raise DatabaseError(
+                f"{url.render_as_string(hide_password=True)}: {name}={value!r} is not a number of seconds"
+            ) from None
+    args: dict[str, object] = {"connect_timeout": max(1, round(timeouts["connect_timeout"]))}
+    options = query.pop("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if timeouts["statement_timeout"] and "statement_timeout" not in options:
+        options = f"{options} -c statement_timeout={round(timeouts['statement_timeout'] * 1000)}".strip()
+    if options:
+        args["options"] = options
+    return url.set(query=query), args
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -107,6 +147,10 @@ class LoadReport:
     """Lines written (inserted or updated) in committed batches."""
     lines_rejected: int = 0
     """Lines of rolled-back batches."""
+    claims_replaced: int = 0
+    """Claims of an older extraction of a document dropped because a newer one was loaded."""
+    documents_replaced: set[str] = field(default_factory=set)
+    """The documents whose older claims were replaced."""
     batches_loaded: int = 0
     failed: list[FailedBatch] = field(default_factory=list)
 
@@ -114,6 +158,19 @@ class LoadReport:
     def ok(self) -> bool:
         """True when every batch was committed."""
         return not self.failed
+
+
+@dataclass
+class _Replaced:
+    """Claims of older document versions dropped by one batch."""
+
+    claims: int = 0
+    documents: set[str] = field(default_factory=set)
+
+    def add(self, doc_id: str, claims: int = 1) -> None:
+        if claims:
+            self.claims += claims
+            self.documents.add(doc_id)
 
 
 def _claim_from_line(raw: bytes) -> ClaimRows:
@@ -186,8 +243,9 @@ class ClaimStore:
             and not Path(sa_url.database).is_file()
         ):
             raise DatabaseError(f"{shown}: no such database file")
+        sa_url, connect_args = connect_options(sa_url)
         try:
-            engine = create_engine(sa_url, pool_pre_ping=True)
+            engine = create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
         except (ArgumentError, ImportError) as exc:
             raise DatabaseError(f"{shown}: {exc}") from None
         if engine.dialect.name == "sqlite":
@@ -197,7 +255,11 @@ class ClaimStore:
             store._ensure_schema(create)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise DatabaseError(f"{shown}: cannot open the database: {_reason(exc)}") from exc
+            reason = _reason(exc)
+            if "timeout expired" in reason and "connect_timeout" in connect_args:
+                reason += (f" (no answer within {connect_args['connect_timeout']} s; "
+                           f"wait longer with ?connect_timeout=SECONDS in the URL)")
+            raise DatabaseError(f"{shown}: cannot open the database: {reason}") from exc
         except DatabaseError:
             engine.dispose()
             raise
@@ -270,10 +332,15 @@ class ClaimStore:
         try:
             with self._engine.begin() as conn:
                 conn.execute(upsert, doc)
-                conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc_id))
+                # the stored doc_id, cleaned as every row value is (PostgreSQL text holds no NUL)
+                conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc["doc_id"]))
                 if rows:
                     conn.execute(claims_table.insert(), [r.claim for r in rows])
                     _insert_children(conn, rows)
+        except (DataError, IntegrityError) as exc:
+            raise DocumentNotStoredError(
+                doc_id, f"{self.url}: document {doc_id!r} not stored (rolled back): {_reason(exc)}"
+            ) from exc
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"{self.url}: document {doc_id!r} not replaced (rolled back): {_reason(exc)}"
@@ -288,7 +355,11 @@ class ClaimStore:
         """Load claim JSON Lines files (or binary streams), ``batch_size`` lines per transaction.
 
         Claims are upserted on ``claim_id`` (loading a file twice changes nothing); a document
-        not yet in the database gets a row with only its ``doc_id``. A batch with an invalid
+        not yet in the database gets a row with only its ``doc_id`` and ``content_hash``. Claims
+        of a document version (their ``doc_hash``) other than the stored one replace all of the
+        document's stored claims, so the claims of the last extraction loaded are the document's
+        only claims (an output appended to by ``--state`` runs loads as its current claims). A
+        batch with an invalid
         line, or that the database refuses, is rolled back and reported with file and lines;
         the other batches stay. Raises :class:`InputError` before loading anything if a file
         does not exist.
@@ -311,10 +382,10 @@ class ClaimStore:
                     report.lines += len(batch)
                     self._load_batch(name, batch, report)
         log.info(
-            "loaded %d claim lines from %d files, %d batches rolled back",
-            report.claims_loaded,
-            report.files,
-            len(report.failed),
+            "loaded %s from %s, %s rolled back",
+            plural(report.claims_loaded, "claim line"),
+            plural(report.files, "file"),
+            plural(len(report.failed), "batch"),
         )
         return report
 
@@ -328,30 +399,51 @@ class ClaimStore:
             except ValueError as exc:
                 bad.append((number, str(exc)))
         if bad:
-            failure = FailedBatch(path, first, last, f"{len(bad)} invalid line(s)", tuple(bad))
+            failure = FailedBatch(path, first, last, f"{plural(len(bad), 'invalid line')}", tuple(bad))
         else:
             try:
                 with self._engine.begin() as conn:
-                    self._upsert(conn, rows)
+                    replaced = self._upsert(conn, rows)
             except SQLAlchemyError as exc:
                 failure = FailedBatch(path, first, last, _reason(exc))
             else:
                 report.batches_loaded += 1
                 report.claims_loaded += len(rows)
+                report.claims_replaced += replaced.claims
+                report.documents_replaced |= replaced.documents
                 return
         log.info("%s", "; ".join(failure.messages()))  # the report carries it to the caller
         report.failed.append(failure)
         report.lines_rejected += len(batch)
 
-    def _upsert(self, conn: Connection, rows: list[ClaimRows]) -> None:
-        """Upsert the claims of one batch and replace their child rows."""
+    def _upsert(self, conn: Connection, rows: list[ClaimRows]) -> _Replaced:
+        """Upsert the claims of one batch and replace their child rows; a document's claims of
+        another version than the last one in the batch are dropped, and its stored claims too
+        when the stored version differs (see :meth:`load_jsonl`)."""
+        latest = {r.claim["doc_id"]: r.doc_hash for r in rows}
+        replaced = _Replaced()
+        for r in rows:
+            if r.doc_hash != latest[r.claim["doc_id"]]:
+                replaced.add(r.claim["doc_id"])
+        rows = [r for r in rows if r.doc_hash == latest[r.claim["doc_id"]]]
         # A claim_id repeated in the batch: the later line wins, the first keeps its place.
         unique = list({r.claim["claim_id"]: r for r in rows}.values())
         doc_ids = dict.fromkeys(r.claim["doc_id"] for r in unique)
         conn.execute(
             self._insert(documents).on_conflict_do_nothing(index_elements=[documents.c.doc_id]),
-            [{"doc_id": d} for d in doc_ids],
+            [{"doc_id": d, "content_hash": latest[d]} for d in doc_ids],
         )
+        versioned = [d for d in doc_ids if latest[d] is not None]
+        stored = dict(conn.execute(
+            select(documents.c.doc_id, documents.c.content_hash).where(documents.c.doc_id.in_(versioned))
+        ).all()) if versioned else {}
+        for doc_id, digest in stored.items():
+            if digest == latest[doc_id]:
+                continue
+            if digest is not None:
+                gone = conn.execute(delete(claims_table).where(claims_table.c.doc_id == doc_id)).rowcount
+                replaced.add(doc_id, gone)
+            conn.execute(documents.update().where(documents.c.doc_id == doc_id).values(content_hash=latest[doc_id]))
         table = claims_table
         upsert = self._insert(table)
         upsert = upsert.on_conflict_do_update(
@@ -367,12 +459,14 @@ class ClaimStore:
         for child in CHILD_TABLES:
             conn.execute(delete(child).where(child.c.claim_id.in_(ids)))
         _insert_children(conn, unique)
+        return replaced
 
     def export_jsonl(self, out: str | os.PathLike[str] | TextIO) -> int:
         """Write every claim as a JSON line, in load order, to a path or text stream.
 
         The lines are the ones loaded, byte for byte (claims stored by
-        :meth:`replace_document` are written as ``Claim.model_dump_json()``). A path is written
+        :meth:`replace_document` are written as ``Claim.model_dump_json()``), except that raw
+        U+0085, U+2028 and U+2029 are written as JSON escapes, so each claim is one line. A path is written
         through a temporary file beside it, so a failed export leaves no partial file. Returns
         the number of claims written.
         """
@@ -397,7 +491,7 @@ class ClaimStore:
                     select(table.c.claim_json).order_by(table.c.seq)
                 )
                 for (line,) in result:
-                    fh.write(line)
+                    fh.write(one_line(line))
                     fh.write("\n")
                     count += 1
         except SQLAlchemyError as exc:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ..models import Span
+from ..models import Actor, Attribution, Claim, ClaimType, DateRef, Modality, Munition, Quantity, Span
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -37,3 +37,30 @@ def char_span(doc, start: int, end: int) -> tuple[str, Span]:
 def offset_span(start: int, end: int, offset: int) -> Span:
     """A Doc-relative character range shifted into the original text (long documents are pieces)."""
     return Span(start=start + offset, end=end + offset)
+
+
+@dataclass(slots=True)
+class ClaimDraft:
+    """A claim while it is assembled: the fields of :class:`~extractor.models.Claim` (offsets
+    already into the original text), completed by the rules that look at its neighbours, and
+    ``speakers``, the states that speak in its frames (working state, never output)."""
+
+    claim_id: str
+    doc_id: str
+    text: str
+    span: Span
+    claim_type: ClaimType
+    modality: Modality
+    actors: list[Actor] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    munitions: list[Munition] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+
+    def claim(self) -> Claim:
+        """The validated output claim."""
+        return Claim(claim_id=self.claim_id, doc_id=self.doc_id, text=self.text, span=self.span,
+                     claim_type=self.claim_type, modality=self.modality, actors=self.actors,
+                     quantities=self.quantities, munitions=self.munitions, dates=self.dates,
+                     attributions=self.attributions)

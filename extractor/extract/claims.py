@@ -11,7 +11,7 @@ For each sentence (headings, bylines and captions give none):
    dependency path (:mod:`extractor.extract.roles`); munitions, quantities and dates are the
    mentions inside it; modality comes from the ConText-style cues.
 
-Claims are assembled as :class:`ClaimDraft` objects (typed, mutable while the discourse rules
+Claims are assembled as :class:`~extractor.extract.base.ClaimDraft` objects (typed, mutable while the discourse rules
 of the sentence and the document complete them) and stored on ``doc._.extractor_claims`` as
 validated :class:`~extractor.models.Claim` objects; offsets are shifted by
 ``doc._.extractor_offset`` so they index the original document text.
@@ -19,16 +19,14 @@ validated :class:`~extractor.models.Claim` objects; offsets are shifted by
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import TypeVar
 
 from .. import vocabulary
-from ..components import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, _Component, read_mentions, span_group
 from ..models import (
     Actor,
     ActorType,
     Attribution,
-    Claim,
     ClaimType,
     DateRef,
     Modality,
@@ -49,11 +47,12 @@ from .attributions import (
     dedupe_links,
     depth,
 )
-from .base import offset_span
+from .base import ClaimDraft, offset_span
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
+from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
 from .triggers import adj_trigger, noun_trigger, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
@@ -66,34 +65,7 @@ _HEADLINE_END = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
 
-@dataclass(slots=True)
-class ClaimDraft:
-    """A claim while it is assembled: the fields of :class:`~extractor.models.Claim` (offsets
-    already into the original text), completed by the rules that look at its neighbours, and
-    ``speakers``, the states that speak in its frames (working state, never output)."""
-
-    claim_id: str
-    doc_id: str
-    text: str
-    span: Span
-    claim_type: ClaimType
-    modality: Modality
-    actors: list[Actor] = field(default_factory=list)
-    quantities: list[Quantity] = field(default_factory=list)
-    munitions: list[Munition] = field(default_factory=list)
-    dates: list[DateRef] = field(default_factory=list)
-    attributions: list[Attribution] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)
-
-    def claim(self) -> Claim:
-        """The validated output claim."""
-        return Claim(claim_id=self.claim_id, doc_id=self.doc_id, text=self.text, span=self.span,
-                     claim_type=self.claim_type, modality=self.modality, actors=self.actors,
-                     quantities=self.quantities, munitions=self.munitions, dates=self.dates,
-                     attributions=self.attributions)
-
-
-class ClaimAssembler(_Component):
+class ClaimAssembler(SpanComponent):
     """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
     Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..models import Actor, Attribution
-    from .claims import ClaimDraft
+    from .base import ClaimDraft
 
 
 class DocContext:

@@ -1,49 +1,101 @@
-"""One run at a time: an exclusive ``fcntl.flock`` on a lock file beside the state or output."""
+"""One run at a time: an exclusive lock per output (or state), held for the life of a run.
+
+The lock is a ``filelock.FileLock`` (``flock`` on Linux and macOS, ``msvcrt`` locking on Windows),
+so it works on every platform and is released by the operating system when the process dies,
+even on ``kill -9``. Lock files live in one lock directory, not beside the outputs:
+``$EXTRACTOR_LOCK_DIR`` if set, else ``extractor-locks-<user>`` in the system's temporary
+directory (``/tmp`` on Linux). Each is named by the SHA-256 of the *resolved* path of what it
+protects, so ``out.jsonl``, ``./out.jsonl`` and a symlink to it share one lock. Beside it, a
+``.pid`` file holds the pid of the run that has it (for the message another run prints); it is
+removed when the run ends. Runs of different users on the same files need a shared
+``EXTRACTOR_LOCK_DIR`` that all of them can write.
+"""
 
 from __future__ import annotations
 
-import fcntl
+import getpass
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from ..errors import ExtractorError
+from .writers import failing_as
+
+LOCK_DIR_ENV = "EXTRACTOR_LOCK_DIR"
 
 
 class LockBusyError(ExtractorError):
     """Another run holds the lock; nothing was written."""
 
 
-class RunLock:
-    """Hold ``<target>.lock`` exclusively for the life of the context (non-blocking).
+def lock_dir() -> Path:
+    """Where lock files live (see the module docstring)."""
+    configured = os.environ.get(LOCK_DIR_ENV)
+    if configured:
+        return Path(configured)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"extractor-locks-{user}"
 
-    The lock file stays on disk (removing it would let two runs lock different files); it
-    holds the pid of the run that has it, for the message another run prints.
+
+class RunLock:
+    """Hold the lock of ``target`` exclusively for the life of the context (non-blocking).
+
+    Raises :class:`LockBusyError` when another run holds it, naming ``target`` and that run's pid.
     """
 
     def __init__(self, target: str | os.PathLike):
         self.target = Path(target)
-        self.path = Path(f"{target}.lock")
-        self._fd: int | None = None
+        self._shown = os.fspath(target)  # as given, for the message
+        key = hashlib.sha256(os.path.realpath(target).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        directory = lock_dir()
+        self.path = directory / f"{key}.lock"
+        self.pid_path = directory / f"{key}.pid"
+        self._lock = None
 
     def __enter__(self) -> "RunLock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        import filelock
+
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            os.close(fd)
-            pid = f" (pid {holder})" if holder.isdigit() else ""
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
             raise LockBusyError(
-                f"another extractor run is using {self.target}{pid}: lock {self.path} is held; nothing was written"
+                f"cannot create the lock directory {self.path.parent}: {exc.strerror or exc} "
+                f"(set {LOCK_DIR_ENV} to a writable directory); nothing was written"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
+        lock = filelock.FileLock(self.path, timeout=0)
+        busy = False
+        with failing_as(self.path, f"lock {self._shown}"):
+            try:
+                lock.acquire()
+            except filelock.Timeout:  # an OSError (TimeoutError): caught before failing_as sees it
+                busy = True
+        if busy:
+            holder = self._holder()
+            pid = f" (pid {holder})" if holder else ""
+            raise LockBusyError(f"another extractor run is using {self._shown}{pid}; nothing was written") from None
+        self._lock = lock
+        try:
+            self.pid_path.write_text(f"{os.getpid()}\n", encoding="ascii")
+        except OSError:
+            pass  # the pid is only for the message of another run
         return self
 
+    def _holder(self) -> str | None:
+        try:
+            holder = self.pid_path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return holder if holder.isdigit() else None
+
     def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._lock is not None:
+            try:
+                self.pid_path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._lock.release()
+            self._lock = None

@@ -10,7 +10,11 @@ order, skipping hidden entries and files of other types):
 * ``.txt``: the file's text, ``doc_id`` = the path relative to the argument, ``published`` from
   a dateline near the top of the text ("28 August 2024 06:46") or the fallback date;
 * ``.html`` / ``.htm``: the article text, title and date extracted by trafilatura;
+* ``.json.gz``, ``.jsonl.gz``, ``.ndjson.gz``: the same, gzip-compressed;
 * ``-``: JSON Lines on standard input.
+
+Files that extractor itself writes (claims output, rejects, run summaries, Dask manifests, SQLite
+state) are recognised by their first record and skipped with a warning, never read as documents.
 
 A JSON document with an ``html`` field and no ``text`` goes through trafilatura as well. Text is
 kept exactly as given (CRLF, tabs, NUL characters, entities...): span offsets index it.
@@ -19,10 +23,13 @@ kept exactly as given (CRLF, tabs, NUL characters, entities...): span offsets in
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
 import json
 import logging
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +48,12 @@ JSON_SUFFIXES = (".json",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = JSON_SUFFIXES + JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
+GZIP_SUFFIX = ".gz"
+#: gzip-compressed JSON and JSON Lines (``.jsonl.gz``...); text and HTML are read uncompressed only.
+GZIP_SUFFIXES = tuple(s + GZIP_SUFFIX for s in JSON_SUFFIXES + JSONL_SUFFIXES)
+SUFFIXES = JSON_SUFFIXES + JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES + GZIP_SUFFIXES
+#: How much of a JSON file is parsed to tell a file extractor wrote from a document.
+SNIFF_JSON_BYTES = 1_048_576
 #: How many leading bytes are inspected to tell a binary file from text.
 SNIFF_BYTES = 8192
 #: Where a dateline of a plain-text article is looked for: short lines among its first characters.
@@ -57,7 +69,9 @@ class Reject(InputError):
     """One input record that cannot be processed.
 
     ``kind`` is one of ``invalid_json``, ``no_text``, ``not_utf8``, ``binary``, ``too_long``,
-    ``invalid_document``, ``unreadable``, ``duplicate_doc_id`` or ``extraction_failed``.
+    ``invalid_document``, ``not_a_document`` (a line extractor wrote: a claim or a reject),
+    ``unreadable``, ``duplicate_doc_id``, ``extraction_failed`` or ``not_stored`` (the database
+    refused the document).
     """
 
     def __init__(self, source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None):
@@ -107,23 +121,48 @@ class InputFile:
     doc_id: str
     kind: str
 
+    @property
+    def compressed(self) -> bool:
+        """Whether the file is gzip-compressed (``.json.gz``, ``.jsonl.gz``, ``.ndjson.gz``)."""
+        return self.path.name.lower().endswith(GZIP_SUFFIX)
+
+    def open(self) -> IO[bytes]:
+        """The file's bytes, decompressed if it is gzip-compressed (a buffered reader with ``peek``)."""
+        if self.compressed:
+            return io.BufferedReader(gzip.open(self.path, "rb"))  # type: ignore[arg-type]
+        return open(self.path, "rb")
+
+
+#: What a damaged gzip file raises while it is read.
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
+
 
 def input_kind(path: str | os.PathLike) -> str | None:
-    """``json``, ``jsonl``, ``txt`` or ``html`` from a file name's suffix; None if unsupported."""
-    suffix = Path(path).suffix.lower()
+    """``json``, ``jsonl``, ``txt`` or ``html`` from a file name's suffix (``.json.gz`` and
+    ``.jsonl.gz`` are ``json`` and ``jsonl``); None if unsupported."""
+    name = Path(path).name.lower()
+    if name.endswith(GZIP_SUFFIX):
+        inner = Path(name[: -len(GZIP_SUFFIX)]).suffix
+        return "json" if inner in JSON_SUFFIXES else "jsonl" if inner in JSONL_SUFFIXES else None
+    suffix = Path(name).suffix
     for kind, suffixes in (("json", JSON_SUFFIXES), ("jsonl", JSONL_SUFFIXES), ("txt", TEXT_SUFFIXES), ("html", HTML_SUFFIXES)):
         if suffix in suffixes:
             return kind
     return None
 
 
-def expand_inputs(arguments: Iterable[str], exclude: Iterable[str | os.PathLike] = ()) -> list[InputFile | str]:
+def expand_inputs(
+    arguments: Iterable[str], exclude: Iterable[str | os.PathLike] = (), *, log_skipped: bool = True
+) -> list[InputFile | str]:
     """Resolve command-line arguments into the files to read, in order (``"-"`` stays as is).
 
     Directories are walked recursively in sorted order (hidden entries and files of other types
-    are skipped, as are the run's own ``exclude`` files). Raises :class:`InputPathError` for a
-    missing path or an explicitly named file of an unsupported type.
+    are skipped, as are the run's own ``exclude`` files and files extractor wrote, see
+    :func:`extractor_file`; each of those is logged as a warning). Raises :class:`InputPathError`
+    for a missing path, an explicitly named file of an unsupported type, or when no file
+    to read is left.
     """
+    arguments = list(arguments)
     excluded = {os.path.realpath(p) for p in exclude}
     found: list[InputFile | str] = []
     for arg in arguments:
@@ -145,7 +184,113 @@ def expand_inputs(arguments: Iterable[str], exclude: Iterable[str | os.PathLike]
             raise InputPathError(f"{arg}: not a regular file or directory")
         else:
             raise InputPathError(f"{arg}: no such file or directory")
-    return found
+    kept: list[InputFile | str] = []
+    for item in found:
+        what = None if isinstance(item, str) else extractor_file(item)
+        if what is None:
+            kept.append(item)
+        elif log_skipped:
+            log.warning("skipping %s: %s, not documents", item.source, what)
+    if not kept:
+        where = ", ".join(arguments)
+        raise InputPathError(
+            f"no documents to read in {where}: inputs are {', '.join(SUFFIXES)} files, directories of them, "
+            f"or - for JSON Lines on standard input"
+        )
+    return kept
+
+
+def count_documents(items: Iterable[InputFile | str]) -> int | None:
+    """How many records the expanded inputs hold (non-blank lines of JSON Lines files, one per
+    other file); None when standard input is among them. Unreadable files count as one."""
+    total = 0
+    for item in items:
+        if isinstance(item, str):
+            return None
+        if item.kind != "jsonl":
+            total += 1
+            continue
+        try:
+            with item.open() as fh:
+                total += sum(1 for raw in fh if raw.strip())
+        except GZIP_ERRORS:
+            total += 1
+    return total
+
+
+def extractor_file(item: InputFile) -> str | None:
+    """What a file extractor wrote is (``"an extractor run summary (--stats)"``...), or None.
+
+    Told by content, whatever the file is called: claim lines (``claim_id`` and
+    ``schema_version``), reject lines (``source``, ``line``, ``doc_id``, ``kind``, ``reason``), a
+    run summary (``--stats``), a Dask manifest, or a SQLite database (a ``--state`` file). A file
+    that cannot be read is left to the reader, which rejects it.
+    """
+    try:
+        with item.open() as fh:
+            if _is_sqlite(fh.peek(100)[:100]):
+                return "a SQLite database (an extractor --state file)"
+            if item.kind == "jsonl":
+                first = b""
+                for raw in fh:
+                    if raw.strip():
+                        first = raw[:SNIFF_JSON_BYTES]
+                        break
+            elif item.kind == "json":
+                first = fh.read(SNIFF_JSON_BYTES + 1)
+                if len(first) > SNIFF_JSON_BYTES:
+                    return None
+            else:
+                return None
+    except GZIP_ERRORS:
+        return None
+    try:
+        obj = json.loads(first.removeprefix(b"\xef\xbb\xbf"))
+    except (ValueError, RecursionError):  # the reader rejects what the parser refuses
+        return None
+    if item.kind == "json":
+        return _extractor_json(obj)
+    what = _extractor_record(obj)
+    return None if what is None else f"extractor output (its first line is {what})"
+
+
+def _is_sqlite(header: bytes) -> bool:
+    """Whether ``header`` (a file's first 100 bytes) is a SQLite database header: the magic string
+    and the fields whose values the file format fixes (page size a power of two from 512 to 65536,
+    file format versions 1 or 2, payload fractions 64/32/32), so that a text line that merely
+    starts with the magic string is read, and rejected, like any other line."""
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    return (512 <= page <= 65536 and page & (page - 1) == 0 and header[18] in (1, 2)
+            and header[19] in (1, 2) and header[21:24] == b"\x40\x20\x20")
+
+
+#: The keys of a line of a rejects file (``--rejects``, Dask ``part-*.rejects.jsonl``).
+REJECT_KEYS = frozenset({"source", "line", "doc_id", "kind", "reason"})
+
+
+def _extractor_record(obj: Any) -> str | None:
+    """What one JSON record written by extractor is, or None (a document, or anything else)."""
+    if not isinstance(obj, dict):
+        return None
+    if "claim_id" in obj and "schema_version" in obj:
+        return "an extractor claim (it has claim_id and schema_version)"
+    if set(obj) == REJECT_KEYS:
+        return "an extractor reject (source, line, doc_id, kind, reason)"
+    return None
+
+
+def _extractor_json(obj: Any) -> str | None:
+    if not isinstance(obj, dict):
+        return None
+    if "documents_read" in obj and "status" in obj:
+        return "an extractor run summary (--stats)"
+    if "partitions" in obj and "settings" in obj:
+        return "an extractor Dask manifest"
+    what = _extractor_record(obj)
+    return None if what is None else f"extractor output ({what})"
 
 
 def _walk(root: Path, arg: str, excluded: set[str]) -> list[InputFile]:
@@ -173,7 +318,14 @@ def read_inputs(
     exclude: Iterable[str | os.PathLike] = (),
 ) -> Iterator[Record]:
     """Stream the records of all inputs, in argument order (see the module docstring)."""
-    for item in expand_inputs(arguments, exclude):
+    yield from read_expanded(expand_inputs(arguments, exclude), options, stdin=stdin)
+
+
+def read_expanded(
+    items: Iterable[InputFile | str], options: ReadOptions = ReadOptions(), *, stdin: IO[bytes] | None = None
+) -> Iterator[Record]:
+    """Stream the records of inputs already expanded by :func:`expand_inputs`."""
+    for item in items:
         if isinstance(item, str):
             if stdin is None:
                 raise InputPathError("'-' given but no standard input is available")
@@ -184,23 +336,62 @@ def read_inputs(
 
 def read_file(item: InputFile, options: ReadOptions) -> Iterator[Record]:
     """Records of one input file; a file that cannot be read at all gives one reject."""
+    if item.compressed:
+        yield from _read_gzip_file(item, options)
+        return
     try:
         if item.kind == "jsonl":
             with open(item.path, "rb") as fh:
-                head = fh.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(fh, "peek") else b""
-                if looks_binary(head):
-                    yield _rejected(item.source, None, "binary", "binary file, not JSON Lines")
-                    return
-                yield from read_jsonl_stream(fh, item.source, options)
+                yield from _read_jsonl_file(fh, item, options)
             return
         limit = _byte_limit(options.max_chars, item.kind)
         if limit is not None and item.path.stat().st_size > limit:
-            yield _rejected(item.source, None, "too_long", f"file is over --max-chars ({options.max_chars} characters)")
+            yield _too_long_file(item, options)
             return
         data = item.path.read_bytes()
     except OSError as exc:
         yield _rejected(item.source, None, "unreadable", f"cannot read file: {exc.strerror or exc}")
         return
+    yield from _file_records(data, item, options)
+
+
+def _read_jsonl_file(fh: IO[bytes], item: InputFile, options: ReadOptions) -> Iterator[Record]:
+    if looks_binary(fh.peek(SNIFF_BYTES)[:SNIFF_BYTES]):  # type: ignore[attr-defined]
+        yield _rejected(item.source, None, "binary", "binary file, not JSON Lines")
+        return
+    yield from read_jsonl_stream(fh, item.source, options)
+
+
+def _read_gzip_file(item: InputFile, options: ReadOptions) -> Iterator[Record]:
+    """Records of a ``.json.gz`` / ``.jsonl.gz`` file; a damaged archive ends in an ``unreadable``
+    reject naming the line it stopped at (the records before it are kept)."""
+    line: int | None = None
+    try:
+        with item.open() as fh:
+            if item.kind == "jsonl":
+                for record in _read_jsonl_file(fh, item, options):
+                    line = record.line
+                    yield record
+                return
+            limit = _byte_limit(options.max_chars, item.kind)
+            data = fh.read() if limit is None else fh.read(limit + 1)
+    except GZIP_ERRORS as exc:
+        after = f" after line {line}" if line is not None else ""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        yield _rejected(item.source, None, "unreadable", f"cannot decompress{after}: {reason}".replace("\n", " "))
+        return
+    if limit is not None and len(data) > limit:
+        yield _too_long_file(item, options)
+        return
+    yield from _file_records(data, item, options)
+
+
+def _too_long_file(item: InputFile, options: ReadOptions) -> Record:
+    return _rejected(item.source, None, "too_long", f"file is over --max-chars ({options.max_chars} characters)")
+
+
+def _file_records(data: bytes, item: InputFile, options: ReadOptions) -> Iterator[Record]:
+    """The record of a whole ``.json``, ``.txt`` or ``.html`` file's bytes."""
     if looks_binary(data[:SNIFF_BYTES]):
         yield _rejected(item.source, None, "binary", "binary file, not text")
         return
@@ -215,9 +406,9 @@ def read_file(item: InputFile, options: ReadOptions) -> Iterator[Record]:
         return
     if item.kind == "json":
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield _rejected(item.source, exc.lineno, "invalid_json", f"invalid JSON: {exc.msg} (column {exc.colno})")
+            obj = parse_json(text)
+        except InvalidJson as exc:
+            yield _rejected(item.source, exc.line, "invalid_json", exc.reason)
             return
         yield document_record(obj, item.source, None, options)
         return
@@ -242,17 +433,70 @@ def read_jsonl_stream(stream: IO[bytes], source: str, options: ReadOptions) -> I
             yield _rejected(source, lineno, "not_utf8", _utf8_reason(raw, exc, column=True))
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield _rejected(source, lineno, "invalid_json", f"invalid JSON: {exc.msg} (column {exc.colno})")
+            obj = parse_json(line)
+        except InvalidJson as exc:
+            yield _rejected(source, lineno, "invalid_json", exc.reason)
             continue
         yield document_record(obj, source, lineno, options)
+
+
+class InvalidJson(ValueError):
+    """Text that is not JSON this reader accepts; ``line`` is 1-based within the text, if known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+#: Arrays and objects nested deeper than this are refused. Python's parser fails on nesting
+#: that reaches the recursion limit, which depends on how deep the call stack already is (a
+#: Dask worker's is deeper): a fixed limit well below it makes every engine accept the same.
+MAX_JSON_DEPTH = 500
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for m in _JSON_NESTING.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` whose every failure is an :class:`InvalidJson` with a one-line reason.
+
+    Besides syntax errors, Python's parser refuses integers of more than
+    ``sys.get_int_max_str_digits()`` digits (``ValueError``); nesting deeper than
+    :data:`MAX_JSON_DEPTH` is refused here (and would otherwise hit the recursion limit). Both
+    are properties of one input, not of the run.
+    """
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth(text) > MAX_JSON_DEPTH:
+        raise InvalidJson(f"invalid JSON: arrays or objects nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:  # pragma: no cover  (a call stack already near the recursion limit)
+        raise InvalidJson("invalid JSON: arrays or objects nested too deeply") from None
+    except ValueError as exc:  # an integer too long to convert
+        reason = str(exc).split(";")[0]
+        raise InvalidJson(f"invalid JSON: number too large: {reason}") from None
 
 
 def document_record(obj: Any, source: str, line: int | None, options: ReadOptions) -> Record:
     """Validate one parsed JSON value as a document (``html`` is extracted when there is no text)."""
     if not isinstance(obj, dict):
         return _rejected(source, line, "invalid_document", f"expected a JSON object, got {_json_type(obj)}")
+    what = _extractor_record(obj)
+    if what is not None:
+        return _rejected(source, line, "not_a_document", f"{what}, not a document")
     for key in ("doc_id", "text", "html", "published", "title", "source_name", "url"):
         value = obj.get(key)
         if isinstance(value, str):
@@ -431,3 +675,29 @@ def _json_type(value: Any) -> str:
 
 def _rejected(source: str, line: int | None, kind: str, reason: str, doc_id: str | None = None) -> Record:
     return Record(source, line, reject=Reject(source, line, kind, reason, doc_id))
+
+
+@dataclass(frozen=True)
+class JsonLine:
+    """One non-blank line of a JSON Lines text: its number and object, or why it is none."""
+
+    line: int
+    obj: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def json_objects(lines: Iterable[str]) -> Iterator[JsonLine]:
+    """The JSON objects of JSON Lines text (claims, gold claims), line by line; a line that is
+    not valid JSON or not an object gives its reason instead. Blank lines are skipped."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield JsonLine(lineno, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield JsonLine(lineno, error="expected a JSON object")
+            continue
+        yield JsonLine(lineno, obj)

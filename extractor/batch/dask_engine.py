@@ -10,7 +10,7 @@ partition has an *inputs hash*: SHA-256 over its sources, line numbers and the S
 bytes. A Dask task per partition (:func:`compute_partition`) reads its inputs with the project's
 readers, extracts with an :class:`~extractor.pipeline.Extractor` cached in the worker process
 (loaded on first use, once per worker thread; the model is never sent over the network) and
-writes, each atomically (:class:`~extractor.io.writers.AtomicFile`) into ``out_dir``:
+writes, each atomically (:func:`~extractor.io.writers.write_atomic`) into ``out_dir``:
 
 * ``part-NNNNN.jsonl``: the claims of the partition's documents, in input order, one per line
   exactly as a local run writes them;
@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ExtractorError
+from ..messages import plural
 from ..io.lock import RunLock
 from ..io.readers import (
     STDIN,
@@ -75,8 +76,9 @@ from ..io.readers import (
     read_file,
     read_jsonl_stream,
 )
-from ..io.writers import AtomicFile, json_line, write_json_atomic
-from ..runner import (
+from ..io.writers import json_line, write_atomic, write_json_atomic
+from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
+from .runner import (
     CHUNK_CHARS,
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_CHARS,
@@ -86,12 +88,12 @@ from ..runner import (
     RunOptions,
     RunSummary,
     validate_options,
+    write_stats,
 )
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from ..models import Claim, Document
     from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,8 @@ MANIFEST_INTERVAL_SECONDS = 2.0
 _PART_FILES = re.compile(r"part-\d{5,}(\.rejects|\.texts|\.ids)?\.jsonl")
 _SIDE_FILES = ("rejects", "ids", "texts")
 _READ_CHUNK = 1 << 20
+#: The interface a local cluster (scheduler, workers, dashboard) listens on.
+LOCAL_HOST = "127.0.0.1"
 #: The hash of a file that cannot be read: the reader makes it an ``unreadable`` reject.
 UNREADABLE = "unreadable"
 
@@ -129,11 +133,14 @@ class DaskOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     partition_docs: int = DEFAULT_PARTITION_DOCS
     force: bool = False
+    #: Address of the dashboard of a local cluster (``127.0.0.1:8787``; port 0 picks a free one);
+    #: None: no dashboard. A cluster given by its scheduler has its own.
+    dashboard: str | None = None
 
 
 @dataclass
 class DaskSummary(RunSummary):
-    """A run's counts (those of :class:`~extractor.runner.RunSummary`) plus its partitions.
+    """A run's counts (those of :class:`~extractor.batch.runner.RunSummary`) plus its partitions.
 
     ``documents_read`` and ``documents_rejected`` cover every partition of the output (reused
     ones included, as a local run re-reads everything); ``documents_skipped`` are the extracted
@@ -226,7 +233,7 @@ def plan_partitions(
                 group = []
             partitions.extend((s,) for s in _jsonl_slices(item, partition_docs))
             continue
-        group.append(InputSlice(str(item.path.resolve()), item.source, item.doc_id, item.kind, _file_hash(item.path)))
+        group.append(InputSlice(os.path.realpath(item.path), item.source, item.doc_id, item.kind, _file_hash(item.path)))
         if len(group) >= partition_docs:
             partitions.append(tuple(group))
             group = []
@@ -236,10 +243,10 @@ def plan_partitions(
 
 
 def _jsonl_slices(item: InputFile, lines_per_slice: int) -> Iterator[InputSlice]:
-    path = str(item.path.resolve())
+    path = os.path.realpath(item.path)  # not Path.resolve(): it raises on a symlink loop
     whole = InputSlice(path, item.source, item.doc_id, item.kind, _file_hash(item.path))
-    if whole.sha256 == UNREADABLE:
-        yield whole  # the reader rejects it
+    if whole.sha256 == UNREADABLE or item.compressed:
+        yield whole  # the reader rejects it; a gzip stream cannot be cut by byte offsets
         return
     with open(item.path, "rb") as fh:
         if looks_binary(fh.peek(SNIFF_BYTES)[:SNIFF_BYTES]):
@@ -294,6 +301,13 @@ def _package_version(name: str) -> str | None:
 
 # -- one partition (worker) ---------------------------------------------------------------------
 
+
+@dataclass
+class _Numbered(Work):
+    """A document of a partition and the position of its record (rejects keep read order)."""
+
+    seq: int = 0
+
 _local = threading.local()
 
 
@@ -309,7 +323,7 @@ def cached_extractor(model: str, batch_size: int, chunk_chars: int) -> "Extracto
     cache: dict[tuple[str, int, int], Extractor] = _local.__dict__.setdefault("extractors", {})
     key = (model, batch_size, chunk_chars)
     if key not in cache:
-        cache[key] = Extractor(model=model, batch_size=batch_size, n_process=1, chunk_chars=chunk_chars)
+        cache[key] = Extractor(model=model, batch_size=batch_size, chunk_chars=chunk_chars)
     return cache[key]
 
 
@@ -331,37 +345,30 @@ def compute_partition(task: PartitionTask, extractor: "Extractor | None" = None)
         extractor = cached_extractor(settings.model, task.batch_size, settings.chunk_chars)
     read_options = ReadOptions(settings.published, settings.max_chars)
     rejects: list[tuple[int, Reject]] = []  # with the position of their record, to keep read order
-    documents: list[tuple[int, Record, "Document"]] = []
-    exclude = dict(task.exclude)
-    seen: dict[str, str] = {}  # the first read of each valid doc id of this partition
+    documents: list[_Numbered] = []
+    ids = DocIds(task.exclude)  # doc ids of earlier partitions, then the first read of each of this one
     read = 0
     for seq, record in enumerate(_partition_records(task.slices, read_options)):
         read += 1
-        if record.reject is not None:
-            rejects.append((seq, record.reject))
+        reject = record.reject or ids.duplicate(record)
+        if reject is not None:
+            rejects.append((seq, reject))
             continue
-        document = record.document
-        assert document is not None
-        first = exclude.get(document.doc_id) or seen.get(document.doc_id)
-        seen.setdefault(document.doc_id, f"{record.source}:{record.line}" if record.line is not None else record.source)
-        if first is not None:
-            rejects.append((seq, Reject(record.source, record.line, "duplicate_doc_id",
-                                        f"duplicate doc_id, first read at {first}", document.doc_id)))
-            continue
-        documents.append((seq, record, document))
+        assert record.document is not None
+        documents.append(_Numbered(record, record.document, seq))
 
     claims: list[bytes] = []
     texts: list[bytes] = []
-    extracted = 0
-    results = _extract_all(extractor, [(record, document) for _, record, document in documents])
-    for (seq, record, document), result in zip(documents, results):
+    extracted = claim_count = 0
+    for item, result in extract_each(extractor, documents):
         if isinstance(result, Reject):
-            rejects.append((seq, result))
+            rejects.append((item.seq, result))
             continue
         extracted += 1
-        claims.extend(c.model_dump_json().encode("utf-8") + b"\n" for c in result)
-        if record.from_html:
-            texts.append(json_line({"doc_id": document.doc_id, "text": document.text}))
+        claim_count += len(result)
+        claims.append(claim_lines(result))
+        if item.record.from_html:
+            texts.append(text_line(item.document))
     rejected = [reject for _, reject in sorted(rejects, key=lambda pair: pair[0])]
 
     out = Path(task.out_dir)
@@ -369,21 +376,21 @@ def compute_partition(task: PartitionTask, extractor: "Extractor | None" = None)
              "texts": f"{task.name}.texts.jsonl" if texts else None}
     part = b"".join(claims)
     # The part goes last: once it exists, its other files do as well.
-    _write_atomic(out / names["rejects"], b"".join(json_line(r.to_dict()) for r in rejected))
-    _write_atomic(out / names["ids"], b"".join(json_line([doc_id, where]) for doc_id, where in seen.items()))
+    write_atomic(out / names["rejects"], b"".join(reject_line(r) for r in rejected))
+    write_atomic(out / names["ids"], b"".join(json_line([doc_id, where]) for doc_id, where in ids.seen.items()))
     if names["texts"]:
-        _write_atomic(out / names["texts"], b"".join(texts))
-    _write_atomic(out / names["part"], part)
+        write_atomic(out / names["texts"], b"".join(texts))
+    write_atomic(out / names["part"], part)
     return {
         "name": task.name,
         "inputs_hash": task.inputs_hash,
         "inputs": [s.to_dict() for s in task.slices],
         **names,
-        "excluded": exclude,
+        "excluded": ids.earlier,
         "documents": read,
         "extracted": extracted,
         "rejected": len(rejected),
-        "claims": len(claims),
+        "claims": claim_count,
         "part_bytes": len(part),
         "part_sha256": hashlib.sha256(part).hexdigest(),
         "reject_lines": [r.to_dict() for r in rejected],
@@ -422,39 +429,6 @@ def _shifted(record: Record, by: int) -> Record:
     if reject is not None:
         reject = Reject(reject.source, line, reject.kind, reject.reason, reject.doc_id)
     return dataclasses.replace(record, line=line, reject=reject)
-
-
-def _extract_all(extractor: "Extractor", documents: list[tuple[Record, "Document"]]) -> list["list[Claim] | Reject"]:
-    """Claims of each document in order; if the batch fails, documents are retried one by one and
-    the ones that still fail become ``extraction_failed`` rejects (as in a local run)."""
-    try:
-        return [claims for _, claims in extractor.extract_many(d for _, d in documents)]
-    except ExtractorError:
-        raise
-    except Exception as exc:
-        log.warning("extraction failed (%s: %s); retrying %d documents one by one",
-                    type(exc).__name__, exc, len(documents))
-    results: list["list[Claim] | Reject"] = []
-    for record, document in documents:
-        try:
-            results.append(next(iter(extractor.extract_many([document])))[1])
-        except ExtractorError:
-            raise
-        except Exception as exc:
-            results.append(Reject(record.source, record.line, "extraction_failed",
-                                  f"extraction failed: {type(exc).__name__}: {exc}".replace("\n", " "),
-                                  document.doc_id))
-    return results
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    out = AtomicFile(path)
-    try:
-        out.write(data)
-    except BaseException:
-        out.close(ok=False)
-        raise
-    out.close()
 
 
 # -- the run (driver) ----------------------------------------------------------------------------
@@ -500,7 +474,7 @@ def run_dask(
         for n, i in enumerate(pending):
             names[i] = f"part-{first_new + n:05d}"
         summary.partitions = len(plan)
-        log.info("%d partitions: %d to compute, %d unchanged", len(plan), len(pending), len(plan) - len(pending))
+        log.info("%s: %d to compute, %d unchanged", plural(len(plan), "partition"), len(pending), len(plan) - len(pending))
         manifest = _Manifest(out, settings, entries)
         manifest.write()
         computed: set[int] = set()
@@ -512,7 +486,7 @@ def run_dask(
                 def compute(batch: dict[int, tuple[tuple[str, str], ...]]) -> None:
                     nonlocal client
                     if client is None:
-                        client = stack.enter_context(_client(scheduler, n_workers))
+                        client = stack.enter_context(_client(scheduler, n_workers, options.dashboard))
                     tasks = [PartitionTask(names[i], keys[i], plan[i], str(out.resolve()), settings,
                                            options.batch_size, exclude) for i, exclude in batch.items()]
                     index = {names[i]: i for i in batch}
@@ -535,7 +509,7 @@ def run_dask(
                 # that hold some and were computed without knowing it.
                 again = _exclusions(out, entries)
                 if again:
-                    log.info("%d partitions repeat doc ids of earlier ones: computing them again", len(again))
+                    log.info("%s of earlier ones: computing again", plural(len(again), "partition repeats doc ids", "partitions repeat doc ids"))
                     compute(again)
             ok = True
         except ExtractorError as exc:
@@ -603,6 +577,7 @@ def run_from_options(
     scheduler: str | None = None,
     n_workers: int | None = None,
     partition_docs: int = DEFAULT_PARTITION_DOCS,
+    dashboard: str | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[DaskSummary], None] | None = None,
 ) -> DaskSummary:
@@ -622,17 +597,22 @@ def run_from_options(
         raise OptionError("--engine dask writes a directory of part files: give it with -o OUT_DIR")
     validate_options(dataclasses.replace(options, output=STDOUT))  # the stats file
     dask_options = DaskOptions(published=options.published, max_chars=options.max_chars,
-                               batch_size=options.batch_size, partition_docs=partition_docs, force=options.force)
+                               batch_size=options.batch_size, partition_docs=partition_docs, force=options.force,
+                               dashboard=dashboard)
     summary: DaskSummary | None = None
     try:
         summary = run_dask(list(options.inputs), Path(options.output), scheduler=scheduler, options=dask_options,
                            n_workers=n_workers, on_reject=on_reject, on_progress=on_progress)
     except RunError as exc:
         summary = exc.summary  # type: ignore[assignment]
-        raise
-    finally:
         if options.stats and summary is not None:
-            write_json_atomic(options.stats, summary.to_dict())
+            try:
+                write_stats(options.stats, summary, options.output)
+            except RunError as stats_error:
+                log.error("%s", stats_error)  # the run's own error follows
+        raise
+    if options.stats:
+        write_stats(options.stats, summary, options.output)
     return summary
 
 
@@ -647,13 +627,18 @@ def _validate(inputs: list[str], out: Path, options: DaskOptions, scheduler: str
         raise OptionError(f"partition_docs must be at least 1, not {options.partition_docs}")
     if scheduler is not None and n_workers is not None:
         raise OptionError("--workers sizes a local cluster; a cluster given with --scheduler has its own workers")
+    if scheduler is not None and options.dashboard is not None:
+        raise OptionError("--dashboard is for a local cluster; a cluster given with --scheduler has its own")
     if out.exists() and not out.is_dir():
         raise OptionError(f"{out}: the output of a dask run is a directory, and this is a file")
 
 
 @contextmanager
-def _client(scheduler: str | None, n_workers: int | None) -> Iterator["Client"]:
-    """A client of the given cluster, or of a local one started (and stopped) for the run."""
+def _client(scheduler: str | None, n_workers: int | None, dashboard: str | None = None) -> Iterator["Client"]:
+    """A client of the given cluster, or of a local one started (and stopped) for the run.
+
+    A local cluster listens on 127.0.0.1 only, and has a dashboard only when one is asked for
+    (``dashboard``: an address; Dask's default would serve it on every interface)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -663,7 +648,10 @@ def _client(scheduler: str | None, n_workers: int | None) -> Iterator["Client"]:
             yield client
         return
     workers = n_workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
+                      dashboard_address=dashboard) as cluster:
+        if dashboard is not None:
+            log.info("Dask dashboard: %s", cluster.dashboard_link)
         with Client(cluster) as client:
             yield client
 

@@ -1,4 +1,4 @@
-"""The SQL queries of the README's "Query the claims" section, run on SQLite and PostgreSQL against
+"""The SQL queries of the manual's "Query the claims" section (docs/databases.md), run on SQLite and PostgreSQL against
 the fixture claims (loaded from JSON Lines, one document also stored in full)."""
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from sqlalchemy import create_engine, text
 
 from extractor.db import ClaimStore, database_url
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DATABASES_DOC = Path(__file__).resolve().parents[1] / "docs" / "databases.md"
 SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)
 
 
 def readme_queries() -> list[str]:
-    """The ```sql blocks of the README's database section, in order."""
-    readme = README.read_text(encoding="utf-8")
+    """The ```sql blocks of the manual's database section, in order."""
+    readme = DATABASES_DOC.read_text(encoding="utf-8")
     section = readme.split("<!-- section:database -->", 1)[1].split("<!-- /section:database -->", 1)[0]
     return SQL_BLOCK.findall(section)
 

@@ -25,8 +25,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .errors import ExtractorError
-from .models import document_hash
+from ..errors import ExtractorError
+from ..models import document_hash
 
 STATE_FORMAT = "1"
 
@@ -94,18 +94,48 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+class _Connection:
+    """The state's SQLite connection, whose every error (a full disk, a read-only file...) is a
+    :class:`StateError` that names the state file and what failed."""
+
+    def __init__(self, path: str, connection: sqlite3.Connection):
+        self.path = path
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Sequence = ()) -> sqlite3.Cursor:
+        return self._call(self._connection.execute, sql, parameters)
+
+    def executemany(self, sql: str, rows: Sequence) -> sqlite3.Cursor:
+        return self._call(self._connection.executemany, sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection.in_transaction
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _call(self, method, sql: str, parameters: Sequence) -> sqlite3.Cursor:
+        try:
+            return method(sql, parameters)
+        except sqlite3.Error as exc:
+            action = "read" if sql.lstrip().upper().startswith("SELECT") else "write"
+            raise StateError(f"{self.path}: cannot {action} the state: {exc}") from exc
+
+
 class State:
     """An open state file. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str):
         self.path = path
         try:
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.executescript(_SCHEMA)
-            found = self._meta("state_format")
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: not a usable extractor state file ({exc})") from None
+        self._db = _Connection(path, connection)
+        found = self._meta("state_format")
         if found is None:
             self._set_meta("state_format", STATE_FORMAT)
         elif found != STATE_FORMAT:
@@ -227,6 +257,7 @@ class State:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")

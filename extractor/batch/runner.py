@@ -2,7 +2,8 @@
 
 >>> summary = run(RunOptions(inputs=["seeds/"], output="claims.jsonl"))
 
-Documents stream from the readers through :meth:`Extractor.extract_many` (the model is loaded
+Documents stream from the readers through :meth:`Extractor.extract_many` (or, with ``workers``
+> 1, worker processes: :mod:`extractor.batch.workers`; the model is loaded
 only if some document needs extracting) to the outputs:
 
 * without ``state``, a file output is written to a temporary file and renamed at the end;
@@ -23,23 +24,32 @@ import logging
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from . import __version__
-from .errors import ExtractorError
-from .io.lock import RunLock
-from .io.readers import ReadOptions, Record, Reject, expand_inputs, read_inputs
-from .io.writers import AppendFile, AtomicFile, Sink, StreamSink, json_line, write_json_atomic
-from .pipeline import DEFAULT_CHUNK_CHARS
+from .. import __version__
+from ..errors import ExtractorError, InputError
+from ..io.lock import RunLock
+from ..io.readers import ReadOptions, Record, Reject, expand_inputs, read_expanded
+from ..io.writers import (
+    AppendFile,
+    AtomicFile,
+    OutputError,
+    Sink,
+    StreamSink,
+    remove_stale_temporaries,
+    write_json_atomic,
+)
+from ..messages import plural
+from ..pipeline import DEFAULT_CHUNK_CHARS
+from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
 
 if TYPE_CHECKING:
-    from .models import Claim, Document
-    from .pipeline import Extractor
+    from ..models import Claim
+    from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +81,7 @@ class RunOptions:
     db: str | None = None
     state: str | None = None
     force: bool = False
+    adopt: bool = False
     rejects: str | None = None
     max_rejects: int | None = None
     max_chars: int | None = DEFAULT_MAX_CHARS
@@ -90,6 +101,9 @@ class RunSummary:
     documents_extracted: int = 0
     documents_changed: int = 0
     documents_rejected: int = 0
+    documents_undated: int = 0
+    """Extracted documents without a publication date (none given, no dateline, no
+    ``--published``): their relative dates ("on Wednesday") cannot be resolved."""
     claims_written: int = 0
     claims_superseded: int = 0
     seconds: float = 0.0
@@ -106,11 +120,9 @@ class RunSummary:
 
 
 @dataclass
-class _Pending:
-    document: "Document"
-    hash: str
-    record: Record
-    changed: bool
+class _Pending(Work):
+    hash: str = ""
+    changed: bool = False
 
 
 @dataclass
@@ -123,7 +135,7 @@ class _Batch:
 
 def validate_options(options: RunOptions) -> None:
     """Raise :class:`OptionError` for options that cannot work together."""
-    from .isodate import parse_published
+    from ..isodate import parse_published
 
     if not options.inputs:
         raise OptionError("no inputs given")
@@ -131,6 +143,8 @@ def validate_options(options: RunOptions) -> None:
         raise OptionError("nothing to write: give an output file, '-' or a database")
     if options.workers < 1:
         raise OptionError(f"--workers must be at least 1, not {options.workers}")
+    if options.adopt and not options.state:
+        raise OptionError("--adopt needs --state: it keeps an output the state does not know yet")
     if options.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, not {options.batch_size}")
     if options.max_rejects is not None and options.max_rejects < 1:
@@ -183,11 +197,9 @@ class _Run:
     @property
     def extractor(self) -> "Extractor":
         if self._extractor is None:
-            from .pipeline import Extractor
+            from ..pipeline import Extractor
 
-            self._extractor = Extractor(
-                batch_size=self.options.batch_size, n_process=self.options.workers, chunk_chars=CHUNK_CHARS
-            )
+            self._extractor = Extractor(batch_size=self.options.batch_size, chunk_chars=CHUNK_CHARS)
         return self._extractor
 
     def open(self, stack: ExitStack, stdout: IO[bytes]) -> None:
@@ -229,13 +241,22 @@ class _Run:
                 recorded = 0
             if recorded is None:
                 recorded = sink.size
+                if recorded and not self.options.adopt:
+                    sink.close()
+                    raise StateError(
+                        f"{path} already holds {recorded} bytes that {self.options.state} does not record: appending "
+                        f"would write claims it may already hold a second time; use --force to rewrite it, --adopt "
+                        f"to keep it and append after it, or another output"
+                    )
                 if recorded:
-                    log.info("appending to %s after its existing %d bytes", path, recorded)
+                    log.info("appending to %s after its existing %d bytes (--adopt)", path, recorded)
             elif sink.size < recorded:
                 raise StateError(
                     f"{path} has {sink.size} bytes but {self.options.state} records {recorded} committed: it was "
                     f"changed outside extractor; use --force to rebuild it"
                 )
+            elif self.options.force and sink.size:
+                log.info("--force: %s is rewritten from empty", path)
             elif sink.size > recorded:
                 log.warning("%s: cutting %d bytes left by an interrupted run", path, sink.size - recorded)
             if sink.size != recorded:
@@ -249,7 +270,7 @@ class _Run:
     def reject(self, reject: Reject) -> None:
         self.summary.documents_rejected += 1
         if self.rejects is not None:
-            self.rejects.write(json_line(reject.to_dict()))
+            self.rejects.write(reject_line(reject))
         self.on_reject(reject)
         limit = self.options.max_rejects
         if limit is not None and self.summary.documents_rejected >= limit:
@@ -257,7 +278,7 @@ class _Run:
 
     def pending(self, records: Iterable[Record]) -> Iterator[_Pending]:
         """Documents that need extracting, in input order; counts, skips and rejects the rest."""
-        seen: dict[str, str] = {}
+        ids = DocIds()
         for record in records:
             if self.aborted:
                 return
@@ -268,83 +289,36 @@ class _Run:
                 continue
             document = record.document
             assert document is not None
-            where = f"{record.source}:{record.line}" if record.line is not None else record.source
-            if document.doc_id in seen:
-                self.reject(
-                    Reject(record.source, record.line, "duplicate_doc_id",
-                           f"duplicate doc_id, first read at {seen[document.doc_id]}", document.doc_id)
-                )
+            duplicate = ids.duplicate(record)
+            if duplicate is not None:
+                self.reject(duplicate)
                 self.on_progress(self.summary)
                 continue
-            seen[document.doc_id] = where
             digest = content_hash(document)
             known = self.state.known_hash(document.doc_id) if self.state is not None else None
             if known == digest:
                 self.summary.documents_skipped += 1
                 self.on_progress(self.summary)
                 continue
-            yield _Pending(document, digest, record, changed=known is not None)
+            yield _Pending(record, document, digest, changed=known is not None)
 
     # -- extraction -------------------------------------------------------------------------
 
     def extracted(self, pending: Iterator[_Pending]) -> Iterator[tuple[_Pending, "list[Claim] | Reject"]]:
-        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject.
-
-        When the stream fails, the documents in flight are retried one by one, so one document
-        that trips a bug cannot stop (or, with a state, forever block) a batch.
-        """
+        """``(pending, claims)`` in input order; a document the pipeline fails on becomes a reject
+        (:func:`~extractor.batch.documents.extract_each`). The model is loaded only if some
+        document needs extracting."""
         first = next(pending, None)
         if first is None:
             return
-        stream = itertools.chain([first], pending)
-        extractor = self.extractor
-        while True:
-            inflight: deque[_Pending] = deque()
-            feed_failed: list[BaseException] = []
-
-            def feed() -> Iterator["Document"]:
-                try:
-                    for item in stream:
-                        inflight.append(item)
-                        yield item.document
-                except BaseException as exc:
-                    feed_failed.append(exc)
-                    raise
-
-            try:
-                for _, claims in extractor.extract_many(feed()):
-                    yield inflight.popleft(), claims
-                return
-            except ExtractorError:
-                raise
-            except Exception as exc:
-                if feed_failed:
-                    raise
-                log.warning("extraction failed (%s: %s); retrying %d documents one by one",
-                            type(exc).__name__, exc, len(inflight))
-                while inflight:
-                    item = inflight.popleft()
-                    yield item, self._extract_alone(item)
-
-    def _extract_alone(self, item: _Pending) -> "list[Claim] | Reject":
-        extractor = self.extractor
-        workers, extractor.n_process = extractor.n_process, 1
-        try:
-            return next(iter(extractor.extract_many([item.document])))[1]
-        except ExtractorError:
-            raise
-        except Exception as exc:
-            log.debug("extraction of %s failed", item.document.doc_id, exc_info=True)
-            record = item.record
-            return Reject(record.source, record.line, "extraction_failed",
-                          f"extraction failed: {type(exc).__name__}: {exc}".replace("\n", " "), item.document.doc_id)
-        finally:
-            extractor.n_process = workers
+        yield from extract_each(self.extractor, itertools.chain([first], pending), self.options.workers)
 
     # -- writing ---------------------------------------------------------------------------------
 
     def write_batch(self, batch: _Batch) -> None:
         """Write a batch; with a state, make it durable and only then record it."""
+        if self.store is not None:
+            self.store_batch(batch)
         if not batch.items:
             return
         entries = []
@@ -352,10 +326,10 @@ class _Run:
             for item, claims in batch.items:
                 start = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.output is not None:
-                    self.output.write(b"".join(c.model_dump_json().encode("utf-8") + b"\n" for c in claims))
+                    self.output.write(claim_lines(claims))
                 end = self.output.size if isinstance(self.output, AppendFile) else None
                 if self.texts is not None and item.record.from_html:
-                    self.texts.write(json_line({"doc_id": item.document.doc_id, "text": item.document.text}))
+                    self.texts.write(text_line(item.document))
                 entries.append(DocumentEntry(item.document.doc_id, item.hash, item.record.source, item.record.line,
                                              [c.claim_id for c in claims], start, end))
             sizes = {}
@@ -367,29 +341,65 @@ class _Run:
                         sizes[name] = (path, size)
         except BrokenPipeError as exc:
             raise RunError("the output was closed before the run finished (broken pipe)", self.summary) from exc
+        except OutputError as exc:
+            raise RunError(str(exc), self.summary) from exc
         except OSError as exc:
             raise RunError(f"cannot write output: {exc}", self.summary) from exc
-        if self.store is not None:
-            try:
-                for item, claims in batch.items:
-                    self.store.replace_document(item.document, claims, content_hash=item.hash)
-            except ExtractorError as exc:
-                raise RunError(str(exc), self.summary) from exc
-            except Exception as exc:
-                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
         if self.state is not None:
             self.summary.claims_superseded += self.state.commit_batch(self.run_id, entries, sizes)
         self.summary.claims_written += sum(len(claims) for _, claims in batch.items)
         batch.items.clear()
 
+    def store_batch(self, batch: _Batch) -> None:
+        """Store each document of the batch in the database, before any other output has it: a
+        document the database refuses (a value it cannot hold) is rejected and leaves the batch;
+        a database that fails as a whole stops the run."""
+        from ..db import DocumentNotStoredError
+
+        kept = []
+        for item, claims in batch.items:
+            try:
+                self.store.replace_document(item.document, claims, content_hash=item.hash)
+            except (DocumentNotStoredError, InputError) as exc:
+                record = item.record
+                self.summary.documents_extracted -= 1
+                self.summary.documents_changed -= item.changed
+                self.reject(Reject(record.source, record.line, "not_stored", f"database: {exc.reason}",
+                                   item.document.doc_id))
+                continue
+            except ExtractorError as exc:
+                raise RunError(str(exc), self.summary) from exc
+            except Exception as exc:
+                raise RunError(f"database {_redact(self.options.db)}: {exc}", self.summary) from exc
+            kept.append((item, claims))
+        batch.items[:] = kept
+
     def finish(self, ok: bool) -> None:
-        """Close every output: atomic files are renamed into place only if ``ok``."""
-        for sink in self.sinks:
-            sink.close(ok=ok)
+        """Close every output. The output files are renamed into place only if ``ok`` and every
+        one of them could be written in full; the rejects file whatever happened. Every file is
+        closed (its temporary file removed) even when another one fails; the first failure is
+        raised after, naming its file."""
+        closing = [(sink, ok) for sink in self.sinks]
         if self.rejects is not None:
-            self.rejects.close(ok=True)
+            closing.append((self.rejects, True))  # written whatever happened
+        failures: dict[int, OutputError] = {}
+        for sink, keep in closing:  # every file written in full before any is renamed into place
+            if keep and isinstance(sink, AtomicFile):
+                try:
+                    sink.prepare()
+                except OutputError as exc:
+                    failures[id(sink)] = exc
+        outputs_ok = ok and not any(id(sink) in failures for sink in self.sinks)
+        for sink, keep in closing:
+            try:
+                sink.close(ok=keep and (outputs_ok or sink is self.rejects))
+            except OutputError as exc:
+                failures.setdefault(id(sink), exc)
+        failed = next(iter(failures.values()), None)
         if self.store is not None:
             self.store.close()
+        if failed is not None:
+            raise RunError(str(failed), self.summary) from failed
 
 
 def run(
@@ -405,7 +415,7 @@ def run(
 
     Raises :class:`OptionError` or :class:`~extractor.io.readers.InputPathError` before anything
     is written, :class:`~extractor.io.lock.LockBusyError` when another run holds the lock,
-    :class:`~extractor.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
+    :class:`~extractor.batch.state.StateError`, and :class:`RunError` (also when ``max_rejects`` is
     reached: status ``aborted``).
     """
     validate_options(options)
@@ -413,19 +423,20 @@ def run(
     stdout = stdout if stdout is not None else sys.stdout.buffer
     own_files = [p for p in (options.output, options.state, options.rejects, options.texts, options.stats)
                  if p and p != STDOUT]
-    expand_inputs(options.inputs, exclude=own_files)  # fail on a bad path before touching anything
+    files = expand_inputs(options.inputs, exclude=own_files)  # fail on a bad path before touching anything
     started = time.monotonic()
     job = _Run(options, extractor, on_reject, on_progress)
     summary = job.summary
-    ok = False
+    ok = finished = False
     try:
         with ExitStack() as stack:
-            for target in sorted({p for p in (options.state, options.output) if p and p != STDOUT}):
+            # one lock per file, in a fixed order, whatever names the options give the files
+            targets = {os.path.realpath(p): p for p in (options.state, options.output) if p and p != STDOUT}
+            for _, target in sorted(targets.items()):
                 stack.enter_context(RunLock(target))
             try:
                 job.open(stack, stdout)
-                records = read_inputs(options.inputs, ReadOptions(options.published, options.max_chars),
-                                      stdin=stdin, exclude=own_files + [f"{p}.lock" for p in own_files])
+                records = read_expanded(files, ReadOptions(options.published, options.max_chars), stdin=stdin)
                 per_batch = options.batch_size if job.state is not None else 1
                 batch = _Batch()
                 for item, result in job.extracted(job.pending(records)):
@@ -435,6 +446,7 @@ def run(
                         batch.items.append((item, result))
                         summary.documents_extracted += 1
                         summary.documents_changed += item.changed
+                        summary.documents_undated += item.document.published is None
                         if len(batch) >= per_batch:
                             job.write_batch(batch)
                     job.on_progress(summary)
@@ -448,26 +460,71 @@ def run(
                     summary.status = "rejects" if summary.documents_rejected else "ok"
                 else:
                     summary.status = "failed"
+                if not ok and options.state is None and options.output not in (None, STDOUT) and not options.db:
+                    summary.claims_written = 0  # the output file is not renamed into place: nothing was written
                 # With a state, the committed batches are kept whatever happened.
-                job.finish(ok=ok)
-                if job.state is not None:
-                    job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+                try:
+                    job.finish(ok=ok)
+                except RunError:
+                    summary.status = "failed"
+                    raise
+                finally:
+                    if job.state is not None:
+                        job.state.finish_run(job.run_id, summary.status, summary.to_dict())
+        finished = True
     except OSError as exc:
         summary.status = "failed"
         raise RunError(f"{exc.filename or 'output'}: {exc.strerror or exc}", summary) from exc
     finally:
         if summary.status == "running":  # stopped before the run began (lock, state, database)
             summary.status = "failed"
-        if options.stats:
-            write_json_atomic(options.stats, summary.to_dict())
+        try:
+            if options.stats:
+                try:
+                    write_stats(options.stats, summary, options.output)
+                except RunError as exc:
+                    if finished:
+                        raise
+                    log.error("%s", exc)  # the run's own error follows
+        finally:
+            for path in own_files:  # whatever stopped the run (even a signal in the middle of opening a file)
+                remove_stale_temporaries(path, own=True)
     if job.aborted:
-        kept = "batches already committed are kept" if options.state else "no output was written"
         raise RunError(
-            f"stopped after {summary.documents_rejected} rejected documents (--max-rejects {options.max_rejects}); "
-            f"{kept}",
+            f"stopped after {plural(summary.documents_rejected, 'rejected document')} "
+            f"(--max-rejects {options.max_rejects}); {_kept(options, summary)}",
             summary,
         )
     return summary
+
+
+def _kept(options: RunOptions, summary: RunSummary) -> str:
+    """What a stopped run leaves behind, for its message."""
+    if options.state:
+        return f"the batches committed before are kept ({plural(summary.claims_written, 'claim')}); run again to go on"
+    written = []
+    if options.output == STDOUT:
+        written.append("standard output")
+    if options.db:
+        written.append("the database")
+    if options.output not in (None, STDOUT):
+        lost = f"{options.output} was not written"
+        if not written:
+            return lost
+        return f"{lost}; {plural(summary.claims_written, 'claim')} went to {' and '.join(written)}"
+    return f"{plural(summary.claims_written, 'claim')} went to {' and '.join(written)}"
+
+
+def write_stats(path: str, summary: RunSummary, output: str | None) -> None:
+    """Write ``--stats``; if that fails after a run that finished, the error says that the
+    claims output is complete all the same."""
+    try:
+        write_json_atomic(path, summary.to_dict())
+    except OutputError as exc:
+        if summary.status in ("ok", "rejects") and output not in (None, STDOUT):
+            raise RunError(f"{exc}; the run itself finished: {output} is complete, only --stats was not written",
+                           summary) from exc
+        raise RunError(str(exc), summary) from exc
 
 
 def _abs(path: str | None) -> str | None:
@@ -489,7 +546,7 @@ def _redact(url: str) -> str:
 
 def _open_store(url: str):
     try:
-        from .db import ClaimStore
+        from ..db import ClaimStore
     except ImportError as exc:
         raise RunError(f"database output is not available: {exc}") from exc
     try:

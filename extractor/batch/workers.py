@@ -32,8 +32,8 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Claim, Document
-    from .pipeline import Extractor
+    from ..models import Claim, Document
+    from ..pipeline import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,17 @@ def start_method() -> str:
     """``fork`` where it is the platform's safe default (Linux): the workers share the parent's
     loaded model. ``spawn`` elsewhere (macOS, Windows): each worker loads the model."""
     return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def extract_stream(
+    extractor: Extractor, documents: Iterable[Document], workers: int = 1
+) -> Iterator[tuple[Document, list[Claim]]]:
+    """Stream ``(document, claims)`` in input order: in this process with one worker, else
+    through :func:`extract_parallel` (the same result). The batch layer chooses the workers;
+    the pipeline itself only ever extracts in the process that calls it."""
+    if workers > 1:
+        return extract_parallel(extractor, documents, workers)
+    return extractor.extract_many(documents)
 
 
 def extract_parallel(
@@ -110,7 +121,6 @@ def _start_worker(extractor: Extractor, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _exit_with_parent(parent)
-    extractor.n_process = 1  # this process's copy runs the pipeline itself
     _worker = extractor
 
 
