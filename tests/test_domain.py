@@ -38,8 +38,9 @@ def test_no_claims_outside_the_domain(extractor, text):
 
 
 ARMS = [
-    # one sentence: a dual-use noun with no civilian modifier is enough
+    # one sentence: a dual-use noun with no civilian modifier is enough, or counted carriers
     ("Belarus sent drones to Russia last spring.", "transfer"),
+    ("Iran has shipped 200 containers to Russia since May.", "transfer"),
     # a longer report with signals of the domain
     ("Sweden will deliver 12 CV90 infantry fighting vehicles to Lithuania, the defence ministry said. "
      "The vehicles will arrive in the autumn. Troops will train on them in Germany.", "transfer"),

@@ -100,7 +100,9 @@ class ClaimAssembler(SpanComponent):
         cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
         # business, sport and space news use the words of the field in another sense: the
         # pipeline drops the claims of a document whose chunks together show too little of it
-        doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities)))
+        carried = any((q.value.unit or "") in CARRIER_UNITS for q in quantities)
+        doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities),
+                                                             carried))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
         claims: list[ClaimDraft] = []

@@ -132,8 +132,10 @@ class DomainGate:
         # words as spaCy's English tokenizer splits them (hyphens apart)
         self.matcher.add("MILITARY", [Doc(vocab, words=re.findall(r"\w+|[^\w\s]", p)) for p in phrases])
 
-    def evidence(self, doc, munitions, named_party: bool) -> DomainEvidence:
-        """The domain evidence of ``doc``; ``named_party``: the gazetteer found an actor."""
+    def evidence(self, doc, munitions, named_party: bool, carried: bool = False) -> DomainEvidence:
+        """The domain evidence of ``doc``; ``named_party``: the gazetteer found an actor;
+        ``carried``: a count of carriers of materiel ("13,000 containers"), which in a text of one
+        or two sentences is as good as a munition."""
         # a sentence of one whitespace token (a blank line) is none
         sentences = sum(1 for s in doc.sents if len(s) > 1 or not s[0].is_space) if doc.has_annotation("SENT_START") else 1
         party = named_party or any(
@@ -141,7 +143,7 @@ class DomainGate:
         return DomainEvidence(
             signals=self.military_signals(doc, munitions),
             sentences=sentences,
-            loose=any(not self.civilian(doc, m) for m in munitions),
+            loose=carried or any(not self.civilian(doc, m) for m in munitions),
             party=party,
         )
 
