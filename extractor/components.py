@@ -48,14 +48,16 @@ __all__ = ["EXTRACTION_COMPONENTS", "write_spans", "line_breaks", "verb_repair",
 
 #: Doc extensions: the document's id, publication date (ISO string or None), the character
 #: offset of this Doc inside the original document text (long documents are split), the
-#: relevance gate's verdict (None when no gate ran) and the claims found
-#: (:class:`~extractor.models.Claim` objects, without ``doc_hash``).
+#: relevance gate's verdict (None when no gate ran), the claims found (:class:`~extractor.models.Claim`
+#: objects, without ``doc_hash``) and the Doc's evidence of the military domain (a dict of
+#: :class:`~extractor.extract.domain.DomainEvidence`).
 DOC_EXTENSIONS = {
     "extractor_doc_id": None,
     "extractor_published": None,
     "extractor_offset": 0,
     "extractor_relevant": None,
     "extractor_claims": None,
+    "extractor_domain": None,
 }
 
 for _name, _default in DOC_EXTENSIONS.items():
@@ -239,4 +241,4 @@ def make_claims_component(nlp: Language, name: str, gazetteer: str | None, sourc
     (the gazetteer files resolve source phrases; give it the ones the actors component has)."""
     from .extract.claims import ClaimAssembler
 
-    return ClaimAssembler(shared_gazetteer(nlp.vocab, gazetteer, sources))
+    return ClaimAssembler(shared_gazetteer(nlp.vocab, gazetteer, sources), nlp.vocab)

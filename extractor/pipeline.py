@@ -15,6 +15,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import ModelNotInstalledError
 from .models import Claim, Document, document_hash
@@ -127,6 +128,12 @@ def _tokens_until(text: str, start: int, end: int, max_tokens: int) -> int | Non
     return None
 
 
+def _no_evidence():
+    from .extract.domain import DomainEvidence
+
+    return DomainEvidence()
+
+
 class ClaimList(list):
     """The claims of one document; ``gated`` is True when the relevance gate found no arms
     vocabulary in it, so that only the tokenizer and the gate ran (it pickles with the flag)."""
@@ -141,6 +148,16 @@ class _Pending:
     complete: bool = False
     parsed: bool = False
     found: list[Claim] = field(default_factory=list)
+    #: the domain evidence of the document's pieces added up (a piece the gate passed over adds
+    #: nothing); None once a piece has none (a claim component that does not check the domain):
+    #: such a document is not held to the domain
+    evidence: Any = field(default_factory=_no_evidence)
+
+    def claims(self) -> list[Claim]:
+        """The claims found, or none when all pieces together are not about the military domain."""
+        if self.evidence is not None and not self.evidence.relevant:
+            return []
+        return self.found
 
 
 class Extractor:
@@ -231,6 +248,8 @@ class Extractor:
         for d in self.nlp.pipe(batch, batch_size=self.batch_size, disable=disable):
             item = d.user_data.pop("extractor_pending")
             item.found.extend(d._.extractor_claims or ())
+            domain = d._.extractor_domain
+            item.evidence = None if item.evidence is None or domain is None else item.evidence.add(domain)
             item.remaining -= 1
 
 
@@ -238,8 +257,8 @@ def _ready(waiting: deque[_Pending]) -> Iterator[tuple[Document, ClaimList]]:
     """Give out the documents at the front of ``waiting`` whose pieces are all done."""
     while waiting and waiting[0].complete and not waiting[0].remaining:
         item = waiting.popleft()
-        item.found.sort(key=lambda c: (c.span.start, c.span.end))
+        found = sorted(item.claims(), key=lambda c: (c.span.start, c.span.end))
         digest = document_hash(item.document)
-        claims = ClaimList(c.model_copy(update={"doc_hash": digest}) for c in item.found)
+        claims = ClaimList(c.model_copy(update={"doc_hash": digest}) for c in found)
         claims.gated = not item.parsed
         yield item.document, claims

@@ -15,7 +15,8 @@ file and line). The finders read the derived sets below, never a Python table of
 ``no_party_verbs.jsonl``  verbs (lemmas) whose subject judges or stops a transfer, no party to it
 ``source_cues.jsonl``  cue words of the kind of a source, tried in file order
 ``source_nouns.jsonl``  nouns of attribution phrases, each with what it does there (``uses``)
-``source_verbs.jsonl``  verb forms of attribution: denying, assessing, citing, relaying, authoring
+``source_verbs.jsonl``  verb forms of attribution: denying, assessing, citing, relaying, authoring,
+                       naming ("called the report baseless")
 ``place_nouns.jsonl``  nouns of place: a demonym on them names a location, not a party
 ``role_nouns.jsonl``   nouns that carry a role of their own ("buyers" are recipients)
 ``company_suffixes.jsonl``  legal forms and trade words that end a company's name
@@ -102,7 +103,7 @@ class SourceCueEntry(LexiconEntry):
 
 SourceNounUse = Literal["not_source", "descriptor", "state_voice", "state_pair", "source", "person",
                         "bare_body", "back_reference", "office"]
-SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring"]
+SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring", "naming"]
 
 
 class SourceNounEntry(WordsEntry):

@@ -402,3 +402,188 @@ def test_the_government_of_a_claim_without_parties_is_the_state_that_acted_last(
     assert [a.source for a in claims[-1].attributions] == ["South Korea"]
     # a speaker of the last transfer's pair makes it the claim's parties only when it denies
     assert claims[-1].actors == []
+
+
+LISTED = (
+    "The Dutch defence ministry on Monday announced a new military aid package for Ukraine.\n"
+    "The package includes:\n"
+    "- 12 PzH 2000 self-propelled howitzers;\n"
+    "- 40 YPR armoured vehicles, to be refurbished by Rheinmetall;\n"
+    "- mortar rounds and spare parts.\n"
+    "Deliveries will start in the spring.\n"
+)
+
+
+def test_listed_items_are_claims_with_the_lead_in_context(extractor):
+    claims = extractor.extract(LISTED, published=PUBLISHED, doc_id="t")
+    items = [c for c in claims if c.text.startswith(("12 PzH", "40 YPR", "mortar rounds"))]
+    assert [c.text for c in items] == [
+        "12 PzH 2000 self-propelled howitzers",
+        "40 YPR armoured vehicles, to be refurbished by Rheinmetall",
+        "mortar rounds and spare parts",
+    ]
+    for c in items:
+        assert c.claim_type.value == "agreement"
+        assert {(a.name, a.role.value) for a in c.actors} >= {("Netherlands", "supplier"), ("Ukraine", "recipient")}
+    assert [q.value for q in items[0].quantities] == [12]
+    assert "Rheinmetall" in {a.name for a in items[1].actors}
+    # the lead-in is no claim of its own: its content is in the items
+    assert not any(c.text.startswith("The package includes") for c in claims)
+
+
+def test_a_bulleted_line_without_a_lead_in_is_an_ordinary_sentence(extractor):
+    claims = extractor.extract("Highlights of the week:\n\n- Iran sent 200 drones to Russia.\n",
+                               published=PUBLISHED, doc_id="t")
+    assert [(c.claim_type.value, c.text) for c in claims] == [("transfer", "Iran sent 200 drones to Russia")]
+
+
+@pytest.mark.parametrize(
+    "text, actors, sources",
+    [
+        # a new agreement announced: the announcer commits, nobody is quoted
+        ("Norway on Monday announced a new military aid package for Ukraine.",
+         {("Norway", "supplier"), ("Ukraine", "recipient")}, []),
+        ("The Polish defence ministry unveiled a deal for 96 Apache helicopters.",
+         {("Poland", "party")}, None),
+    ],
+)
+def test_announcing_an_agreement_is_the_agreement(extractor, text, actors, sources):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert claim.claim_type.value == "agreement"
+    assert {(a.name, a.role.value) for a in claim.actors} >= {a for a in actors if a[1] != "party"} or \
+        {a.name for a in claim.actors} >= {a[0] for a in actors}
+    if sources is not None:
+        assert [a.source for a in claim.attributions] == sources
+
+
+TRADE_NOUNS = [
+    # (text, expected type, actors) — a trade noun or a trade role carries the claim
+    ("Turkish arms exports to Azerbaijan rose by 40% last year.", "transfer",
+     {("Turkey", "supplier"), ("Azerbaijan", "recipient")}),
+    ("Shipments of the howitzers to Estonia began in March.", "transfer", {("Estonia", "recipient")}),
+    ("Qatar was the largest buyer of British arms in the period.", "transfer",
+     {("Qatar", "recipient"), ("United Kingdom", "producer")}),
+    ("Spain and Israel followed as the seventh- and eighth-largest arms exporters.", "transfer",
+     {("Spain", "supplier"), ("Israel", "supplier")}),
+]
+
+
+@pytest.mark.parametrize("text, claim_type, actors", TRADE_NOUNS, ids=[t[0][:35] for t in TRADE_NOUNS])
+def test_trade_nouns_and_roles_carry_a_claim(extractor, text, claim_type, actors):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert claims, text
+    assert claims[0].claim_type.value == claim_type
+    assert {(a.name, a.role.value) for a in claims[0].actors} == actors
+
+
+@pytest.mark.parametrize("text", [
+    # a trade noun as the subject of a verb that is no event of the trade
+    "The deliveries follow a summit in Vilnius, Lithuanian officials said.",
+    # a role noun as a subject is no claim of its own
+    "Nobody knows what those buyers in Kenya did with the rifles they got from Serbia.",
+])
+def test_trade_nouns_without_a_trade_event_are_no_claim(extractor, text):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert not any(c.text.startswith(("The deliveries follow", "those buyers")) for c in claims)
+
+
+USE_ROLES = [
+    # a state's platform that fires is the user; its platform shot at is the target; the
+    # attacks a weapon is used against are the attacker's (the target of the use)
+    ("A Greek F-16 shot down two Turkish drones over the Aegean.", {("Greece", "user"), ("Turkey", "target")}),
+    ("Egyptian warplanes bombed militant positions in Libya.", {("Egypt", "user"), ("Libya", "target")}),
+    ("Israel has used Iron Dome against Iranian drone attacks since April.", {("Israel", "user"), ("Iran", "target")}),
+    # ammunition keeps its maker
+    ("Russia fired Iranian missiles at Odesa.", {("Russia", "user"), ("Iran", "producer"), ("Ukraine", "target")}),
+]
+
+
+@pytest.mark.parametrize("text, actors", USE_ROLES, ids=[t[0][:35] for t in USE_ROLES])
+def test_use_claims_give_platform_states_user_and_target(extractor, text, actors):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert claim.claim_type.value == "use"
+    assert {(a.name, a.role.value) for a in claim.actors} >= {a for a in actors if a[0] != "Ukraine"}
+
+
+AGREEMENT_ROLES = [
+    # a company that is a counterparty sells; the state that signs or awards buys
+    ("Jakarta signed a contract with Naval Group for two Scorpene submarines.",
+     {("Indonesia", "recipient"), ("Naval Group", "supplier")}),
+    ("The Pentagon awarded Lockheed Martin a contract for 48 F-35 jets.",
+     {("United States", "recipient"), ("Lockheed Martin", "supplier")}),
+    # ... unless the agreement names another recipient: the state pays and supplies
+    ("The Pentagon awarded Raytheon a contract for three Patriot batteries for Ukraine.",
+     {("United States", "supplier"), ("RTX", "supplier"), ("Ukraine", "recipient")}),
+    # taking delivery is receiving
+    ("Pakistan's army has taken delivery of Chinese SH-15 howitzers.",
+     {("Pakistan", "recipient"), ("China", "producer")}),
+]
+
+
+@pytest.mark.parametrize("text, actors", AGREEMENT_ROLES, ids=[t[0][:35] for t in AGREEMENT_ROLES])
+def test_companies_sell_and_takers_receive(extractor, text, actors):
+    claim = extractor.extract(text, published=PUBLISHED, doc_id="t")[0]
+    assert {(a.name, a.role.value) for a in claim.actors} == actors
+
+
+DISMISSALS = (
+    "Le Monde reported that Serbia had sold 5,000 mortar shells to Armenia through a Czech broker. "
+    "Serbian defence minister Bratislav Gasic dismissed the story as a fabrication. "
+    "A Czech official called the report baseless and said no licence had been issued.\n"
+)
+
+
+def test_dismissals_of_a_report_are_negated_claims_with_its_content(extractor):
+    claims = extractor.extract(DISMISSALS, published=PUBLISHED, doc_id="t")
+    by_text = {c.text: c for c in claims}
+    dismissed = by_text["Serbian defence minister Bratislav Gasic dismissed the story as a fabrication"]
+    called = by_text["A Czech official called the report baseless"]
+    for c in (dismissed, called):
+        assert c.modality.value == "negated"
+        assert c.claim_type.value == "transfer"
+        assert {m.category.value for m in c.munitions} == {"artillery_shell"}
+    assert [a.source for a in dismissed.attributions] == ["Bratislav Gasic"]
+
+
+def test_calling_something_else_untrue_is_no_denial(extractor):
+    claims = extractor.extract("Moldova called the rumours about its airport baseless. "
+                               "Russia sent 40 tanks to Belarus in March, the ministry said.",
+                               published=PUBLISHED, doc_id="t")
+    assert [c.text for c in claims] == ["Russia sent 40 tanks to Belarus in March"]
+
+
+PRODUCTION = [
+    # the place of a plant is no producer; "the company" is the latest company named
+    ("Nammo said on Monday it would expand its artillery output. "
+     "The company is also building a shell plant in Raufoss, Norway.",
+     "The company is also building a shell plant in Raufoss, Norway", {("Nammo", "producer")}),
+    # "output" is production; "the group" an armed group named before
+    ("The Houthis showed new drones at a parade in Sanaa. Officials said the group is doubling its output of "
+     "Samad drones.", "the group is doubling its output of Samad drones", {("Houthis", "producer")}),
+]
+
+
+@pytest.mark.parametrize("text, evidence, actors", PRODUCTION, ids=[p[1][:35] for p in PRODUCTION])
+def test_production_plants_output_and_company_descriptions(extractor, text, evidence, actors):
+    claims = {c.text: c for c in extractor.extract(text, published=PUBLISHED, doc_id="t")}
+    claim = claims[evidence]
+    assert claim.claim_type.value == "production"
+    assert {(a.name, a.role.value) for a in claim.actors} == actors
+
+
+def test_an_unnamed_person_is_a_source(extractor):
+    claim = extractor.extract("Sales of F-16 jets to Turkey could resume as early as next week, "
+                              "a person familiar with the matter said.", published=PUBLISHED, doc_id="t")[0]
+    assert [(a.source, a.kind.value) for a in claim.attributions] == [("person familiar with the matter", "other")]
+
+
+@pytest.mark.parametrize("text, first", [
+    # the verb moves something that is no materiel: no claim
+    ("The speed of the build-up sent a message to Moscow, NATO officials said.", None),
+    ("Serbia still buys Russian gas, the minister said.", None),
+    # a pronoun or a count that refers back is not judged by its noun
+    ("Poland bought 250 Abrams tanks. It also bought 96 Apache helicopters.", "Poland bought 250 Abrams tanks"),
+])
+def test_a_transfer_of_other_goods_is_no_claim(extractor, text, first):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert (claims[0].text if claims else None) == first

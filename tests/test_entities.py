@@ -66,7 +66,8 @@ LOOKUPS = [
     ("Reuters", "Reuters"), ("the Associated Press", "Associated Press"), ("Agence France-Presse", "AFP"),
     ("the New York Times", "The New York Times"), ("WSJ", "The Wall Street Journal"), ("FT", "Financial Times"),
     ("Korean Central News Agency", "KCNA"), ("ITAR-TASS", "TASS"), ("ISW", "Institute for the Study of War"),
-    ("Royal United Services Institute", "RUSI"), ("Central Intelligence Agency", "CIA"),
+    ("RUSI", "Royal United Services Institute"), ("SIPRI", "Stockholm International Peace Research Institute"),
+    ("DSCA", "Defense Security Cooperation Agency"), ("Central Intelligence Agency", "CIA"),
     ("GUR", "Defence Intelligence of Ukraine"), ("HUR", "Defence Intelligence of Ukraine"), ("SVR", "Russian Foreign Intelligence Service"),
 ]
 

@@ -79,7 +79,9 @@ def test_a_line_break_ends_a_sentence(extractor):
 
 
 def test_long_document_is_chunked_with_offsets_into_the_original(extractor):
-    filler = "The weather was mild and nothing else happened that day.\n\n"
+    # the filler keeps the text in the military domain (a report with two sentences on arms
+    # among 80 on the weather would be dropped as off-topic, see tests/test_domain.py)
+    filler = "The weather was mild and the front line was quiet that day.\n\n"
     text = filler * 40 + SENTENCE + "\n\n" + filler * 40 + SENTENCE
     small = Extractor(chunk_chars=1500)
     claims = small.extract(text, published="2024-08-28", doc_id="long")

@@ -18,7 +18,7 @@ from ..models import Actor, ActorType, ClaimType, Modality, Role
 from .base import offset_span
 from .clauses import Clause
 from .roles import relation, role_for
-from .triggers import noun_trigger
+from .triggers import announces_agreement, noun_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
 BODY_NOUNS = vocabulary.state_body_nouns()
@@ -32,6 +32,29 @@ NO_PARTY_VERBS = vocabulary.no_party_verbs()
 ROLE_NOUNS = vocabulary.role_nouns()
 
 
+def _on_object(tok, chain_ids: set[int]) -> bool:
+    """Whether ``tok`` is the object of a preposition on the verb's direct object ("a plant in
+    Lithuania")."""
+    while tok.dep_ in ("appos", "conj") and tok.head.i != tok.i:
+        tok = tok.head  # "in Raufoss, Norway"
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.dep_ == "dobj" and prep.head.head.i in chain_ids
+
+
+def _has_subject(clause: Clause) -> bool:
+    """Whether the clause's verb chain has an active subject of its own."""
+    return any(c.dep_ == "nsubj" for t in clause.chain for c in t.children)
+
+
+def _is_platform(ctx, noun) -> bool:
+    """Whether the munition whose phrase ``noun`` heads is a platform (aircraft, ship, tank,
+    launcher...) rather than what it fires."""
+    from .munitions import PLATFORM_CATS
+
+    m = next((m for m in ctx.munitions if m.start <= noun.i < m.end), None)
+    return m is not None and m.value.category in PLATFORM_CATS
+
+
 def ent_text(ctx, m) -> str:
     doc = ctx.doc
     return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
@@ -43,7 +66,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     chain_ids = {t.i for t in clause.chain}
     if nominal is not None and clause.trigger is None:
         chain_ids = {nominal.i}
-        if clause.head.i not in ctx.report_tokens and clause.head.lower_ not in NO_PARTY_VERBS:
+        if (clause.head.i not in ctx.report_tokens or announces_agreement(clause.head, nominal)) \
+                and clause.head.lower_ not in NO_PARTY_VERBS:
             # "The United States paused a shipment of bombs to Israel": the subject of the verb
             # acting on the shipment is its party ("verified the shipments" reports on it,
             # "Beijing opposes U.S. arms sales to Taiwan" takes a stance on it, "the Navy seized
@@ -80,8 +104,15 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 if not ent.is_demonym and head.dep_ in ("compound", "nmod") and frame in ("out", "agree") \
                         and relation(noun, chain_ids, set(), clause.raised, raising) == "obj":
                     role = Role.recipient  # "send Ukraine cluster munitions" parsed as a compound
+                elif frame == "use" and not ent.made_in and _is_platform(ctx, noun):
+                    # "Israeli aircraft struck a truck": the platform's state fires; "shot down
+                    # five Indian aircraft": the platform's state is attacked
+                    rel = relation(noun, chain_ids, set(), clause.raised, raising)
+                    role = Role.user if rel in ("subj", "agent") else Role.target if rel in ("obj", "pass") else Role.producer
                 else:
                     role = Role.producer
+            elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
+                role = Role.target  # "used the system against Russian air attacks"
             elif noun_trigger(noun) is not None:
                 nt = noun_trigger(noun)
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
@@ -95,7 +126,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             else:
                 role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
         else:
-            role = role_for(frame, relation(head, chain_ids, set(), clause.raised, raising))
+            rel = relation(head, chain_ids, set(), clause.raised, raising)
+            if frame == "produce" and rel == "prep:in" and _has_subject(clause) and _on_object(head, chain_ids):
+                continue  # "The company is building a shell plant in Lithuania": where, not who
+            role = role_for(frame, rel)
         if role is None:
             continue
         found.append(Actor(
@@ -114,7 +148,28 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev.name,
                     role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
+    if frame == "agree":
+        found = _company_sells(found)
     return _dedupe_actors(found)
+
+
+def _company_sells(found: list[Actor]) -> list[Actor]:
+    """In an agreement a company that is a counterparty ("signed a contract with BrahMos
+    Aerospace", "awarded RTX a contract") sells: it is the supplier, and the state that signs
+    is the buyer, the recipient, unless the agreement names another recipient ("a contract for
+    six systems for Ukraine", where the state pays and supplies)."""
+    companies = [a for a in found if a.type == ActorType.company and a.role in (Role.party, Role.recipient)]
+    if not companies:
+        return found
+    others = [a for a in found if a.role == Role.recipient and a not in companies]
+    out = []
+    for a in found:
+        if a in companies:
+            a = a.model_copy(update={"role": Role.supplier})
+        elif not others and a.role in (Role.supplier, Role.party) and a.type == ActorType.state:
+            a = a.model_copy(update={"role": Role.recipient})
+        out.append(a)
+    return out
 
 
 def subject_antecedents(ctx, clause: Clause, governing, role: Role):
@@ -140,6 +195,13 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             antecedent = _relative_antecedent(ctx, clause, subj)
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
+            continue
+        kinds = _DESCRIPTION_TYPES.get(lower) if _is_bare_definite(subj) else None
+        if kinds:
+            # "the company", "the group": the latest earlier mention of an actor of that type
+            earlier = [m for m in ctx.entities if m.start < subj.i and m.value.type in kinds]
+            if earlier:
+                yield subj, [as_state(earlier[-1].value)]
             continue
         if lower not in ("it", "they", "he", "she", "we", "i") and not poss and not definite:
             continue
@@ -197,6 +259,17 @@ def _names_armed_group(ctx, noun) -> bool:
 def acts(ent) -> bool:
     """Whether an entity can act as a party (a state, group, company, or a body or person of a state)."""
     return _is_actor_type(ent) or bool(getattr(ent, "state", None))
+
+
+#: Definite descriptions of an actor by its type ("the company built", "the group fired").
+_DESCRIPTION_TYPES = {
+    **{n: (ActorType.company,) for n in ("company", "firm", "manufacturer", "maker", "contractor",
+                                          "shipyard", "producer", "supplier")},
+    "group": (ActorType.company, ActorType.armed_group),
+    "militia": (ActorType.armed_group,),
+    "rebels": (ActorType.armed_group,),
+    "movement": (ActorType.armed_group,),
+}
 
 
 def _is_bare_definite(tok) -> bool:

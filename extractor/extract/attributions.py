@@ -19,6 +19,7 @@ from .. import vocabulary
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
 from .clauses import Clause
+from .triggers import announces_agreement
 
 if TYPE_CHECKING:
     from .context import DocContext
@@ -40,10 +41,11 @@ class Frame:
     governs: set[int] = field(default_factory=set)  # clause-head token ids it covers
     tokens: set[int] = field(default_factory=set)  # tokens of the frame itself ("X said")
     subjects: list = field(default_factory=list)  # entity mentions of the speaker ("Pakistan denied")
+    denies: bool = False  # a naming verb that calls what it refers to untrue ("called the report baseless")
 
     @property
     def negating(self) -> bool:
-        return self.verb.lower_ in _NEGATING_FRAMES
+        return self.denies or self.verb.lower_ in _NEGATING_FRAMES
 
     @property
     def assessing(self) -> bool:
@@ -377,12 +379,13 @@ class FrameFinder:
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
             v = clause.head
-            if v.i not in ctx.report_tokens or v.pos_ not in ("VERB", "AUX"):
+            calls_untrue = _calls_untrue(ctx, v)
+            if (v.i not in ctx.report_tokens and not calls_untrue) or v.pos_ not in ("VERB", "AUX"):
                 continue
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")
                 or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head))]
-            frame = Frame(verb=v)
+            frame = Frame(verb=v, denies=calls_untrue)
             if comps:
                 for comp in comps:
                     frame.governs |= _descendant_heads(comp)
@@ -396,6 +399,11 @@ class FrameFinder:
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            if calls_untrue and frame.governs:
+                # "called the report 'baseless' and said Egypt had not supplied weapons": the
+                # dismissal is a denial of its own beside what it governs
+                clause.denial = True
+                frame.governs.add(v.i)
             if v.dep_ == "conj" and not has_subject(v) and v.head.i in by_head:
                 # "The Economist put the batch at 10 aircraft and said ...": one speaker for both
                 frame.governs.add(v.head.i)
@@ -415,6 +423,8 @@ class FrameFinder:
                     clause.denial = True
                 elif clause.nominal is None:
                     continue
+                elif announces_agreement(v, clause.nominal):
+                    continue  # "Oslo announced a new aid package": the announcement is the act
                 frame.governs = {v.i}
             # the frame's own words ("Pakistan on Friday again denied"), not the clauses under it
             frame.tokens = set(clause.tokens) if v.i not in frame.governs else set()
@@ -622,6 +632,20 @@ def dedupe_links(links: list[Attribution]) -> list[Attribution]:
             continue
         out.append(a)
     return out
+
+
+#: Verbs that name what their object is ("called the report baseless", "described the claims as
+#: fabricated"): with an "untrue" complement they deny it.
+_NAMING_VERBS = vocabulary.source_verbs("naming")
+
+
+def _calls_untrue(ctx, verb) -> bool:
+    """"called the report 'baseless'": a naming verb whose object refers back to an earlier
+    claim and whose complement is an untrue-cue (``neg.untrue`` in the cue lexicon)."""
+    if verb.lower_ not in _NAMING_VERBS or not _refers_back(verb):
+        return False
+    inside = {t.i for c in verb.children if c.dep_ != "nsubj" for t in c.subtree}
+    return any(c.rule_id == "neg.untrue" and c.start in inside for c in ctx.cues)
 
 
 def _refers_back(verb) -> bool:

@@ -19,10 +19,12 @@ validated :class:`~extractor.models.Claim` objects; offsets are shifted by
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TypeVar
 
 from .. import vocabulary
 from ..models import (
+    Actor,
     ActorType,
     Attribution,
     ClaimType,
@@ -35,7 +37,7 @@ from ..models import (
     Span,
     make_claim_id,
 )
-from .actors import acts, as_state, clause_actors, complete_pair
+from .actors import acts, as_state, clause_actors, complete_pair, ent_text
 from .attributions import (
     BARE_BODIES,
     FrameFinder,
@@ -45,9 +47,10 @@ from .attributions import (
     dedupe_links,
     depth,
 )
-from .base import ClaimDraft
+from .base import ClaimDraft, offset_span
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
+from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
 from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
@@ -67,40 +70,72 @@ class ClaimAssembler(SpanComponent):
     """spaCy component ``extractor_claims``: reads the finders' span groups (only what is on the
     Doc) and fills ``doc._.extractor_claims`` with :class:`~extractor.models.Claim` objects.
 
-    ``gazetteer`` resolves source phrases ("the ministry", "Ukrainian prosecutors") to names.
+    ``gazetteer`` resolves source phrases ("the ministry", "Ukrainian prosecutors") to names;
+    ``vocab`` is the pipeline's, for the domain check's phrase matcher.
     """
 
-    def __init__(self, gazetteer):
+    def __init__(self, gazetteer, vocab):
+        from .domain import DomainGate
         from .entities import source_kind
 
         self.sources = SourceResolver(gazetteer, source_kind)
         self.frame_finder = FrameFinder(self.sources)
+        self.domain = DomainGate(vocab)
 
     # -- component entry point -------------------------------------------------------------
     def process(self, doc) -> None:
         if doc._.extractor_relevant is False:
-            # the relevance gate found no arms vocabulary: no claim (so skipping the parser for
-            # such a Doc, as the Extractor does, changes nothing)
+            # the relevance gate found no arms vocabulary: no claim and no evidence of the domain
+            # (so skipping the parser for such a Doc, as the Extractor does, changes nothing)
             doc._.extractor_claims = []
+            doc._.extractor_domain = asdict(DomainEvidence())
             return
         doc._.extractor_claims = [draft.claim() for draft in self.assemble(doc)]
 
     def assemble(self, doc) -> list[ClaimDraft]:
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
-        munitions = read_mentions(doc, MUNITIONS, CLAIMS)
+        munitions = self.domain.military_munitions(doc, read_mentions(doc, MUNITIONS, CLAIMS))
         quantities = read_mentions(doc, QUANTITIES, CLAIMS)
         # dates only fill their own field: without the dates component, claims carry none
         dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
         entities = read_mentions(doc, ACTORS, CLAIMS)
+        # a system's name inside a company's ("BrahMos Aerospace", "Patria Oy") names the company
+        makers = [(e.start, e.end) for e in entities if e.value.type == ActorType.company]
+        munitions = [m for m in munitions if not any(s <= m.start and m.end <= e and e - s > m.end - m.start
+                                                     for s, e in makers)]
         cues = [s._.extractor_value for s in span_group(doc, CUES, CLAIMS)]
+        # business, sport and space news use the words of the field in another sense: the
+        # pipeline drops the claims of a document whose chunks together show too little of it
+        carried = any((q.value.unit or "") in CARRIER_UNITS for q in quantities)
+        doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities),
+                                                             carried))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
+        lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
+        lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
+            if _list_item(ctx.text, sent):
+                own = self._sentence_claims(ctx, sent, memory, doc_id)
+                if lead is not None:
+                    # "The package includes:" / "- 18 howitzers": each item is a claim of its own
+                    # with the lead-in's type, parties, dates and sources; the lead-in is none
+                    claims[:] = [c for c in claims if not any(c is x for x in lead_claims)]
+                    item = _item_claim(ctx, sent, own, lead, doc_id)
+                    own = [item] if item is not None else []
+                claims.extend(own)
+                continue
             if _is_heading(ctx.text, sent):
                 continue
-            claims.extend(self._sentence_claims(ctx, sent, memory, doc_id))
+            found = self._sentence_claims(ctx, sent, memory, doc_id)
+            claims.extend(found)
+            if sent.text.rstrip().endswith(":"):
+                # the list's context: this sentence's claim, else the last claim with parties
+                lead_claims = found
+                lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
+            else:
+                lead = None
         apply_citations(claims, ctx.citations)
         return claims
 
@@ -188,7 +223,8 @@ class ClaimAssembler(SpanComponent):
             return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
         generic = clause.trigger is not None and all(
             t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
-        acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic
+        acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic \
+            and not _names_other_goods(ctx, clause)
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
 
     # -- one claim ---------------------------------------------------------------------------
@@ -276,10 +312,7 @@ class ClaimAssembler(SpanComponent):
         date_items = own_dates + [d for d in frame_dates if d not in own_dates]
         s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         return ClaimDraft(
-            claim_id=make_claim_id(doc_id, s_char + offset, e_char + offset),
-            doc_id=doc_id,
-            text=ctx.text[s_char:e_char],
-            span=Span(start=s_char + offset, end=e_char + offset),
+            **_claim_head(ctx, doc_id, s_char, e_char),
             claim_type=claim_type,
             modality=modality,
             actors=actors,
@@ -313,10 +346,7 @@ class ClaimAssembler(SpanComponent):
             if said is not None and said.role is not Role.other:
                 actors.append(said)
         return ClaimDraft(
-            claim_id=make_claim_id(doc_id, s_char + offset, e_char + offset),
-            doc_id=doc_id,
-            text=ctx.text[s_char:e_char],
-            span=Span(start=s_char + offset, end=e_char + offset),
+            **_claim_head(ctx, doc_id, s_char, e_char),
             claim_type=previous.claim_type,
             modality=Modality.negated,
             actors=actors,
@@ -446,6 +476,23 @@ def _is_past_perfect(clause: Clause) -> bool:
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in clause.chain[0].children)
 
 
+def _names_other_goods(ctx, clause: Clause) -> bool:
+    """The verb's object is a common noun that is no materiel ("sent a message to Moscow",
+    "bought Russian diesel"): the clause moves something else. Pronouns and nouns that refer back
+    ("the jets", "them", "six") are not judged here."""
+    for tok in clause.chain:
+        for obj in tok.children:
+            if obj.dep_ != "dobj" or obj.pos_ != "NOUN":
+                continue
+            words = {t.i for t in obj.subtree}
+            if words & ctx.munition_tokens or any(q.start in words for q in ctx.quantities):
+                return False
+            if _has_materiel_word(ctx.doc, words) or any(c.dep_ == "nummod" for c in obj.children):
+                return False
+            return True
+    return False
+
+
 def _has_materiel_word(doc, toks: set[int]) -> bool:
     """A clause with parties but no munition counts when a trigger noun or "weapons"-like word is there."""
     for i in toks:
@@ -456,6 +503,71 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
 
 
 _MATERIEL_WORDS = vocabulary.materiel_words()
+
+
+def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
+    """The identifying fields of a claim whose evidence is characters ``[s_char, e_char)`` of the Doc."""
+    offset = ctx.offset
+    return {
+        "claim_id": make_claim_id(doc_id, s_char + offset, e_char + offset),
+        "doc_id": doc_id,
+        "text": ctx.text[s_char:e_char],
+        "span": Span(start=s_char + offset, end=e_char + offset),
+    }
+
+
+_BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
+
+
+def _list_item(text: str, sent) -> bool:
+    """A sentence that opens a bulleted line ("• 18 Archer artillery systems")."""
+    line_start = text.rfind("\n", 0, sent.start_char) + 1
+    if text[line_start:sent.start_char].strip():
+        return False
+    return sent.text.lstrip().startswith(_BULLETS)
+
+
+def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str) -> ClaimDraft | None:
+    """One claim for a listed item: the item's own words (bullet and closing punctuation left
+    out), its munitions and quantities, its own named parties after the lead-in's; type,
+    modality, dates and sources are the lead-in's where the item has none of its own."""
+    doc, offset = ctx.doc, ctx.offset
+    toks = [t for t in sent if not t.is_space]
+    while toks and (toks[0].text in _BULLETS or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in (")", '"', "”"):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    start, end = toks[0].i, toks[-1].i + 1
+    munitions = [m for m in ctx.munitions if start <= m.start < end]
+    quantities = [q for q in ctx.quantities if start <= q.start < end]
+    if not munitions and not quantities and not own:
+        return None
+    base = lead[-1]
+    mine = own[0] if own else None
+    actors = list(base.actors)
+    for a in mine.actors if mine is not None else ():
+        if all(a.name != b.name for b in actors):
+            actors.append(a)
+    for m in ctx.entities:
+        if start <= m.start < end and acts(m.value) and all(m.value.name != b.name for b in actors):
+            # "to be ordered from BAE Systems": a seller; any other named party takes part
+            prep = doc[m.head].head
+            role = Role.supplier if doc[m.head].dep_ == "pobj" and prep.lower_ == "from" else Role.other
+            actors.append(Actor(text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+                                name=m.value.name, role=role, type=m.value.type, entity_id=m.value.entity_id))
+    s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    return ClaimDraft(
+        **_claim_head(ctx, doc_id, s_char, e_char),
+        claim_type=base.claim_type,
+        modality=base.modality,
+        actors=actors,
+        quantities=[_shift(q.value, offset) for q in quantities],
+        munitions=_dedupe_munitions([_shift(m.value, offset) for m in munitions]),
+        dates=(mine.dates if mine is not None and mine.dates else list(base.dates)),
+        attributions=(mine.attributions if mine is not None and mine.attributions else list(base.attributions)),
+    )
 
 
 def _is_heading(text: str, sent) -> bool:

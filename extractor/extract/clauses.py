@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .domain import trade_verbs
 from .triggers import Trigger, adj_trigger, noun_trigger, verb_trigger
 
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "conj", "relcl", "advcl", "parataxis", "csubj", "pcomp"})
@@ -177,11 +178,26 @@ def _gapped(clause: Clause) -> list[Clause]:
     return out
 
 
+#: Trigger nouns naming a party by its role in the trade ("buyer", "exporter"): a claim as a
+#: predicate ("India was the largest buyer"), not as a subject ("those buyers did").
+_ROLE_TRIGGERS = frozenset({"noun.trade_buyer", "noun.trade_seller"})
+
+
 def _nominal_trigger(clause: Clause):
-    """A trigger noun that carries the assertion when the verb does not ("verified the shipments")."""
+    """A trigger noun that carries the assertion when the verb does not ("verified the shipments",
+    "India was the largest recipient", "followed as the largest suppliers"); a trade noun as the
+    subject of any verb ("Russian arms exports fell by 53%", "shipments began last month")."""
     for child in clause.head.children:
         copula = clause.head.lower_ in _COPULA
-        if (child.dep_ in ("dobj", "attr") or copula and child.dep_ == "nsubj") and child.i in clause.tokens:
+        if child.dep_ == "prep" and child.lower_ == "as":
+            child = next((c for c in child.children if c.dep_ == "pobj"), child)
+        if child.dep_ in ("nsubj", "nsubjpass") and not copula and child.i in clause.tokens:
+            tr = noun_trigger(child)
+            if tr is not None and tr.frame in ("out", "in", "produce") and clause.chain[-1].lower_ in trade_verbs() \
+                    and tr.id not in _ROLE_TRIGGERS:
+                return child
+            continue
+        if (child.dep_ in ("dobj", "attr", "oprd", "pobj") or copula and child.dep_ == "nsubj") and child.i in clause.tokens:
             tr = noun_trigger(child)
             if tr is not None:
                 return child

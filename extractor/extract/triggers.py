@@ -68,3 +68,14 @@ def noun_trigger(token) -> Trigger | None:
     if token.pos_ not in ("NOUN", "PROPN"):
         return None
     return trigger_index().get(f"noun:{token.lower_}")
+
+
+def announces_agreement(verb, nominal) -> bool:
+    """A reporting verb whose object is an agreement ("announced a package", "unveiled a deal"):
+    the one announcing commits (FORMAT: a package announced is the event), nobody is quoted. An
+    agreement already mentioned ("announced the contract on Tuesday") is reported on, not made."""
+    if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in nominal.children):
+        return False
+    trigger = noun_trigger(nominal)
+    return (nominal.dep_ == "dobj" and nominal.head.i == verb.i and trigger is not None
+            and trigger.frame == "agree" and not any(c.dep_ == "neg" for c in verb.children))

@@ -1,0 +1,92 @@
+"""Domain relevance: the words of the field used in business, sport, space and police news give no
+claims, while short and long arms reports still do. Texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+PUBLISHED = "2025-06-02"
+
+NOT_ARMS = [
+    # business shipments with a civilian modifier or with no sign of the military domain
+    "Embraer handed over 19 commercial aircraft to regional carriers in May. The planemaker said "
+    "demand for its E2 jets remained strong. Its order book rose to 300 narrowbody jets.",
+    # sport: "fired", "shot", team names
+    "The Calgary Flames fired 38 shots at the Oilers goalkeeper on Saturday. Edmonton still won 3-2. "
+    "The Flames travel to Vancouver next week.",
+    # space launches
+    "A Long March rocket carried three satellites into orbit from Jiuquan on Monday. The launch "
+    "was the agency's 20th this year. The booster fell into a remote area.",
+    # vaccines and food aid
+    "Kenya received 800,000 doses of malaria vaccine from Gavi on Tuesday. A second shipment of "
+    "1.2 million doses is due in July. Health workers began immunising children in 12 counties.",
+    # police seizures of civilian guns
+    "Police seized 14 pistols and 600 rounds in raids across Marseille on Thursday. Six men were "
+    "arrested. Prosecutors said the guns had been bought online.",
+    # fuel tanks and delivery drones
+    "Hyundai will supply 200 hydrogen tanks to a bus maker in Spain. The startup also sent delivery "
+    "drones to three pharmacies. Its shares rose 4 percent.",
+    # an explainer with no party: munitions, no state, group or company
+    "A howitzer battery usually has six guns. Each gun can fire four shells a minute. Crews rotate "
+    "every few hours to keep the rate of fire up.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ARMS, ids=[t[:30] for t in NOT_ARMS])
+def test_no_claims_outside_the_domain(extractor, text):
+    assert extractor.extract(text, published=PUBLISHED, doc_id="t") == []
+
+
+ARMS = [
+    # one sentence: a dual-use noun with no civilian modifier is enough, or counted carriers
+    ("Belarus sent drones to Russia last spring.", "transfer"),
+    # (counted carriers need a word of materiel: "200 containers" alone has no arms vocabulary,
+    # and the relevance gate stops such a text before the claim logic)
+    ("Iran has shipped 200 containers of drone parts to Russia since May.", "transfer"),
+    # a longer report with signals of the domain
+    ("Sweden will deliver 12 CV90 infantry fighting vehicles to Lithuania, the defence ministry said. "
+     "The vehicles will arrive in the autumn. Troops will train on them in Germany.", "transfer"),
+    # a short report: two signals in three sentences are enough
+    ("Denmark will hand over six F-16 jets to Ukraine in May, the defence ministry said. The jets "
+     "will arrive in Odesa. Pilots have trained in Romania since last year.", "transfer"),
+    # commercial drones turned into weapons, in a sentence that names grenades
+    ("The militants used cheap commercial drones to drop grenades on army posts, the military said. "
+     "The army said the attacks had killed two soldiers. Troops shot down three of the drones.", "use"),
+]
+
+
+@pytest.mark.parametrize("text, claim_type", ARMS, ids=[t[0][:30] for t in ARMS])
+def test_arms_reports_still_give_claims(extractor, text, claim_type):
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert claims and claims[0].claim_type.value == claim_type
+
+
+@pytest.mark.parametrize(
+    "text, civilian",
+    [
+        ("Airlines bought commercial aircraft.", True),
+        ("The company makes delivery drones.", True),
+        ("They sold hunting rifles.", True),
+        ("The Rockets beat the Lakers.", True),
+        ("Russia bought fighter aircraft.", False),
+        ("Iran sent drones.", False),
+    ],
+)
+def test_civilian_sense_of_a_munition(nlp, text, civilian):
+    from extractor.extract.domain import DomainGate
+    from extractor.extract.munitions import MunitionFinder
+
+    doc = nlp(text)
+    found = MunitionFinder(nlp.vocab).find(doc)
+    assert found, text
+    assert DomainGate.civilian(doc, found[0]) is civilian
+
+
+def test_military_signals_count_phrases_and_weapons(nlp):
+    from extractor.extract.domain import DomainGate
+    from extractor.extract.munitions import MunitionFinder
+
+    doc = nlp("The defence ministry said troops fired Javelin missiles and 155mm shells.")
+    gate = DomainGate(nlp.vocab)
+    # "defence ministry", "troops", the Javelin missiles, the shells
+    assert gate.military_signals(doc, MunitionFinder(nlp.vocab).find(doc)) == 4
