@@ -19,6 +19,8 @@ file and line). The finders read the derived sets below, never a Python table of
                        naming ("called the report baseless")
 ``place_nouns.jsonl``  nouns of place: a demonym on them names a location, not a party
 ``role_nouns.jsonl``   nouns that carry a role of their own ("buyers" are recipients)
+``description_nouns.jsonl``  nouns of a definite description ("the company") and the actor types
+                       it refers back to
 ``company_suffixes.jsonl``  legal forms and trade words that end a company's name
 ``origin_suffixes.jsonl``  words after a hyphen that mark origin ("North Korean-made")
 ``materiel_words.jsonl``  words that make a clause about materiel without naming a munition
@@ -34,7 +36,7 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 
 from .lexicon import LexiconEntry, load_package_lexicon
-from .models import Role, SourceKind
+from .models import ActorType, Role, SourceKind
 
 
 class WordsEntry(LexiconEntry):
@@ -139,6 +141,12 @@ class SourceVerbEntry(WordsEntry):
 
 class RoleNounEntry(WordsEntry):
     role: Role
+
+
+class DescriptionNounEntry(WordsEntry):
+    """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order."""
+
+    types: tuple[ActorType, ...] = Field(min_length=1)
 
 
 class CompanySuffixEntry(WordsEntry):
@@ -280,6 +288,13 @@ def place_nouns() -> frozenset[str]:
 def role_nouns() -> dict[str, Role]:
     """Noun → the role it carries ("buyers" → recipient)."""
     return {f: e.role for e in load_package_lexicon("role_nouns.jsonl", RoleNounEntry, _form_keys) for f in e.forms}
+
+
+@cache
+def description_nouns() -> dict[str, tuple[ActorType, ...]]:
+    """Noun of a definite description → the actor types it refers back to ("company" → company)."""
+    entries = load_package_lexicon("description_nouns.jsonl", DescriptionNounEntry, _form_keys)
+    return {f: e.types for e in entries for f in e.forms}
 
 
 @cache

@@ -42,6 +42,8 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.source_verbs("relaying"), {"disclosed", "published"}, ("conducted",)),
         (vocabulary.source_verbs("authoring"), {"published", "conducted"}, ("disclosed",)),
         (vocabulary.role_nouns(), {"buyers": "recipient", "donor": "supplier", "makers": "producer"}, ("officials",)),
+        (vocabulary.description_nouns(), {"company": ("company",), "group": ("company", "armed_group"),
+                                          "militia": ("armed_group",)}, ("country", "jets")),
         (vocabulary.place_nouns(), {"border", "cities"}, ("forces",)),
         (vocabulary.company_suffixes("legal"), {"ltd", "gmbh"}, ("dynamics",)),
         (vocabulary.company_suffixes("trade"), {"dynamics", "aerospace"}, ("ltd",)),
@@ -91,6 +93,9 @@ def test_currency_symbols_are_the_one_character_forms():
          ":1: (entry): Value error, forms are written in lower case: ['Gen']"),
         ('{"id": "body.x", "forms": ["x"]}\n', vocabulary.BodyNounEntry, None,
          ":1: (entry): Value error, a body noun is of_state, speaks, or both"),
+        ('{"id": "description.x", "forms": ["x"], "types": ["navy"]}\n', vocabulary.DescriptionNounEntry, None,
+         ":1: types.0: Input should be 'state', 'alliance', 'organisation', 'armed_group', 'company', "
+         "'person' or 'other'; types: Tuple should have at least 1 item after validation, not 0"),
         ('{"id": "verb.x", "lemma": "x", "group": "stance", "tense": "past"}\n', vocabulary.VerbEntry, None,
          ":1: tense: Extra inputs are not permitted"),
         ('{"id": "verb.a", "lemma": "seize", "group": "interdiction"}\n'

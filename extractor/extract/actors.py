@@ -262,14 +262,7 @@ def acts(ent) -> bool:
 
 
 #: Definite descriptions of an actor by its type ("the company built", "the group fired").
-_DESCRIPTION_TYPES = {
-    **{n: (ActorType.company,) for n in ("company", "firm", "manufacturer", "maker", "contractor",
-                                          "shipyard", "producer", "supplier")},
-    "group": (ActorType.company, ActorType.armed_group),
-    "militia": (ActorType.armed_group,),
-    "rebels": (ActorType.armed_group,),
-    "movement": (ActorType.armed_group,),
-}
+_DESCRIPTION_TYPES = vocabulary.description_nouns()
 
 
 def _is_bare_definite(tok) -> bool:
