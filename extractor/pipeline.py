@@ -78,7 +78,6 @@ def load_nlp(model: str = MODEL_NAME):
     return nlp
 
 
-_PARA = re.compile(r"\n\s*\n|\n")
 #: What the tokenizer makes at least one token of: a run of non-space characters, a line break.
 _TOKENISH = re.compile(r"\S+|\n")
 
