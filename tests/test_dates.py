@@ -145,6 +145,19 @@ RESOLVE_TABLE = [
     ("the third quarter of last year", P, "2023-07", "2023-09"),
     ("the 1990s", P, "1990", "1999"),
     ("the early 1990s", P, "1990", "1993"),
+    # a run of years counted back from its last one; the first or last months of a year
+    ("in the five years to 2023", P, "2019", "2023"),
+    ("the three-year period ending in 2021", P, "2019", "2021"),
+    ("in the 10 years through 2022", P, "2013", "2022"),
+    ("in the first 11 months of 2021", P, "2021-01", "2021-11"),
+    ("the last three months of 2023", P, "2023-10", "2023-12"),
+    # a part of a season or quarter is the month at the same place in it as in a year
+    ("the end of the summer of 2022", P, "2022-08", None),
+    ("early spring 2023", P, "2023-03", None),
+    ("mid-summer 2022", P, "2022-07", None),
+    ("late autumn 2021", P, "2021-11", None),
+    ("the end of the third quarter of 2023", P, "2023-09", None),
+    ("by the end of the summer of 2022", P, None, "2022-08"),
     # well-known events as anchors (data: event cues)
     ("since Russia's full-scale invasion", P, "2022-02", None),
     ("since Russia\u2019s invasion began", None, "2022-02", None),
@@ -215,6 +228,8 @@ def test_qualifier_and_granularity(resolver, text, qualifier, granularity):
         ("next week", P, ("2024-09-02", "2024-09-08"), ("2024-09-02", "2024-09-08")),
         ("within two to three months", D(2025, 8, 1), None, ("2025-08-01", "2025-11")),
         ("within 10 days", P, None, ("2024-08-28", "2024-09-07")),
+        ("as early as March", D(2023, 11, 20), ("2023-03", None), ("2024-03", None)),
+        ("by the end of the summer", D(2024, 1, 10), (None, "2023-08"), (None, "2024-08")),
     ],
 )
 def test_future_context_resolves_forward(resolver, text, published, past, future):
@@ -335,6 +350,12 @@ FIND_TABLE = [
     ("Germany may send more tanks in the coming months.", P, []),
     ("Russian drones struck Odesa last night.", P, ["last night"]),
     ("The decision was announced at 06:46 on Wednesday.", P, ["on Wednesday"]),
+    # a span of years written as one token, which the NER calls a number
+    ("Exports in 2019–23 were 17% higher than in 2014–18.", P, ["in 2019–23", "in 2014–18"]),
+    ("Imports fell by a third in 2015-2019.", P, ["in 2015-2019"]),
+    ("Kyiv received 2019 shells.", P, []),
+    # "that" as a conjunction does not point back
+    ("Officials said that March was the deadline.", P, ["March"]),
 ]
 
 
@@ -406,3 +427,49 @@ def test_find_dates_resolves_anaphors_against_the_last_date(nlp, resolver, sente
     mentions = find_dates(nlp(sentence), resolver, D(2024, 7, 12))
     assert [(m.value.text, m.value.start or m.value.end) for m in mentions] == expected
 
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bare "since" counts from the last date the text gave, at most month precision
+        ("The first units reached Kyiv in November 2022. Crews have used them ever since.",
+         [("in November 2022", "2022-11"), ("ever since", "2022-11")]),
+        ("The jets landed on March 4, 2022. Analysts believe the fleet has since grown to 36.",
+         [("on March 4, 2022", "2022-03-04"), ("since", "2022-03")]),
+        ("Germany sent 14 tanks in March 2023. The army has used the tanks since then.",
+         [("in March 2023", "2023-03"), ("since then", "2023-03")]),
+        # too far back: more than two sentences before
+        ("Berlin sent 40 tanks in 2021. Warsaw sent 20. Prague sent 10. Kyiv has used them since.",
+         [("in 2021", "2021")]),
+        # nothing before it: no date
+        ("Kyiv has used the tanks ever since.", []),
+        # the time of a statement, not of an event
+        ("Germany sent tanks in 2022. Berlin has since confirmed that it will send more.", [("in 2022", "2022")]),
+        # the sentence has its own date
+        ("Sweden sent tanks in 2023. Units have since used them in combat, notably last summer.",
+         [("in 2023", "2023"), ("last summer", "2024-06")]),
+        # "that" + a season or month: the one of the year of the last date
+        ("Sweden donated eight howitzers in 2023, which units have used since that autumn.",
+         [("in 2023", "2023"), ("since that autumn", "2023-09")]),
+        ("Kyiv received 20 tanks in 2022. That summer it got 10 more.",
+         [("in 2022", "2022"), ("That summer", "2022-06")]),
+    ],
+)
+def test_find_dates_points_back_from_since_and_that(nlp, resolver, sentence, expected):
+    mentions = find_dates(nlp(sentence), resolver, D(2024, 12, 1))
+    assert [(m.value.text, m.value.start or m.value.end) for m in mentions] == expected
+    for m in mentions:
+        assert sentence[m.value.span.start : m.value.span.end] == m.value.text
+
+
+def test_find_dates_would_clause_resolves_forward(nlp, resolver):
+    doc = nlp("Officials said the training would begin as early as March.")
+    (m,) = find_dates(doc, resolver, D(2023, 11, 20))
+    assert m.value.start == "2024-03"
+
+
+def test_find_dates_a_date_right_after_a_reporting_verb_is_the_report_s(nlp, resolver):
+    doc = nlp("Norway said on July 10 it would send jets.")
+    (m,) = find_dates(doc, resolver, D(2024, 7, 12))
+    assert (doc[m.head].text, m.value.start) == ("said", "2024-07-10")

@@ -28,6 +28,9 @@ Decisions the spec leaves open, documented here and pinned by tests:
   :func:`find_dates` resolves "by the spring of that year" after "In January 2023" as "by the
   spring of 2023" (the ``earlier`` dates of :meth:`DateResolver.resolve`); with no such date
   they get no date.
+* A bare "since" ("ever since", "has since grown", "since then") starts at the last date of the
+  text within two sentences before it (:func:`_since_back`); "that autumn" / "that March" are
+  those of the year of the last earlier date. "would" marks the future of reported speech.
 * Well-known events cited as anchors after a qualifier ("since Russia's full-scale invasion",
   "before the annexation of Crimea") resolve to their date: the event cues in the data file.
 * With ``published`` None a relative expression keeps its granularity and qualifier but has
@@ -201,6 +204,11 @@ class _Grammar:
         self.anaphor_re = (
             re.compile(rf"(?<![\w'])(?:{_alt(p for p, _ in anaphors)})(?![\w'])") if anaphors else None
         )
+        #: a named month or season pointed back at ("since that autumn", "that March"): the one of
+        #: the year of the document's last earlier date
+        self.anaphor_named_re = re.compile(
+            rf"(?<![\w'])(?:that|the same)\s+(?P<n>{_alt([*self.seasons, *MONTHS])})(?![\w'])"
+        )
         vague = by_kind.get("vague", [])
         contains = [p for c in vague if c.match == "contains" for p in c.phrases]
         self.vague_whole = frozenset(p for c in vague if c.match == "whole" for p in c.phrases)
@@ -251,6 +259,16 @@ class _Grammar:
         self.re_iso = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?$")
         self.re_window = re.compile(
             rf"^(?:the\s+next\s+)?(?P<n>{num})(?:\s*(?:to|-|or)\s*(?P<n2>{num}))?\s+(?P<u>day|week|month|year)s?$"
+        )
+        #: a run of years counted back from its last one: "the five years to 2023" (2019-2023),
+        #: "the three-year period ending in 2024"
+        self.re_years_to = re.compile(
+            rf"^(?:(?:past|last)\s+)?(?P<n>{num})(?:\s+|\s*-\s*)years?(?:\s+period)?\s+"
+            rf"(?:to|through|until|till|up\s+to|ending(?:\s+in)?|ended)\s+(?P<y>\d{{4}})$"
+        )
+        #: the first or last months of a year: "the first 11 months of 2021" (2021-01 to 2021-11)
+        self.re_months_of = re.compile(
+            rf"^(?:the\s+)?(?P<fl>first|last)\s+(?P<n>{num})\s+months\s+of\s+(?P<y>\d{{4}})$"
         )
         self.re_this_unit = re.compile(r"^(?:the\s+)?(?P<u>year|month|week)$")
         self.re_numeric = re.compile(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$")
@@ -338,6 +356,13 @@ class DateResolver:
             if antecedent is None:
                 return None
             return self.resolve(norm[: m.start()] + _anaphor_words(antecedent, need) + norm[m.end():],
+                                published, future=future)
+        m = g.anaphor_named_re.search(norm)
+        if m is not None:
+            antecedent = next((iso for iso in earlier if len(iso) >= 4), None)
+            if antecedent is None:
+                return None
+            return self.resolve(norm[: m.start()] + f"{m['n']} {antecedent[:4]}" + norm[m.end():],
                                 published, future=future)
         published = as_date(published)
         key = (norm, published, bool(future))
@@ -516,6 +541,13 @@ class DateResolver:
             return _Val(f"{d0 + a:04d}", f"{d0 + b:04d}", Granularity.year, v.relative, label=cue.label)
         if v.gran is Granularity.year and not v.decade and cue.year_month:
             return _Val(v.lo and f"{v.lo}-{cue.year_month:02d}", None, Granularity.month, v.relative, label=cue.label)
+        if cue.year_month and v.lo and v.hi and len(v.lo) == len(v.hi) == 7:
+            # a part of a run of months (a season, a quarter, a half) is the month at the same place in
+            # the run as in a year: "the end of the summer" -> August, "early spring" -> March
+            y, m = int(v.lo[:4]), int(v.lo[5:])
+            length = (int(v.hi[:4]) - y) * 12 + int(v.hi[5:]) - m + 1
+            step = round((cue.year_month - 1) / 11 * (length - 1))
+            return _Val(_ym(*_add_months(y, m, step)), None, Granularity.month, v.relative, label=cue.label)
         return _Val(v.lo, v.hi, v.gran, v.relative, v.yearless, cue.label, v.decade)
 
     def _shifted_unit(self, unit: str, shift: int, pub) -> _Val:
@@ -560,6 +592,13 @@ class DateResolver:
             return self._month_day(MONTHS[m["mo"]], int(m["d"]), m, pub, future, year_hint)
         if m := g.re_year.match(s):
             return _Val(f"{_check_year(int(m['y'])):04d}", None, Granularity.year)
+        if (m := g.re_years_to.match(s)) and 1 < (n := self._num(m["n"])) <= 50:
+            last = _check_year(int(m["y"]))
+            return _Val(f"{_check_year(last - n + 1):04d}", f"{last:04d}", Granularity.year)
+        if (m := g.re_months_of.match(s)) and 1 <= (n := self._num(m["n"])) <= 12:
+            y = _check_year(int(m["y"]))
+            a, b = (1, n) if m["fl"] == "first" else (13 - n, 12)
+            return _Val(_ym(y, a), _ym(y, b), Granularity.month)
         if m := g.re_decade.match(s):
             d0 = _check_year(int(m["c"]) * 10)
             return _Val(f"{d0:04d}", f"{d0 + 9:04d}", Granularity.year, decade=True)
@@ -735,6 +774,9 @@ class DateResolver:
             mt.add("DATE_YEAR", [[{"LOWER": {"IN": temporal_preps}},
                                   {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d(s)?$"},
                                    "ENT_TYPE": {"NOT_IN": ["CARDINAL", "QUANTITY", "MONEY", "PERCENT"]}}]])
+            # a span of years written as one token ("in 2019-23", "in 2014–18"); the NER calls it a number
+            mt.add("DATE_YEARS", [[{"LOWER": {"IN": temporal_preps}},
+                                   {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d[-–](\d\d|(1[89]|2[01])\d\d)$"}}]])
             mt.add("DATE_AGO", [[{"LIKE_NUM": True}, {"LOWER": {"IN": [f"{u}s" for u in UNITS] + list(UNITS)}},
                                  {"LOWER": {"IN": ["ago"]}}]])  # fmt: skip
             self._matcher = (vocab, mt)
@@ -855,6 +897,16 @@ def _head(doc, s: int, e: int) -> int:
     return t.head.i
 
 
+def _reporting_head(doc, s: int, e: int, head: int) -> int:
+    """"Norway said on July 10 it would send jets": a date right after a verb whose clausal
+    complement follows it belongs to that verb, even when the parser hangs it on the complement's
+    verb (whose "would" would otherwise read it forward)."""
+    before = doc[s - 1] if s > 0 else None
+    if before is None or before.pos_ not in ("VERB", "AUX") or head <= e or doc[head].head.i != before.i:
+        return head
+    return before.i if doc[head].dep_ in ("ccomp", "xcomp") else head
+
+
 def _split_lists(doc, s: int, e: int) -> list[tuple[int, int]]:
     """"2026 and 2027" is two expressions; "between June and August" one."""
     if doc[s].lower_ in ("between", "from") or not any(t.lower_ in _LIST_JOINERS for t in doc[s:e]):
@@ -888,7 +940,10 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     for s, e in _candidate_spans(doc, resolver, events):
         s, e = _trim(doc, s, e)
         if s < e:
-            spans.append([_extend_left(lower, s, phrases, longest), e])
+            s = _extend_left(lower, s, phrases, longest)
+            if s > 0 and doc[s - 1].lower_ == "that" and doc[s - 1].tag_ == "DT":  # "since that autumn"
+                s = _extend_left(lower, s - 1, phrases, longest)
+            spans.append([s, e])
     # Join range partners: "from X to Y", "between X and Y", "X - Y".
     joined: list[list[int]] = []
     for s, e in spans:
@@ -913,7 +968,7 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             s, e = _trim(doc, s, e)
             if s >= e:
                 continue
-            head = _head(doc, s, e) if has_deps else s
+            head = _reporting_head(doc, s, e, _head(doc, s, e)) if has_deps else s
             future = has_deps and resolver.is_future(doc, head)
             text, span = char_span(doc, s, e)
             # "the same day", "by the spring of that year": the dates before, latest first
@@ -924,4 +979,46 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             ref = DateRef(text=text, span=span, start=res.start, end=res.end, granularity=res.granularity,
                           qualifier=res.qualifier)  # fmt: skip
             out.append(Mention(s, e, head, ref))
+    if has_deps and published is not None:
+        out.extend(_since_back(doc, out, joined))
+        out.sort(key=lambda m: m.start)
+    return out
+
+
+#: How many sentences back a bare "since" looks for the date it counts from.
+SINCE_REACH = 2
+
+
+def _since_back(doc, found: list[Mention[DateRef]], taken: list[list[int]]) -> list[Mention[DateRef]]:
+    """A bare "since" ("has since grown", "ever since", "since then") counts from the last date the
+    text gave before it, within :data:`SINCE_REACH` sentences: "The first units arrived in November
+    2022. Crews have used them ever since." starts in 2022-11. The date keeps at most month precision
+    (the anchor is an event of that time, not its day); with no such date it gets none."""
+    out = []
+    for t in doc:
+        if t.lower_ != "since" or any(s <= t.i < e for s, e in taken):
+            continue
+        kids = [c for c in t.children if c.dep_ != "punct" and c.lower_ != "ever"]
+        if any(c.lower_ != "then" for c in kids) or (t.dep_ != "advmod" and not kids):
+            continue
+        if any(c.dep_ == "ccomp" for c in t.head.children):
+            continue  # "has since confirmed that ...": the time of a statement, not of an event
+        if any(m.start >= t.sent.start and m.end <= t.sent.end for m in found):
+            continue  # the sentence dates itself ("have since used them ... last summer")
+        s = t.i - 1 if t.i > 0 and doc[t.i - 1].lower_ == "ever" else t.i
+        e = t.i + 1 + len(kids)
+        first_sent = t.sent.start
+        for _ in range(SINCE_REACH):
+            if first_sent == 0:
+                break
+            first_sent = doc[first_sent - 1].sent.start
+        anchor = next((m for m in reversed(found) if first_sent <= m.start and m.end <= s
+                       and (m.value.start or m.value.end)), None)  # fmt: skip
+        if anchor is None:
+            continue
+        iso = (anchor.value.start or anchor.value.end)[:7]
+        text, span = char_span(doc, s, e)
+        gran = Granularity.month if len(iso) == 7 else Granularity.year
+        out.append(Mention(s, e, t.head.i, DateRef(text=text, span=span, start=iso, end=None, granularity=gran,
+                                                   qualifier="since")))
     return out
