@@ -13,7 +13,7 @@ import re
 _DATELINE = re.compile(
     r"""^(\s*)
     (?P<line>
-      [A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}           # SEOUL, NEW DELHI, ABU DHABI
+      [A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}          # SEOUL, NEW DELHI, ABU DHABI, WASHINGTON/KYIV
       (?:,[ ][A-Z][A-Za-z'’.\-]+(?:[ ][A-Z][A-Za-z'’.\-]+){0,2})?   # , Ukraine
       (?:,?[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?                 # , May 3
       (?:[ ]?\([A-Za-z .&]+\))?                              # (Reuters)
