@@ -343,7 +343,8 @@ FIND_TABLE = [
     ("The invasion of Ukraine changed everything.", P, []),
     ("Production increased by 2000 shells a month.", P, []),
     ("Germany will deliver the launchers within two to three months.", P, ["within two to three months"]),
-    ("The EU agreed in March to supply the shells within 12 months.", P, ["in March"]),
+    ("The EU agreed in March to supply the shells within 12 months.", P, ["in March", "within 12 months"]),
+    ("The EU agreed to supply the shells within 12 months.", P, []),
     ("Output will double by 2027.", P, ["by 2027"]),
     ("May will see the first deliveries, the minister said.", P, []),
     ("The tanks may arrive in March or April.", P, ["in March", "April"]),
@@ -473,3 +474,18 @@ def test_find_dates_a_date_right_after_a_reporting_verb_is_the_report_s(nlp, res
     doc = nlp("Norway said on July 10 it would send jets.")
     (m,) = find_dates(doc, resolver, D(2024, 7, 12))
     assert (doc[m.head].text, m.value.start) == ("said", "2024-07-10")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a window in a past clause counts from the event's date given before it in the sentence
+        ("The EU agreed on March 20 last year to supply the shells within 12 months.",
+         [("2023-03-20", None), ("2023-03-20", "2024-03")]),
+        ("The EU agreed in March 2023 to supply the shells within 12 months.", [("2023-03", None), ("2023-03", "2024-03")]),
+        ("The EU promised in 2023 to supply the shells within 12 months.", [("2023", None)]),  # no month to count from
+    ],
+)
+def test_find_dates_window_in_a_past_clause_counts_from_the_event(nlp, resolver, sentence, expected):
+    mentions = find_dates(nlp(sentence), resolver, D(2024, 1, 31))
+    assert [(m.value.start, m.value.end) for m in mentions] == expected

@@ -17,9 +17,10 @@ Decisions the spec leaves open, documented here and pinned by tests:
 * "N years ago" gives a month ("about a year ago" -> the publication month a year earlier);
   "N weeks ago" that week, Monday to Sunday; "N days ago" the day.
 * "within N units" (a number is required) in a future clause is a window from ``published`` to
-  ``published + N`` at the unit's precision; in a past clause it counts from an event the
-  expression does not name ("agreed in March to supply them within 12 months"), so it gets no
-  date, and neither does "within weeks".
+  ``published + N`` at the unit's precision; in a past clause it counts from the event's date
+  when its sentence gave one before it ("agreed in March to supply them within 12 months":
+  March to March of the next year, :func:`_window_from_event`), otherwise it gets no date, and
+  neither does "within weeks".
 * Vague spans get no date (``resolve`` returns None): "soon", "recently", "now", "in the coming
   days", "the past year", "the last few months", "since then", "that week", "over the last
   year", durations ("20 months", "over three years"), frequencies ("every month").
@@ -974,6 +975,8 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
             # "the same day", "by the spring of that year": the dates before, latest first
             earlier = (iso for m in reversed(out) for iso in (m.value.start, m.value.end) if iso)
             res = resolver.resolve(text, published, future=future, earlier=earlier)
+            if res is None and not future:
+                res = _window_from_event(doc, resolver, text, s, out)
             if res is None:
                 continue
             ref = DateRef(text=text, span=span, start=res.start, end=res.end, granularity=res.granularity,
@@ -983,6 +986,23 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
         out.extend(_since_back(doc, out, joined))
         out.sort(key=lambda m: m.start)
     return out
+
+
+def _window_from_event(doc, resolver: DateResolver, text: str, s: int, found: list[Mention[DateRef]]):
+    """"agreed on March 20 last year to supply them within 12 months": in a past clause a window
+    counts from the event's date, when the same sentence gave one (at day or month precision)
+    before it; otherwise (None) it places nothing."""
+    norm = normalise_date(text)
+    if not any(norm.startswith(p + " ") for p, role in resolver.grammar.qualifiers if role == "window"):
+        return None
+    sent_start = doc[s].sent.start
+    anchor = next((m.value.start for m in reversed(found)
+                   if m.start >= sent_start and m.value.start and len(m.value.start) >= 7), None)  # fmt: skip
+    if anchor is None:
+        return None
+    res = resolver.resolve(text, dt.date.fromisoformat(anchor if len(anchor) == 10 else anchor + "-01"), future=True)
+    # the window starts at the event, at the precision the text gave it ("in March" is no day)
+    return None if res is None else Resolved(anchor, res.end, res.granularity, res.qualifier)
 
 
 #: How many sentences back a bare "since" looks for the date it counts from.
