@@ -11,8 +11,9 @@ a munition or actor added there widens it with no change here:
   ones kept only beside another munition (``ambiguous: true``: "fighter", "plane");
 * model designations of the taxonomy's families ("Su-35", "KN-23", "Su 35"; a one-letter prefix
   only with its hyphen, "F-16", so that "A320" or "F1" are not read as one);
-* ``arms_terms.jsonl``: materiel and arms-trade words, military forces and bodies, and the
-  gazetteer's armed groups and armed forces.
+* ``arms_terms.jsonl``: materiel and arms-trade words, military forces and bodies, the
+  gazetteer's armed groups and armed forces, and the ``military`` entries of ``domain.jsonl``
+  that name forces, bodies and arms (kept there once: the domain check counts them as signals).
 
 The claim component writes no claim for a Doc the gate marked irrelevant
 (:class:`extractor.extract.claims.ClaimAssembler`), so skipping the rest of the pipeline for it
@@ -47,12 +48,14 @@ class ArmsTerm(LexiconEntry):
     cased: bool = False
     gazetteer_type: Literal["armed_group", "organisation", "alliance", "company"] | None = None
     gazetteer_ids: tuple[str, ...] = ()
+    #: entries of kind ``military`` in ``domain.jsonl`` whose phrases are arms vocabulary too
+    domain_ids: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _one_source(self) -> "ArmsTerm":
-        given = [bool(self.forms), self.gazetteer_type is not None, bool(self.gazetteer_ids)]
+        given = [bool(self.forms), self.gazetteer_type is not None, bool(self.gazetteer_ids), bool(self.domain_ids)]
         if sum(given) != 1:
-            raise ValueError("an entry needs exactly one of forms, gazetteer_type, gazetteer_ids")
+            raise ValueError("an entry needs exactly one of forms, gazetteer_type, gazetteer_ids, domain_ids")
         if self.cased and not self.forms:
             raise ValueError("cased applies to forms only")
         return self
@@ -92,6 +95,23 @@ def _gazetteer_forms(terms: list[ArmsTerm], path: str) -> set[str]:
         for actor in chosen:
             forms.update((actor.name, *actor.aliases))
     return forms
+
+
+def _domain_phrases(terms: list[ArmsTerm], path: str) -> set[str]:
+    """Phrases of the ``military`` entries of ``domain.jsonl`` the terms refer to (an unknown id,
+    or an entry of another kind, is an error naming the terms file and line)."""
+    from .extract.domain import domain_lexicon
+
+    by_id = {e.id: e for e in domain_lexicon()}
+    lines = _entry_lines(path)
+    phrases: set[str] = set()
+    for term in terms:
+        for entry_id in term.domain_ids:
+            entry = by_id.get(entry_id)
+            if entry is None or entry.kind != "military":
+                raise LexiconError(path, lines.get(term.id, 0), f"no military entry {entry_id!r} in domain.jsonl")
+            phrases.update(entry.phrases)
+    return phrases
 
 
 def _entry_lines(path: str) -> dict[str, int]:
@@ -135,7 +155,8 @@ def compile_vocabulary(terms_path: str | None = None) -> Vocabulary:
                 exact.add(tokens(form))
             else:
                 lower.add(tuple(t.lower() for t in tokens(form)))
-    exact.update(tokens(form) for form in _gazetteer_forms([t for t in terms if not t.forms], path))
+    lower.update(tuple(t.lower() for t in tokens(p)) for p in _domain_phrases([t for t in terms if t.domain_ids], path))
+    exact.update(tokens(form) for form in _gazetteer_forms([t for t in terms if t.gazetteer_type or t.gazetteer_ids], path))
     prefixes = set(munitions.prefixes)
     log.debug("gate vocabulary: %d lower-case and %d exact phrases, %d designation prefixes",
               len(lower), len(exact), len(prefixes))

@@ -96,9 +96,13 @@ def _write(tmp_path, lines):
         ([{"id": "a", "forms": ["arms"]}, {"id": "a", "forms": ["guns"]}], ":2: duplicate id 'a' (first on line 1)"),
         (["// comment", {"id": "a", "forms": ["arms"]}, {"id": "b", "forms": ["Arms"]}],
          ":3: duplicate alias 'lower:arms' (already on line 2)"),
-        ([{"id": "a"}], ":1: (entry): Value error, an entry needs exactly one of forms, gazetteer_type, gazetteer_ids"),
+        ([{"id": "a"}],
+         ":1: (entry): Value error, an entry needs exactly one of forms, gazetteer_type, gazetteer_ids, domain_ids"),
         ([{"id": "a", "forms": ["x"], "gazetteer_ids": ["group.hamas"]}],
-         ":1: (entry): Value error, an entry needs exactly one of forms, gazetteer_type, gazetteer_ids"),
+         ":1: (entry): Value error, an entry needs exactly one of forms, gazetteer_type, gazetteer_ids, domain_ids"),
+        ([{"id": "a", "forms": ["x"]}, {"id": "b", "domain_ids": ["mil.forces", "mil.nothing"]}],
+         ":2: no military entry 'mil.nothing' in domain.jsonl"),
+        ([{"id": "b", "domain_ids": ["civ.space"]}], ":1: no military entry 'civ.space' in domain.jsonl"),
         ([{"id": "a", "gazetteer_type": "armed_group", "cased": True}],
          ":1: (entry): Value error, cased applies to forms only"),
         ([{"id": "a", "forms": ["x"]}, {"id": "b", "gazetteer_ids": ["group.hamas", "group.nobody"]}],
@@ -110,6 +114,21 @@ def test_bad_terms_files_name_file_and_line(tmp_path, lines, message):
     with pytest.raises(LexiconError) as err:
         compile_vocabulary(path)
     assert str(err.value) == path + message
+
+
+def test_military_phrases_are_kept_once_and_read_from_the_domain_lexicon(tmp_path, blank):
+    from extractor.extract.domain import domain_lexicon
+    from extractor.lexicon import data_path
+
+    military = {p.lower() for e in domain_lexicon() if e.kind == "military" for p in e.phrases}
+    forms = set()
+    for line in data_path("arms_terms.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("//"):
+            forms.update(f.lower() for f in json.loads(line).get("forms", ()))
+    assert not forms & military  # one word list per concept
+    gate = RelevanceGate(blank.vocab, compile_vocabulary(_write(tmp_path, [{"id": "d", "domain_ids": ["mil.groups"]}])))
+    assert gate(blank("The rebels took the town."))._.extractor_relevant
+    assert not gate(blank("The troops took the town."))._.extractor_relevant  # only the entries it names
 
 
 def test_a_terms_file_widens_the_vocabulary(tmp_path, blank):
