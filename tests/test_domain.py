@@ -26,6 +26,11 @@ NOT_ARMS = [
     # fuel tanks and delivery drones
     "Hyundai will supply 200 hydrogen tanks to a bus maker in Spain. The startup also sent delivery "
     "drones to three pharmacies. Its shares rose 4 percent.",
+    # airliner orders and deliveries: the model number makes the jets civilian
+    "Emirates has ordered 50 Airbus A350 jets worth $16 billion, the airline said on Monday.",
+    "Ryanair said it had taken delivery of 25 Boeing 737 MAX jets this winter.",
+    "United will buy 50 Boeing 787 jets to replace its ageing fleet.",
+    "Air Astana ordered 15 Embraer E195-E2 jets.",
     # an explainer with no party: munitions, no state, group or company
     "A howitzer battery usually has six guns. Each gun can fire four shells a minute. Crews rotate "
     "every few hours to keep the rate of fire up.",
@@ -49,6 +54,8 @@ ARMS = [
     # a short report: two signals in three sentences are enough
     ("Denmark will hand over six F-16 jets to Ukraine in May, the defence ministry said. The jets "
      "will arrive in Odesa. Pilots have trained in Romania since last year.", "transfer"),
+    # a military aircraft of a maker that also builds airliners
+    ("Boeing delivered 14 KC-46 tankers to the U.S. Air Force in March, the Pentagon said.", "transfer"),
     # commercial drones turned into weapons, in a sentence that names grenades
     ("The militants used cheap commercial drones to drop grenades on army posts, the military said. "
      "The army said the attacks had killed two soldiers. Troops shot down three of the drones.", "use"),
@@ -69,6 +76,10 @@ def test_arms_reports_still_give_claims(extractor, text, claim_type):
         ("They sold hunting rifles.", True),
         ("The Rockets beat the Lakers.", True),
         ("Russia bought fighter aircraft.", False),
+        ("The carrier bought 50 Boeing 787 jets.", True),
+        ("The carrier bought A320neo aircraft.", True),
+        ("Poland bought 32 F-35 jets.", False),
+        ("Germany bought 14 Leopard 2 tanks.", False),
         ("Iran sent drones.", False),
     ],
 )

@@ -122,7 +122,12 @@ def _modifiers(doc, mention) -> set[str]:
     """The lower-cased words modifying a munition's head noun, inside its span or attached to it."""
     head = doc[mention.head]
     words = {doc[i].lower_ for i in range(mention.start, mention.end) if i != mention.head}
-    words.update(c.lower_ for c in head.children if c.dep_ in _MODIFIER_DEPS)
+    mods = [c for c in head.children if c.dep_ in _MODIFIER_DEPS]
+    words.update(c.lower_ for c in mods)
+    # a model number after its maker's name is a modifier, not a count ("50 Boeing 787 jets"),
+    # whether the parser hangs it on the noun or on the maker
+    words.update(c.lower_ for c in head.children if c.dep_ == "nummod" and c.i > 0 and doc[c.i - 1].pos_ == "PROPN")
+    words.update(g.lower_ for c in mods for g in c.children if g.dep_ in _MODIFIER_DEPS or g.dep_ == "nummod")
     return words
 
 
