@@ -601,6 +601,65 @@ class FrameFinder:
         return self.sources.link_all(ctx, head, memory, "according to")
 
 
+#: Auxiliaries of the future and of modality: a sentence with one is no past narrative.
+_MODALS = frozenset({"will", "would", "shall", "'ll", "can", "could", "may", "might", "must", "should"})
+
+
+def _past_narrative(root) -> bool:
+    """Whether the sentence headed by ``root`` narrates a past event in the writer's own voice:
+    a simple past ("The jets were supplied by Denmark in July", "Tokyo awarded contracts") or a
+    past perfect. Present, present perfect and future sentences ("Support has been flowing",
+    "France will pay for 12 of them") can go on with what a source said."""
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _MODALS for a in auxes):
+        return False
+    if root.tag_ == "VBD":
+        return True
+    if root.tag_ == "VBN":
+        return any(a.tag_ == "VBD" for a in auxes)
+    return False
+
+
+def _new_voice(ctx: "DocContext", root, links: list[Attribution]) -> bool:
+    """Whether the sentence's subject is a person or company other than the statement's sources
+    ("President Lai has pledged ...", "Baykar does not discuss its customers"): someone who can
+    speak for themselves starts a statement of their own."""
+    sources = {a.source.lower() for a in links}
+    for c in root.children:
+        if c.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for t in c.subtree:
+            m = ctx.entity_by_token.get(t.i)
+            if m is not None and m.value.type in (ActorType.person, ActorType.company) \
+                    and m.value.name.lower() not in sources:
+                return True
+    return False
+
+
+def statement_links(ctx: "DocContext", sent, frames: list[Frame], links: list[Attribution]) -> list[Attribution]:
+    """A claim's attribution chain: its own ``links`` (remembered as the statement in progress),
+    or, in a sentence with no reporting frame of its own, the links of the statement the sentence
+    continues. A statement continues into the next sentence of the same paragraph ("Their
+    transport occurs through the port in Najin", "France will pay for 12 of them"); a new speaker
+    (any frame, or a person or company as the subject) ends it, and so does the writer's own narrative: a past-tense sentence ("The
+    jets began arriving in late July") or one with a narrator's marker (NARRATION cues:
+    "Belgium has also promised F-16s", "Separately, Tokyo awarded ...")."""
+    para = ctx.paragraph(sent.start_char)
+    if links:
+        ctx.last_links = (para, sent.end, links)
+        return links
+    last = ctx.last_links
+    if frames or last is None or last[0] != para:
+        return []
+    if ctx.doc[last[1]:sent.start].text.strip():
+        return []  # not the sentence right after the statement
+    narrated = any(c.category.value == "NARRATION" and sent.start <= c.start < sent.end for c in ctx.cues)
+    if narrated or _past_narrative(sent.root) or _new_voice(ctx, sent.root, last[2]):
+        return []
+    ctx.last_links = (para, sent.end, last[2])
+    return list(last[2])
+
+
 def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]) -> None:
     """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
     another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""

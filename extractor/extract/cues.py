@@ -33,13 +33,16 @@ CUES_FILE = "cues.jsonl"
 
 class CueCategory(str, Enum):
     """What a cue does: qualify a claim (HEDGE, NEGATION), attribute it (REPORT), block
-    overlapping cues (PSEUDO) or end the scope of other cues (TERMINATE)."""
+    overlapping cues (PSEUDO), end the scope of other cues (TERMINATE) or mark the writer's own
+    narration (NARRATION: "also", "separately"; a sentence with one does not continue the
+    statement of a source before it)."""
 
     HEDGE = "HEDGE"
     NEGATION = "NEGATION"
     REPORT = "REPORT"
     PSEUDO = "PSEUDO"
     TERMINATE = "TERMINATE"
+    NARRATION = "NARRATION"
 
 
 class Direction(str, Enum):
@@ -51,7 +54,7 @@ class Direction(str, Enum):
 
 
 #: Categories that act where they stand and have no directed scope.
-_POSITIONAL = frozenset({CueCategory.PSEUDO, CueCategory.TERMINATE})
+_POSITIONAL = frozenset({CueCategory.PSEUDO, CueCategory.TERMINATE, CueCategory.NARRATION})
 
 
 class CueRule(LexiconEntry):
