@@ -40,3 +40,29 @@ def test_a_statement_continues_into_the_next_sentence_until_something_ends_it(ex
     chains = _chains(extractor, LEAD + follow)
     assert chains[0] == ["Kyrylo Budanov"]
     assert chains[-1] == second
+
+
+def _kinds(extractor, text: str, which: int = -1) -> list[tuple[str, str]]:
+    claims = extractor.extract(text, published=PUBLISHED)
+    return [(a.source, a.kind.value) for a in claims[which].attributions]
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # a state body's report is a document
+        ("Poland will buy 96 Apache helicopters, according to the Pentagon notices.", [("Pentagon", "document")]),
+        ("A report released in May by the Defense Intelligence Agency concluded that Iran had sent 400 "
+         "drones to Russia.", [("Defense Intelligence Agency", "document")]),
+        # the one document the text names, by author or by title, is what "the report" stands for
+        ("Belarus has sent 40 tanks to Russia, a leaked report said. The figures in the Pentagon document "
+         "are higher than earlier estimates.", [("Pentagon", "document")]),
+        ('Iran sent 300 drones to Russia, according to a report titled "Drones for the Front". The drones '
+         "crossed the Caspian Sea by ship, the report said.", [("Drones for the Front", "document")]),
+        # two named documents: which one "the report" is stays open
+        ("Belarus has sent 40 tanks to Russia, a leaked report said. The Pentagon document and the CIA "
+         "assessment differ.", [("leaked report", "document")]),
+    ],
+)
+def test_documents_are_named_by_their_author_or_title(extractor, text, chain):
+    assert _kinds(extractor, text, 0) == chain

@@ -309,6 +309,8 @@ class SourceMemory:
         #: the outlets a person last spoke through, and in which paragraph ("Speaking to
         #: Bloomberg, Shin said ... In return, he said ..." keeps Bloomberg)
         self.outlets: dict[str, tuple[int, list[Attribution]]] = {}
+        #: documents the text names by author or title ("the DIA document"): see name_documents
+        self.documents: list[Attribution] = []
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -375,6 +377,7 @@ class FrameFinder:
         self.sources = sources
 
     def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
+        memory.documents.extend(self._named_documents(ctx, sent))
         frames: list[Frame] = []
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
@@ -438,6 +441,34 @@ class FrameFinder:
                     )
             frames.append(frame)
         return frames
+
+    def _named_documents(self, ctx: "DocContext", sent) -> list[Attribution]:
+        """Documents the sentence names: by their author as a modifier ("the Defense Intelligence
+        Agency document", "a Pentagon assessment") or by a quoted title ("his report, titled
+        'Arms for the Junta'")."""
+        doc = ctx.doc
+        out = []
+        for tok in sent:
+            if tok.lower_ in _TITLING and tok.i > sent.start:
+                # the title follows the document noun, a comma between at most (the parse may
+                # hang "titled" on the verb of the sentence)
+                before = doc[tok.i - 1] if doc[tok.i - 1].text != "," or tok.i - 2 < sent.start else doc[tok.i - 2]
+                title = _quoted_after(doc, tok.i + 1)
+                if _is_document(before) and title is not None:
+                    start, end = title[0].idx, title[-1].idx + len(title[-1])
+                    out.append(Attribution(text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                                           source=ctx.text[start:end], kind=SourceKind.document))
+            if not _is_document(tok) or tok.i in ctx.entity_by_token:
+                continue
+            for c in tok.children:
+                if c.dep_ in ("compound", "nmod", "poss") and c.i < tok.i:
+                    m = ctx.entity_by_token.get(c.i)
+                    if m is not None and m.value.source_kind is not None:
+                        start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
+                        out.extend(as_documents([Attribution(
+                            text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                            source=m.value.name, kind=m.value.source_kind)]))
+        return out
 
     def _frame_links(self, ctx: "DocContext", v, memory: SourceMemory) -> list[Attribution]:
         outlets: list[Attribution] = []
@@ -531,6 +562,7 @@ class FrameFinder:
         """The source phrase headed by ``tok``, preceded by whoever relayed it: "a report disclosed
         by Deputy Kang" → [Kang, the report]."""
         links: list[Attribution] = []
+        authored = False
         for acl in tok.children:
             if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
                 for agent in acl.children:
@@ -539,6 +571,12 @@ class FrameFinder:
                             att = self.sources.link(ctx, who, memory, acl.text)
                             if att is not None:
                                 links.append(att)
+                                authored = authored or acl.lower_ in _AUTHORING
+        if authored and _is_document(tok):
+            # "a report released by the DIA concluded": the document is its author's
+            links = as_documents(dedupe_links(links))
+            memory.remember_authors(links)
+            return links
         links.extend(self.sources.link_all(ctx, tok, memory, cue))
         return links
 
@@ -595,7 +633,9 @@ class FrameFinder:
                     named.append(att)
         if named:
             named = dedupe_links(named)
-            if SourceKind.document in _DEFINITE_KINDS.get(head.lower_, ()) and head.i not in ctx.entity_by_token:
+            if _is_document(head) and head.i not in ctx.entity_by_token:
+                # "according to the DSCA notices": the office's documents
+                named = as_documents(named)
                 memory.remember_authors(named)
             return named
         return self.sources.link_all(ctx, head, memory, "according to")
@@ -660,9 +700,46 @@ def statement_links(ctx: "DocContext", sent, frames: list[Frame], links: list[At
     return list(last[2])
 
 
-def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]) -> None:
+#: Participles that give a document its title ("a report titled 'Arms for the Junta'").
+_TITLING = frozenset({"titled", "entitled", "called", "named", "dubbed"})
+_OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
+_CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+
+
+def _quoted_after(doc, i: int):
+    """The words of a quotation opening at token ``i`` (without the quotes), or None."""
+    if i >= len(doc) or doc[i].text not in _OPENING_QUOTES:
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].text not in _CLOSING_QUOTES and j - i <= 20:
+        j += 1
+    if j >= len(doc) or doc[j].text not in _CLOSING_QUOTES or j == i + 1:
+        return None
+    return doc[i + 1:j]
+
+
+def _is_document(tok) -> bool:
+    """Whether ``tok`` is a noun for a document ("report", "notices", "study")."""
+    return SourceKind.document in _DEFINITE_KINDS.get(tok.lower_, ())
+
+
+#: Kinds of source whose reports are documents ("a DIA report" → document); an outlet's or a
+#: think tank's publication is its own reporting and keeps their kind.
+_DOCUMENT_AUTHORS = frozenset({SourceKind.government, SourceKind.military, SourceKind.intelligence})
+
+
+def as_documents(links: list[Attribution]) -> list[Attribution]:
+    """The authors of a document as the document's source: a state body's report is a
+    ``document``, an outlet or think tank keeps its kind."""
+    return [a.model_copy(update={"kind": SourceKind.document}) if a.kind in _DOCUMENT_AUTHORS else a for a in links]
+
+
+def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]],
+                    memory: SourceMemory | None = None) -> None:
     """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
-    another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
+    another ("Yonhap News TV cites a report disclosed by Deputy Kang"); then give an unnamed
+    document ("the report") the name of the one document the text names (see
+    :func:`name_documents`)."""
     for citer, cited in citations:
         key = set(citer.lower().split())
         for claim in claims:
@@ -671,6 +748,30 @@ def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]
             if last and (key <= last or last <= key):
                 names = {a.source.lower() for a in chain}
                 chain.extend(a for a in cited if a.source.lower() not in names)
+    if memory is not None:
+        name_documents(claims, memory.documents)
+
+
+def name_documents(claims: list, documents: list[Attribution]) -> None:
+    """"a report disclosed by the deputy" ... "the Defense Intelligence Agency document", "his
+    report, titled 'Arms for the Junta'": when the text names exactly one document (by its author
+    or its title), every unnamed document of the text ("report", "the study", "his report") is
+    that one."""
+    names = {a.source.lower(): a for a in documents}
+    if len(names) != 1:
+        return
+    (named,) = names.values()
+    for claim in claims:
+        chain = [named.model_copy(update={"text": a.text, "span": a.span, "cue": a.cue})
+                 if a.kind is SourceKind.document and _unnamed_document(a.source) else a
+                 for a in claim.attributions]
+        claim.attributions[:] = dedupe_links(chain)
+
+
+def _unnamed_document(source: str) -> bool:
+    """"report", "his report", "the leaked documents": a document noun with no name in it."""
+    words = source.split()
+    return bool(words) and source == source.lower() and SourceKind.document in _DEFINITE_KINDS.get(words[-1], ())
 
 
 def verb_trigger_token(clause: Clause):

@@ -137,7 +137,7 @@ class ClaimAssembler(SpanComponent):
                 lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
             else:
                 lead = None
-        apply_citations(claims, ctx.citations)
+        apply_citations(claims, ctx.citations, memory)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
