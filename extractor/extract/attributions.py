@@ -85,6 +85,14 @@ class SourceResolver:
         if tok.lower_ in _NON_SOURCES or tok.is_space:
             return None
         if tok.lower_ in _PRONOUNS:
+            local = _sentence_antecedent(ctx, tok) if tok.lower_ in ("it", "they") else None
+            if local is not None and not media_only:
+                # "Israel has struck what it says are arms shipments": the state of the sentence
+                name, kind = self.gazetteer.source(local.value.name)
+                if local.value.type in (ActorType.state, ActorType.alliance):
+                    name, kind = local.value.name, SourceKind.government
+                return Attribution(text=tok.text, span=offset_span(tok.idx, tok.idx + len(tok), offset),
+                                   source=name, kind=kind, cue=cue)
             prev = memory.last_person if tok.lower_ in ("he", "she") else memory.last_any
             if prev is None or media_only:
                 return None
@@ -166,8 +174,15 @@ class SourceResolver:
             name, kind = self.gazetteer.source(p_text)
             name = self._demonymise(name)
             states = [m for m in mentions if m.value.type.value in ("state", "alliance")]
-            if tok.lower_ in _STATE_VOICES and states:
-                # unnamed officials of a state ("Iranian officials", "officials in Seoul") speak for it
+            if tok.lower_ in _STATE_VOICES and states and tok.lower_ in _SOURCE_NOUNS:
+                # unnamed people of a state are named by their phrase, the state as its adjective
+                # ("Indian defence officials", "two officials in Rome" → "Italian officials"),
+                # of their institution's kind
+                name = self._voice_name(phrase, tok, states[0])
+                if kind not in _STATE_KINDS:
+                    kind = SourceKind.government
+            elif tok.lower_ in _STATE_VOICES and states:
+                # a state's government or authorities speak for the state
                 name, kind = states[0].value.name, SourceKind.government
             elif kind == SourceKind.other and tok.lower_ not in _SOURCE_NOUNS:
                 return None  # "little more than half of the one million": no one speaks here
@@ -210,9 +225,10 @@ class SourceResolver:
             m = ctx.entity_by_token.get(t.i)
             if m is not None and m.value.type.value == "state" and m.value.name not in names:
                 names.append(m.value.name)
-        if len(names) < 2 and ctx.last_pair is not None and any(
+        if not names and tok.lower_ not in _SOURCE_NOUNS and ctx.last_pair is not None and any(
             c.lower_ == "both" or c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children
         ):
+            # "both governments", "the two countries" (not "two officials", who are people)
             names = []
             for a in ctx.last_pair[0] + ctx.last_pair[1]:
                 if a.type is ActorType.state and a.name not in names:
@@ -221,6 +237,20 @@ class SourceResolver:
             return []
         return [Attribution(text=ctx.text[start:end], span=span, source=n, kind=SourceKind.government, cue=cue)
                 for n in names]
+
+    def _voice_name(self, phrase: list, tok, state) -> str:
+        """"Two U.S. officials" → "U.S. officials", "Israel's military officials" → "Israeli
+        military officials", "defence officials in Rome" → "Italian defence officials": the
+        words before the head without determiners or counts, the state as an adjective."""
+        words = [t for t in phrase if t.i < tok.i and t.dep_ not in _COUNT_DEPS and not t.like_num]
+        in_words = any(state.start <= t.i < state.end for t in words)
+        if in_words and not any(t.lower_ in ("'s", "’s") for t in words):
+            return " ".join([t.text for t in words] + [tok.text])
+        entry = self.gazetteer.lookup(state.value.name)
+        demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+        adjective = demonyms[0] if demonyms else state.value.name
+        rest = [t.text for t in words if not state.start <= t.i < state.end and t.lower_ not in ("'s", "’s")]
+        return " ".join([adjective] + rest + [tok.text])
 
     def _demonymise(self, name: str) -> str:
         """"South Korea's defence ministry" → "South Korean defence ministry"."""
@@ -232,6 +262,24 @@ class SourceResolver:
                 if demonyms:
                     return f"{demonyms[0]} {rest}"
         return name
+
+
+#: Kinds unnamed people of a state speak with ("military officials", "intelligence officials").
+_STATE_KINDS = frozenset({SourceKind.government, SourceKind.military, SourceKind.intelligence})
+#: Words that count or determine a phrase rather than describe its speakers ("two", "both", "some").
+_COUNT_DEPS = frozenset({"det", "predet", "nummod", "quantmod"})
+
+def _sentence_antecedent(ctx: "DocContext", tok):
+    """The state or body an "it" / "they" speaker stands for when the subject of a clause above
+    it in the same sentence names one ("Israel has struck what it says are arms shipments"),
+    else None."""
+    for a in tok.ancestors:
+        for c in a.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i != tok.i:
+                m = ctx.entity_by_token.get(c.i)
+                if m is not None and m.value.type in (ActorType.state, ActorType.alliance, ActorType.organisation):
+                    return m
+    return None
 
 
 _CLAUSAL = frozenset({"relcl", "acl", "advcl", "ccomp", "cc", "conj"})
