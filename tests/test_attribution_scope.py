@@ -92,3 +92,18 @@ def test_documents_are_named_by_their_author_or_title(extractor, text, chain):
 )
 def test_unnamed_officials_are_named_by_their_phrase(extractor, text, chain):
     assert _kinds(extractor, text) == chain
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # a dateline the parse takes for the subject is no speaker; the states after the dash are
+        ("KYIV/WARSAW, May 3 — Russia and Belarus on Friday denied reports that Minsk had sent 40 tanks to "
+         "Russia.", [("Russia", "government"), ("Belarus", "government")]),
+        # a description with a name in apposition speaks by the name
+        ("The group's armed wing, the Red Brigade, said it had fired 300 rockets at Kyiv on Sunday.",
+         [("Red Brigade", "military")]),
+    ],
+)
+def test_the_speaker_is_the_name_not_the_dateline_or_description(extractor, text, chain):
+    assert _kinds(extractor, text, 0) == chain

@@ -269,6 +269,17 @@ _STATE_KINDS = frozenset({SourceKind.government, SourceKind.military, SourceKind
 #: Words that count or determine a phrase rather than describe its speakers ("two", "both", "some").
 _COUNT_DEPS = frozenset({"det", "predet", "nummod", "quantmod"})
 
+def _in_dateline(tok) -> bool:
+    """Whether ``tok`` is a place of a dateline the parse took for a subject ("MOSCOW/DUBAI,
+    Sept 26 — Russia and Iran dismissed ..."): an upper-case word before a dash that opens its
+    sentence."""
+    if not (tok.text.isupper() and len(tok.text) > 2 and tok.is_alpha):
+        return False
+    sent = tok.sent
+    return any(t.text in ("—", "–", "-", "--") for t in sent.doc[tok.i + 1:min(sent.end, tok.i + 8)]) \
+        and tok.i - sent.start < 6
+
+
 def _sentence_antecedent(ctx: "DocContext", tok):
     """The state or body an "it" / "they" speaker stands for when the subject of a clause above
     it in the same sentence names one ("Israel has struck what it says are arms shipments"),
@@ -540,7 +551,18 @@ class FrameFinder:
             # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
+            if _in_dateline(s):
+                continue  # "MOSCOW/DUBAI, Sept 26 — Russia and Iran dismissed": not the city
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
+                named = [a for a in tok.children if a.dep_ == "appos" and a.i in ctx.entity_by_token]
+                if tok.i not in ctx.entity_by_token and named \
+                        and tok.lower_ not in _PERSON_NOUNS | _DESCRIPTORS:
+                    # "the group's armed wing, the Qassam Brigades, said": the name in apposition
+                    # ("Sept 26 — Russia and Iran", a dateline parsed as the subject, likewise)
+                    for a in named:
+                        for t in [a] + [c for c in a.children if c.dep_ == "conj"]:
+                            speakers.extend(self._relayed_chain(ctx, t, memory, v.text))
+                    continue
                 # "the report cited by the deputy mentioned": the deputy, then the report
                 speakers.extend(self._relayed_chain(ctx, tok, memory, v.text))
         for c in list(v.children):
