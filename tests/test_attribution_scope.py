@@ -107,3 +107,25 @@ def test_unnamed_officials_are_named_by_their_phrase(extractor, text, chain):
 )
 def test_the_speaker_is_the_name_not_the_dateline_or_description(extractor, text, chain):
     assert _kinds(extractor, text, 0) == chain
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        # a new speaker beyond ";" or "while" ends the first speaker's scope
+        ("Officials said at the time that Egypt had bought 24 of the jets; some analysts believe the fleet has "
+         "since grown to 30 jets.", [["Officials"], ["analysts"]]),
+        ("Kyiv said it had received 20 tanks from Poland, while Moscow said Warsaw had sent 40 tanks.",
+         [["Ukraine"], ["Russia"]]),
+        # without a new speaker the clause after "while" is still the speaker's
+        ("Iran has sent 400 drones to Russia, Kyrylo Budanov said, while Belarus has sent 40 tanks.",
+         [["Kyrylo Budanov"], ["Kyrylo Budanov"]]),
+        # "it" after "the panel" is the panel, not the source mentioned last
+        ("Iran has shipped 300 Shahed drones to Sudan, a U.N. panel of experts said. Turkey delivered 40 "
+         "Bayraktar drones to Libya, Amnesty International said. The panel says the UAE supplied 12 Pantsir air "
+         "defence systems to Haftar's forces. It also says Egypt sent 40 T-72 tanks to Haftar's forces.",
+         [["UN Panel of Experts"], ["Amnesty International"], ["UN Panel of Experts"], ["UN Panel of Experts"]]),
+    ],
+)
+def test_a_new_speaker_ends_the_scope(extractor, text, chains):
+    assert _chains(extractor, text) == chains

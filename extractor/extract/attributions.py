@@ -169,6 +169,8 @@ class SourceResolver:
                 if resolved is not None:
                     if media_only and resolved.kind != SourceKind.media:
                         return None
+                    # "The panel says ... It also says": the source referred back to is the last one
+                    memory.refer_to(resolved)
                     return resolved.model_copy(update={"text": p_text, "span": offset_span(p_start, p_end, offset), "cue": cue})
             start, end = p_start, p_end
             name, kind = self.gazetteer.source(p_text)
@@ -268,6 +270,17 @@ class SourceResolver:
 _STATE_KINDS = frozenset({SourceKind.government, SourceKind.military, SourceKind.intelligence})
 #: Words that count or determine a phrase rather than describe its speakers ("two", "both", "some").
 _COUNT_DEPS = frozenset({"det", "predet", "nummod", "quantmod"})
+
+def _misplaced_complement(verb, head) -> bool:
+    """A "that" clause the parse hung on the object of a preposition of a reporting verb ("said at
+    the time that Pakistan had bought 25", "told reporters on Monday that ..."): the verb's
+    complement, not a relative clause of "time"."""
+    if head.dep_ != "relcl" or head.head.dep_ != "pobj" or head.head.head.dep_ != "prep":
+        return False
+    if head.head.head.head.i != verb.i:
+        return False
+    return any(c.lower_ == "that" and c.i < head.i for c in head.children)
+
 
 def _in_dateline(tok) -> bool:
     """Whether ``tok`` is a place of a dateline the parse took for a subject ("MOSCOW/DUBAI,
@@ -379,6 +392,13 @@ class SourceMemory:
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
 
+    def refer_to(self, att: Attribution) -> None:
+        """A definite description referred back to ``att``: it is the last source mentioned (for
+        "it said" / "they said"), without a second entry in the history."""
+        self.last_any = att
+        if att.kind is SourceKind.official:
+            self.last_person = att
+
     def remember_outlets(self, person: str, paragraph: int, outlets: list[Attribution]) -> None:
         self.outlets[person] = (paragraph, outlets)
 
@@ -446,7 +466,8 @@ class FrameFinder:
                 continue
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")
-                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head))]
+                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head)
+                or _misplaced_complement(v, c.head))]
             frame = Frame(verb=v, denies=calls_untrue)
             if comps:
                 for comp in comps:
@@ -461,6 +482,13 @@ class FrameFinder:
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            # a new speaker beyond a clause boundary cue ends the frame's scope ("...; some analysts
+            # believe ...", "..., while The Economist ... said"); without one the clause after the
+            # boundary is still the speaker's ("..., he said, while Russian munitions had ...")
+            bounds = [c.start for c in ctx.cues if c.bounds_frames and sent.start <= c.start < sent.end]
+            others = [c.head.i for c in clauses if c.head.i != v.i and c.head.i in ctx.report_tokens]
+            frame.governs = {h for h in frame.governs if not any(
+                min(h, v.i) < b < max(h, v.i) and any((r > b) == (h > b) for r in others) for b in bounds)}
             if calls_untrue and frame.governs:
                 # "called the report 'baseless' and said Egypt had not supplied weapons": the
                 # dismissal is a denial of its own beside what it governs

@@ -88,6 +88,13 @@ class CueRule(LexiconEntry):
             "a cue and its verb must not cut the scope)."
         ),
     )
+    bounds_frames: bool = Field(
+        False,
+        description=(
+            "A TERMINATE cue that also ends a reporting frame's scope over the clauses beyond it "
+            "(';', 'while', 'whereas'): 'X said A; Y believes B' attributes A to X only."
+        ),
+    )
     note: str | None = None
 
     @field_validator("literal", "forms")
@@ -122,6 +129,8 @@ class CueRule(LexiconEntry):
             raise ValueError("void_in_reported_clause only applies to HEDGE cues")
         if self.parse_fallback and self.category is not CueCategory.TERMINATE:
             raise ValueError("parse_fallback only applies to TERMINATE cues")
+        if self.bounds_frames and self.category is not CueCategory.TERMINATE:
+            raise ValueError("bounds_frames only applies to TERMINATE cues")
         return self
 
 
@@ -138,6 +147,7 @@ class Cue:
     max_scope: int | None = None
     void_in_reported_clause: bool = False
     parse_fallback: bool = False
+    bounds_frames: bool = False
 
 
 def load_cue_rules() -> tuple[CueRule, ...]:
@@ -190,7 +200,7 @@ class CueMatcher:
             rule = self._by_key[key]
             cues.append(
                 Cue(s, e, rule.id, rule.category, rule.direction, doc[s:e].text, rule.max_scope,
-                    rule.void_in_reported_clause, rule.parse_fallback)
+                    rule.void_in_reported_clause, rule.parse_fallback, rule.bounds_frames)
             )
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
 
