@@ -129,3 +129,18 @@ def test_the_speaker_is_the_name_not_the_dateline_or_description(extractor, text
 )
 def test_a_new_speaker_ends_the_scope(extractor, text, chains):
     assert _chains(extractor, text) == chains
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # an unnamed speaker the next sentence introduces by name and office is that person
+        ("Iran has shipped 300 drones to Sudan since January, a United Nations investigator said on Monday. "
+         "Mark Thompson, the U.N. special rapporteur on Sudan, said Russia had sent 20 attack helicopters to the "
+         "army.", ["Mark Thompson"]),
+        # one nobody names is no source
+        ("Iran has shipped 300 drones to Sudan since January, the country's top arms buyer said.", []),
+    ],
+)
+def test_an_unnamed_speaker_named_in_the_next_sentence(extractor, text, first):
+    assert _chains(extractor, text)[0] == first

@@ -187,6 +187,12 @@ class SourceResolver:
                 # a state's government or authorities speak for the state
                 name, kind = states[0].value.name, SourceKind.government
             elif kind == SourceKind.other and tok.lower_ not in _SOURCE_NOUNS:
+                if tok.tag_ == "NN" and tok.dep_ in ("nsubj", "nsubjpass") and not media_only:
+                    # "a United Nations expert said": someone the next sentence may name
+                    att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name,
+                                      kind=SourceKind.official, cue=cue)
+                    memory.await_name(att, tok, offset)
+                    return att
                 return None  # "little more than half of the one million": no one speaks here
         if media_only and kind != SourceKind.media:
             return None
@@ -279,7 +285,7 @@ def _misplaced_complement(verb, head) -> bool:
         return False
     if head.head.head.head.i != verb.i:
         return False
-    return any(c.lower_ == "that" and c.i < head.i for c in head.children)
+    return head.left_edge.lower_ == "that"
 
 
 def _in_dateline(tok) -> bool:
@@ -383,6 +389,8 @@ class SourceMemory:
         self.outlets: dict[str, tuple[int, list[Attribution]]] = {}
         #: documents the text names by author or title ("the DIA document"): see name_documents
         self.documents: list[Attribution] = []
+        #: unnamed speakers the next sentence may name, with that sentence's character range
+        self.awaiting: list[tuple[Attribution, int, int]] = []
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -391,6 +399,28 @@ class SourceMemory:
         self.last_any = att
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
+
+    def await_name(self, att: Attribution, tok, offset: int) -> None:
+        """An unnamed person spoke ("the service's top weapons buyer said"); the next sentence
+        may introduce them by name (see :meth:`named_later`)."""
+        sent = tok.sent
+        nxt = sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
+        hi = nxt.end_char if nxt is not None else sent.end_char
+        self.awaiting.append((att, sent.end_char + offset, hi + offset))
+
+    def named_later(self, att: Attribution) -> Attribution | None:
+        """The person the sentence after an unnamed speaker introduces as a speaker, with an
+        apposition giving their office ("Doug Bush, the assistant secretary of the Army, told
+        reporters"); None when it names no one."""
+        for pending, lo, hi in self.awaiting:
+            if pending is not att:
+                continue
+            for person, words in zip(self.history, self.words):
+                if person.kind is SourceKind.official and person.span is not None \
+                        and lo <= person.span.start < hi \
+                        and len(words) > len(person.text.split()) + 1:
+                    return person
+        return None
 
     def refer_to(self, att: Attribution) -> None:
         """A definite description referred back to ``att``: it is the last source mentioned (for
@@ -848,6 +878,26 @@ def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]
                 chain.extend(a for a in cited if a.source.lower() not in names)
     if memory is not None:
         name_documents(claims, memory.documents)
+        name_speakers(claims, memory)
+
+
+def name_speakers(claims: list, memory: SourceMemory) -> None:
+    """"a United Nations expert said ... Tom Andrews, the U.N. special rapporteur, said": an
+    unnamed speaker is the person the next sentence introduces; one it does not name is left out
+    of the chains (no source for "the top weapons buyer" alone)."""
+    if not memory.awaiting:
+        return
+    named = {id(att): memory.named_later(att) for att, _, _ in memory.awaiting}
+    pending = {(att.source, att.span.start): id(att) for att, _, _ in memory.awaiting}
+    for claim in claims:
+        chain = []
+        for a in claim.attributions:
+            key = pending.get((a.source, a.span.start if a.span is not None else None))
+            if key is None:
+                chain.append(a)
+            elif named[key] is not None:
+                chain.append(named[key].model_copy(update={"text": a.text, "span": a.span, "cue": a.cue}))
+        claim.attributions[:] = dedupe_links(chain)
 
 
 def name_documents(claims: list, documents: list[Attribution]) -> None:
