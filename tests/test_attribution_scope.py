@@ -144,3 +144,16 @@ def test_a_new_speaker_ends_the_scope(extractor, text, chains):
 )
 def test_an_unnamed_speaker_named_in_the_next_sentence(extractor, text, first):
     assert _chains(extractor, text)[0] == first
+
+
+@pytest.mark.parametrize(
+    "outlet, chain",
+    [
+        # an outlet the speaker told comes first, even one whose name holds a word like "press"
+        ("The Associated Press", ["Associated Press", "Kyrylo Budanov"]),
+        ("the press", ["Kyrylo Budanov"]),
+    ],
+)
+def test_the_outlet_told_comes_first(extractor, outlet, chain):
+    text = f"Iran has sent 200 Shahed drones to Russia since May, Kyrylo Budanov told {outlet}."
+    assert _chains(extractor, text) == [chain]

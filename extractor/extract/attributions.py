@@ -82,7 +82,7 @@ class SourceResolver:
              media_only: bool = False) -> Attribution | None:
         """The attribution for the phrase headed by ``tok`` (None when it names nobody)."""
         doc, text, offset, entities_by_token = ctx.doc, ctx.text, ctx.offset, ctx.entity_by_token
-        if tok.lower_ in _NON_SOURCES or tok.is_space:
+        if tok.lower_ in _NON_SOURCES and tok.i not in entities_by_token or tok.is_space:
             return None
         if tok.lower_ in _PRONOUNS:
             local = _sentence_antecedent(ctx, tok) if tok.lower_ in ("it", "they") else None
