@@ -157,3 +157,23 @@ def test_an_unnamed_speaker_named_in_the_next_sentence(extractor, text, first):
 def test_the_outlet_told_comes_first(extractor, outlet, chain):
     text = f"Iran has sent 200 Shahed drones to Russia since May, Kyrylo Budanov told {outlet}."
     assert _chains(extractor, text) == [chain]
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        # coordinated sides, one of them a state, are one link each; a denial of "the charge"
+        # after a comma refers back to the claim instead of reporting it
+        ("Western and Turkish officials have long accused Iran of supplying the Houthis with 300 missiles, a "
+         "charge Tehran denies.", [["Western officials", "Turkish officials"], ["Iran"]]),
+        # coordinated modifiers without a state are one group, without its count; a descriptor
+        # before the outlet's name is no second source
+        ("Russia has sent Belarus 40 tanks, the newspaper Kommersant reported, citing five Western and regional "
+         "sources.", [["Kommersant", "Western and regional sources"]]),
+        # a "that" clause hung on the audience told is the complement; the audience is no outlet
+        ("Defence Ministry spokesman Ivan Petrov told a weekly briefing that Russia had not supplied any tanks to "
+         "Belarus.", [["Ivan Petrov"]]),
+    ],
+)
+def test_coordinated_and_misparsed_speakers(extractor, text, chains):
+    assert _chains(extractor, text) == chains

@@ -210,11 +210,29 @@ class SourceResolver:
                 start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
                 span = offset_span(start, end, ctx.offset)
                 return [a.model_copy(update={"text": ctx.text[start:end], "span": span, "cue": cue}) for a in authors]
-        voices = self._state_voices(ctx, tok, cue)
+        voices = self._state_voices(ctx, tok, cue) or self._coordinated_voices(ctx, tok, cue)
         if voices:
             return voices
         att = self.link(ctx, tok, memory, cue)
         return [] if att is None else [att]
+
+    def _coordinated_voices(self, ctx: "DocContext", tok, cue: str) -> list[Attribution]:
+        """"Western and Israeli officials": officials of each side, one link per coordinated
+        adjective when one of them names a state ("Western and regional sources", naming none,
+        are one group). [] for anything else."""
+        if tok.lower_ not in _STATE_VOICES or tok.lower_ not in _SOURCE_NOUNS:
+            return []
+        adjectives = []
+        for c in tok.children:
+            if c.dep_ == "amod" and any(g.dep_ == "conj" for g in c.children):
+                adjectives = [c] + [g for g in c.conjuncts]
+        if not any(a.i in ctx.entity_by_token for a in adjectives):
+            return []
+        phrase = _phrase(tok)
+        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+        span = offset_span(start, end, ctx.offset)
+        return [Attribution(text=ctx.text[start:end], span=span, source=f"{a.text} {tok.text}",
+                            kind=SourceKind.government, cue=cue) for a in sorted(adjectives, key=lambda a: a.i)]
 
     def _state_voices(self, ctx: "DocContext", tok, cue: str) -> list[Attribution]:
         """Unnamed officials of several states speak for each: "officials in Seoul and
@@ -278,14 +296,15 @@ _STATE_KINDS = frozenset({SourceKind.government, SourceKind.military, SourceKind
 _COUNT_DEPS = frozenset({"det", "predet", "nummod", "quantmod"})
 
 def _misplaced_complement(verb, head) -> bool:
-    """A "that" clause the parse hung on the object of a preposition of a reporting verb ("said at
-    the time that Pakistan had bought 25", "told reporters on Monday that ..."): the verb's
-    complement, not a relative clause of "time"."""
-    if head.dep_ != "relcl" or head.head.dep_ != "pobj" or head.head.head.dep_ != "prep":
+    """A "that" clause the parse hung on the object of a reporting verb or of its preposition
+    ("said at the time that Pakistan had bought 25", "told a briefing that ..."): the verb's
+    complement, not a relative clause of "time" or "briefing"."""
+    if head.dep_ != "relcl" or head.left_edge.lower_ != "that":
         return False
-    if head.head.head.head.i != verb.i:
-        return False
-    return head.left_edge.lower_ == "that"
+    noun = head.head
+    if noun.dep_ in ("dobj", "dative") and noun.head.i == verb.i:
+        return True  # "told a weekly briefing that Russia has not supplied ..."
+    return noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == verb.i
 
 
 def _in_dateline(tok) -> bool:
@@ -323,7 +342,10 @@ def _subtree(tok) -> list:
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS)
+        # coordinated modifiers stay ("Western and regional sources"); coordinated heads are
+        # sources of their own
+        stack.extend(c for c in t.children if c.text not in _BREAKS and (
+            c.dep_ not in _CLAUSAL or c.dep_ in ("cc", "conj") and t.dep_ in ("amod", "compound")))
     out.sort(key=lambda t: t.i)
     return out
 
@@ -333,7 +355,8 @@ def _phrase(tok) -> list:
     determiner and whitespace at either end (a masked dateline before the first word is white
     space the parser may attach to it, and no part of the phrase in the original text)."""
     out = _subtree(tok)
-    while out and (out[0].dep_ == "det" or out[0].pos_ == "PUNCT" or out[0].is_space):
+    while out and out[0].i != tok.i and (out[0].dep_ == "det" or out[0].dep_ in _COUNT_DEPS and out[0].head.i == tok.i
+                                         or out[0].pos_ == "PUNCT" or out[0].is_space):
         out.pop(0)
     while out and (out[-1].pos_ == "PUNCT" or out[-1].is_space):
         out.pop()
@@ -499,7 +522,15 @@ class FrameFinder:
                 or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head)
                 or _misplaced_complement(v, c.head))]
             frame = Frame(verb=v, denies=calls_untrue)
-            if comps:
+            if any(c.dep_ == "dobj" and c.i < v.i and c.lower_ in _BACK_REFERENCES for c in v.children):
+                # "..., a charge Tehran denies" parsed with the claim as the denial's complement:
+                # the denial refers back to the claim, it does not report it
+                comps = []
+                if frame.negating and clause.nominal is None:
+                    clause.denial = True
+            if clause.denial:
+                pass
+            elif comps:
                 for comp in comps:
                     frame.governs |= _descendant_heads(comp)
             elif v.dep_ == "relcl" and frame.negating and clause.nominal is None:
@@ -611,6 +642,8 @@ class FrameFinder:
         for s in subj:
             if _in_dateline(s):
                 continue  # "MOSCOW/DUBAI, Sept 26 — Russia and Iran dismissed": not the city
+            if s.lower_ in _DESCRIPTORS and any(o.i == s.i + 1 and o.i in ctx.entity_by_token for o in subj):
+                continue  # "the newspaper Kommersant reported" parsed as two subjects: the name
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
                 named = [a for a in tok.children if a.dep_ == "appos" and a.i in ctx.entity_by_token]
                 if tok.i not in ctx.entity_by_token and named \
@@ -710,7 +743,7 @@ class FrameFinder:
 
     def _outlet(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
         """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
-        if not any(t.i in ctx.entity_by_token for t in tok.subtree) and not tok.lower_ in (
+        if tok.i not in ctx.entity_by_token and not tok.lower_ in (
             "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
         ):
             return None
