@@ -177,3 +177,18 @@ def test_the_outlet_told_comes_first(extractor, outlet, chain):
 )
 def test_coordinated_and_misparsed_speakers(extractor, text, chains):
     assert _chains(extractor, text) == chains
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        # "the report" after an outlet reported, citing sources, is that report with its sources
+        ("Der Spiegel reported on Monday, citing three German officials, that Berlin would send 20 Leopard tanks "
+         "to Kyiv. According to the report, the tanks will arrive by June.",
+         [["Der Spiegel", "German officials"], ["Der Spiegel", "German officials"]]),
+        # with no report before it, "the report" is a document of its own
+        ("Belarus sent 40 tanks to Russia, the report said.", [["report"]]),
+    ],
+)
+def test_the_report_is_the_outlets_report(extractor, text, chains):
+    assert _chains(extractor, text) == chains

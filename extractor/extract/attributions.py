@@ -204,7 +204,10 @@ class SourceResolver:
         """Like :meth:`link`, but "the report" of a document introduced with its authors speaks
         for all of them."""
         if _is_definite(tok) and tok.i not in ctx.entity_by_token:
-            authors = memory.authors_of(tok)
+            # "the report" of a document introduced with its authors is theirs; else that of the
+            # outlet that reported last, with the sources it cited
+            relayed = any(c.dep_ == "acl" and c.lower_ in _RELAYING for c in tok.children)
+            authors = memory.authors_of(tok) or (memory.last_report if _is_document(tok) and not relayed else [])
             if authors:
                 phrase = _phrase(tok)
                 start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
@@ -412,6 +415,9 @@ class SourceMemory:
         self.outlets: dict[str, tuple[int, list[Attribution]]] = {}
         #: documents the text names by author or title ("the DIA document"): see name_documents
         self.documents: list[Attribution] = []
+        #: the chain of the last outlet's report ("Reuters reported, citing sources, that ..."):
+        #: what a later "according to the report" refers back to
+        self.last_report: list[Attribution] = []
         #: unnamed speakers the next sentence may name, with that sentence's character range
         self.awaiting: list[tuple[Attribution, int, int]] = []
 
@@ -588,6 +594,10 @@ class FrameFinder:
                         if m.start in ids and (m.value.type != ActorType.person or getattr(m.value, "state", None))
                     )
             frames.append(frame)
+        cited = [a for f in frames if f.verb.lower_ in _CITING for a in f.links]
+        if cited and memory.last_report and any(f.links == memory.last_report for f in frames):
+            # "Reuters reported, citing seven sources, that ...": the citation is part of the report
+            memory.last_report = dedupe_links(memory.last_report + cited)
         return frames
 
     def _named_documents(self, ctx: "DocContext", sent) -> list[Attribution]:
@@ -703,7 +713,10 @@ class FrameFinder:
         elif len(people) == 1 and subj and subj[0].lower_ in ("he", "she"):
             # "he said" continues what he told an outlet in this paragraph
             outlets = list(memory.outlets_of(people[0].source, para))
-        return dedupe_links(outlets + speakers + cited)
+        chain = dedupe_links(outlets + speakers + cited)
+        if v.lower_ in _REPORTING_VERBS and speakers and all(a.kind is SourceKind.media for a in speakers):
+            memory.last_report = chain  # "Reuters reported, citing ...": what "the report" is
+        return chain
 
     def _citation(self, ctx: "DocContext", v, memory: SourceMemory) -> None:
         """"Yonhap News TV cites a report disclosed by Deputy Kang": remember that chains ending
@@ -1011,6 +1024,8 @@ def depth(tok) -> int:
     return d
 
 
+#: Verb forms of an outlet's reporting ("Reuters reported"): its report is "the report" later.
+_REPORTING_VERBS = frozenset({"reported", "reports", "report", "reporting"})
 #: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
 _RELAYING = vocabulary.source_verbs("relaying")
 #: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
