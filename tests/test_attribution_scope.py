@@ -192,3 +192,21 @@ def test_coordinated_and_misparsed_speakers(extractor, text, chains):
 )
 def test_the_report_is_the_outlets_report(extractor, text, chains):
     assert _chains(extractor, text) == chains
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        # "the company said" / "company officials said": the company named before
+        ("Rheinmetall will deliver 20 Skyranger air defence systems to Ukraine this year, the company said.",
+         [["Rheinmetall"]]),
+        ("Rheinmetall has opened a shell factory in Lithuania that it says will produce 100,000 shells a year.",
+         [["Rheinmetall"]]),
+        ("Lockheed Martin will build 500 PAC-3 interceptors next year, company officials said.",
+         [["Lockheed Martin"]]),
+        # an indefinite "a company" refers back to nothing
+        ("Ukraine received 300 drones from a company, the defence ministry said.", [["defence ministry"]]),
+    ],
+)
+def test_the_company_speaks_for_the_company_named_before(extractor, text, chains):
+    assert [c[:1] for c in _chains(extractor, text)][:1] == chains

@@ -100,6 +100,14 @@ class SourceResolver:
         phrase = _phrase(tok)
         if not phrase or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
             return None
+        company = _described_company(ctx, tok)
+        if company is not None and not media_only:
+            # "the company said", "company officials said": the company named last speaks
+            start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+            att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=company.value.name,
+                              kind=SourceKind.other, cue=cue)
+            memory.remember(att, person=False)
+            return att
         wide = _subtree(tok)  # with appositions: "the ambassador, Oleksii Makeiev,"
         ids = {t.i for t in wide}
         mentions = []
@@ -310,6 +318,26 @@ def _misplaced_complement(verb, head) -> bool:
     return noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == verb.i
 
 
+#: Nouns of a description that refers back to the latest company ("the company", "the firm").
+_COMPANY_NOUNS = frozenset(n for n, types in vocabulary.description_nouns().items() if ActorType.company in types)
+
+
+def _described_company(ctx: "DocContext", tok):
+    """The company "the company" / "company officials" / "a company spokesperson" refers back to:
+    the latest company named before it; None for any other phrase."""
+    if tok.lower_ in _COMPANY_NOUNS:
+        if not _is_definite(tok):
+            return None
+    elif not (tok.lower_ in _PERSON_NOUNS or tok.lower_ in _SOURCE_NOUNS) or not any(
+            c.dep_ in ("compound", "amod") and c.lower_ in _COMPANY_NOUNS for c in tok.children):
+        return None
+    companies = [m for m in ctx.entities if m.end <= tok.i and m.value.type is ActorType.company]
+    here = [m for m in companies if m.start >= tok.sent.start]
+    # the sentence's first company (its subject, not one in an apposition: "BlueBird, an IAI
+    # subsidiary, has sold ..., company officials said"), else the latest before it
+    return here[0] if here else companies[-1] if companies else None
+
+
 def _in_dateline(tok) -> bool:
     """Whether ``tok`` is a place of a dateline the parse took for a subject ("MOSCOW/DUBAI,
     Sept 26 — Russia and Iran dismissed ..."): an upper-case word before a dash that opens its
@@ -329,7 +357,8 @@ def _sentence_antecedent(ctx: "DocContext", tok):
         for c in a.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i != tok.i:
                 m = ctx.entity_by_token.get(c.i)
-                if m is not None and m.value.type in (ActorType.state, ActorType.alliance, ActorType.organisation):
+                if m is not None and m.value.type in (ActorType.state, ActorType.alliance, ActorType.organisation,
+                                                      ActorType.company):
                     return m
     return None
 
