@@ -210,3 +210,21 @@ def test_the_report_is_the_outlets_report(extractor, text, chains):
 )
 def test_the_company_speaks_for_the_company_named_before(extractor, text, chains):
     assert [c[:1] for c in _chains(extractor, text)][:1] == chains
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # a state's body named in "according to" is the body, not the state
+        ("Russia launched 90 drones at Kyiv overnight, according to Ukraine's air force.",
+         [("Ukrainian air force", "military")]),
+        # unnamed people keep what describes them, not their count or order
+        ("Saudi Arabia will receive 300 bombs next month, a second person briefed on the matter said.",
+         [("person briefed on the matter", "other")]),
+        # ... but a person named in such a participle is no speaker
+        ("Egypt has sent 100 rockets to Sudan, the panel led by Judge Alan Moore found.",
+         [("panel", "other")]),
+    ],
+)
+def test_bodies_and_unnamed_people_are_named_by_their_words(extractor, text, chain):
+    assert _kinds(extractor, text, 0) == chain

@@ -370,7 +370,11 @@ _BREAKS = frozenset({",", ";", ":", "(", ")", '"', "“", "”", "—", "–"})
 def _subtree(tok) -> list:
     """``tok`` and its dependents, without clauses, conjuncts and separating punctuation."""
     out = [tok]
-    stack = [c for c in tok.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS]
+    stack = [c for c in tok.children if c.text not in _BREAKS and (
+        c.dep_ not in _CLAUSAL
+        # "a person briefed on the matter": a participle that describes unnamed people
+        or c.dep_ == "acl" and c.tag_ == "VBN" and c.i > tok.i and tok.lower_ in _SOURCE_NOUNS
+        and not any(t.ent_type_ for t in c.subtree))]
     while stack:
         t = stack.pop()
         out.append(t)
@@ -388,6 +392,7 @@ def _phrase(tok) -> list:
     space the parser may attach to it, and no part of the phrase in the original text)."""
     out = _subtree(tok)
     while out and out[0].i != tok.i and (out[0].dep_ == "det" or out[0].dep_ in _COUNT_DEPS and out[0].head.i == tok.i
+                                         or out[0].ent_type_ == "ORDINAL" and out[0].head.i == tok.i
                                          or out[0].pos_ == "PUNCT" or out[0].is_space):
         out.pop(0)
     while out and (out[-1].pos_ == "PUNCT" or out[-1].is_space):
@@ -824,6 +829,14 @@ class FrameFinder:
         if any(acl.dep_ == "acl" and acl.lower_ in _RELAYING and acl.lower_ not in _AUTHORING
                and any(a.dep_ == "agent" for a in acl.children) for acl in head.children):
             return self._relayed_chain(ctx, head, memory, "according to")
+        if head.pos_ == "NOUN" and head.i not in ctx.entity_by_token and head.lower_ not in _DESCRIPTORS \
+                and not _is_document(head):
+            phrase = _phrase(head)
+            mentions = {id(m): m for t in phrase if (m := ctx.entity_by_token.get(t.i)) is not None}
+            if mentions and all(m.value.type in (ActorType.state, ActorType.alliance) for m in mentions.values()) \
+                    and self.sources.gazetteer.source(" ".join(t.text for t in phrase))[1] in _STATE_KINDS:
+                # "according to Ukraine's air force": the state's body, not the state
+                return self.sources.link_all(ctx, head, memory, "according to")
         named = []
         seen = set()
         for t in head.subtree:
