@@ -228,3 +228,16 @@ def test_the_company_speaks_for_the_company_named_before(extractor, text, chains
 )
 def test_bodies_and_unnamed_people_are_named_by_their_words(extractor, text, chain):
     assert _kinds(extractor, text, 0) == chain
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # an order is no report: the one who gives it is no source
+        ("Kim Jong Un told factory managers to produce 10,000 shells a month for Russia.", []),
+        # "told X that" is one
+        ("Kyrylo Budanov told reporters that Iran had sent 300 drones to Russia.", ["Kyrylo Budanov"]),
+    ],
+)
+def test_an_order_is_no_report(extractor, text, chain):
+    assert _chains(extractor, text)[0] == chain

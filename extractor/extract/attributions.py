@@ -338,6 +338,16 @@ def _described_company(ctx: "DocContext", tok):
     return here[0] if here else companies[-1] if companies else None
 
 
+def _directive(verb) -> bool:
+    """Whether a reporting verb gives an order or a request rather than reports: an object and
+    a to-infinitive and no complement clause ("told senior officials to produce the rockets",
+    "urged allies to send more")."""
+    kids = list(verb.children)
+    return (any(c.dep_ in ("dobj", "dative") for c in kids)
+            and any(c.dep_ == "xcomp" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children) for c in kids)
+            and not any(c.dep_ == "ccomp" for c in kids))
+
+
 def _in_dateline(tok) -> bool:
     """Whether ``tok`` is a place of a dateline the parse took for a subject ("MOSCOW/DUBAI,
     Sept 26 — Russia and Iran dismissed ..."): an upper-case word before a dash that opens its
@@ -557,6 +567,8 @@ class FrameFinder:
             calls_untrue = _calls_untrue(ctx, v)
             if (v.i not in ctx.report_tokens and not calls_untrue) or v.pos_ not in ("VERB", "AUX"):
                 continue
+            if _directive(v):
+                continue  # "Sisi told officials to produce the rockets": an order, not a report
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")
                 or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head)
