@@ -241,3 +241,18 @@ def test_bodies_and_unnamed_people_are_named_by_their_words(extractor, text, cha
 )
 def test_an_order_is_no_report(extractor, text, chain):
     assert _chains(extractor, text)[0] == chain
+
+
+@pytest.mark.parametrize(
+    "second, chain",
+    [
+        # the outlet named in the next paragraph is the interview's
+        ("\nSpeaking to CNN, Umerov said Kyiv had also received 40 Marder vehicles.", ["CNN", "Rustem Umerov"]),
+        # not one two paragraphs later
+        ("\nThe tanks were delivered by rail.\nSpeaking to CNN, Umerov said Kyiv had also received 40 Marder "
+         "vehicles.", ["Rustem Umerov"]),
+    ],
+)
+def test_an_interview_takes_the_outlet_named_after_it(extractor, second, chain):
+    text = "Ukraine has received 60 Leopard tanks, Defence Minister Rustem Umerov said in an interview published on Friday."
+    assert _chains(extractor, text + second)[0] == chain

@@ -462,6 +462,8 @@ class SourceMemory:
         #: the chain of the last outlet's report ("Reuters reported, citing sources, that ..."):
         #: what a later "according to the report" refers back to
         self.last_report: list[Attribution] = []
+        #: people who spoke "in an interview" without naming the outlet, and in which paragraph
+        self.interviews: list[tuple[Attribution, int]] = []
         #: unnamed speakers the next sentence may name, with that sentence's character range
         self.awaiting: list[tuple[Attribution, int, int]] = []
 
@@ -759,6 +761,10 @@ class FrameFinder:
         elif len(people) == 1 and subj and subj[0].lower_ in ("he", "she"):
             # "he said" continues what he told an outlet in this paragraph
             outlets = list(memory.outlets_of(people[0].source, para))
+        elif len(people) == 1 and any(c.dep_ == "prep" and c.lower_ == "in" and any(
+                o.lower_ == "interview" for o in c.children) for c in v.children):
+            # "said in an interview published on Friday": the outlet may come in the next paragraph
+            memory.interviews.append((people[0], para))
         chain = dedupe_links(outlets + speakers + cited)
         if v.lower_ in _REPORTING_VERBS and speakers and all(a.kind is SourceKind.media for a in speakers):
             memory.last_report = chain  # "Reuters reported, citing ...": what "the report" is
@@ -979,6 +985,22 @@ def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]
     if memory is not None:
         name_documents(claims, memory.documents)
         name_speakers(claims, memory)
+        add_interview_outlets(claims, memory)
+
+
+def add_interview_outlets(claims: list, memory: SourceMemory) -> None:
+    """"Shin said in an interview published on Friday. Speaking to Bloomberg, Shin said ...": the
+    outlet the person spoke to in the same or the next paragraph is the interview's, first in the
+    chains of what they said in it."""
+    for person, para in memory.interviews:
+        at, outlets = memory.outlets.get(person.source, (None, []))
+        if not outlets or not para <= at <= para + 1:
+            continue
+        for claim in claims:
+            chain = claim.attributions
+            if any(a.source == person.source and a.span == person.span for a in chain) and not any(
+                    a.kind is SourceKind.media for a in chain):
+                chain[:] = dedupe_links([o.model_copy() for o in outlets] + chain)
 
 
 def name_speakers(claims: list, memory: SourceMemory) -> None:
