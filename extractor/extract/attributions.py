@@ -195,11 +195,14 @@ class SourceResolver:
                 # a state's government or authorities speak for the state
                 name, kind = states[0].value.name, SourceKind.government
             elif kind == SourceKind.other and tok.lower_ not in _SOURCE_NOUNS:
-                if tok.tag_ == "NN" and tok.dep_ in ("nsubj", "nsubjpass") and not media_only:
+                if tok.tag_ == "NN" and tok.dep_ in ("nsubj", "nsubjpass") and not media_only \
+                        and not any(t.like_num or t.pos_ == "NUM" for t in wide):
                     # "a United Nations expert said": someone the next sentence may name
                     att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name,
                                       kind=SourceKind.official, cue=cue)
-                    memory.await_name(att, tok, offset)
+                    # unnamed, a described speaker stays ("a senior ruling party official"), a bare one not
+                    described = any(t.i != tok.i and t.dep_ in ("amod", "compound", "nmod", "poss") for t in phrase)
+                    memory.await_name(att, tok, offset, att.model_copy(update={"kind": kind}) if described else None)
                     return att
                 return None  # "little more than half of the one million": no one speaks here
         if media_only and kind != SourceKind.media:
@@ -466,6 +469,7 @@ class SourceMemory:
         self.interviews: list[tuple[Attribution, int]] = []
         #: unnamed speakers the next sentence may name, with that sentence's character range
         self.awaiting: list[tuple[Attribution, int, int]] = []
+        self.unnamed: dict[int, Attribution | None] = {}
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -475,13 +479,14 @@ class SourceMemory:
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
 
-    def await_name(self, att: Attribution, tok, offset: int) -> None:
+    def await_name(self, att: Attribution, tok, offset: int, unnamed: Attribution | None) -> None:
         """An unnamed person spoke ("the service's top weapons buyer said"); the next sentence
-        may introduce them by name (see :meth:`named_later`)."""
+        may introduce them by name (see :meth:`named_later`); else ``unnamed`` is the source."""
         sent = tok.sent
         nxt = sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
         hi = nxt.end_char if nxt is not None else sent.end_char
         self.awaiting.append((att, sent.end_char + offset, hi + offset))
+        self.unnamed[id(att)] = unnamed
 
     def named_later(self, att: Attribution) -> Attribution | None:
         """The person the sentence after an unnamed speaker introduces as a speaker, with an
@@ -1005,11 +1010,12 @@ def add_interview_outlets(claims: list, memory: SourceMemory) -> None:
 
 def name_speakers(claims: list, memory: SourceMemory) -> None:
     """"a United Nations expert said ... Tom Andrews, the U.N. special rapporteur, said": an
-    unnamed speaker is the person the next sentence introduces; one it does not name is left out
-    of the chains (no source for "the top weapons buyer" alone)."""
+    unnamed speaker is the person the next sentence introduces; one it does not name is the
+    phrase that describes them ("a senior ruling party official"), or no source at all when
+    nothing does ("an expert")."""
     if not memory.awaiting:
         return
-    named = {id(att): memory.named_later(att) for att, _, _ in memory.awaiting}
+    named = {id(att): memory.named_later(att) or memory.unnamed[id(att)] for att, _, _ in memory.awaiting}
     pending = {(att.source, att.span.start): id(att) for att, _, _ in memory.awaiting}
     for claim in claims:
         chain = []
