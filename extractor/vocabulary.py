@@ -104,8 +104,9 @@ class SourceCueEntry(LexiconEntry):
 
 
 SourceNounUse = Literal["not_source", "descriptor", "state_voice", "state_pair", "source", "person",
-                        "bare_body", "back_reference", "office"]
-SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring", "naming"]
+                        "bare_body", "back_reference", "office", "data"]
+SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring", "naming", "titling",
+                        "reporting"]
 
 
 class SourceNounEntry(WordsEntry):
@@ -134,7 +135,9 @@ class SourceNounEntry(WordsEntry):
 class SourceVerbEntry(WordsEntry):
     """Verb forms of attribution: ``negating`` (a denial), ``assessing`` (an estimate), ``citing``
     ("Yonhap cites a report"), ``relaying`` (a participle relaying a source: "a report disclosed by"),
-    ``authoring`` (one naming its author: "a study published by RAND")."""
+    ``authoring`` (one naming its author: "a study published by RAND"), ``titling`` (one giving a
+    document's title: "a report titled ..."), ``reporting`` (an outlet's reporting: "Reuters
+    reported", whose report is "the report" later)."""
 
     uses: tuple[SourceVerbUse, ...] = Field(min_length=1)
 

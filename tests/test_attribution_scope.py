@@ -259,3 +259,18 @@ def test_an_order_is_no_report(extractor, text, chain):
 def test_an_interview_takes_the_outlet_named_after_it(extractor, second, chain):
     text = "Ukraine has received 60 Leopard tanks, Defence Minister Rustem Umerov said in an interview published on Friday."
     assert _chains(extractor, text + second)[0] == chain
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # whose data a tally or analysis counts comes after its author
+        ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of Ukrainian military "
+         "data.", [("Reuters", "media"), ("Ukrainian military", "military")]),
+        # data of no one in particular adds nothing
+        ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of public data.",
+         [("Reuters", "media")]),
+    ],
+)
+def test_an_analysis_of_someones_data(extractor, text, chain):
+    assert _kinds(extractor, text, 0) == chain

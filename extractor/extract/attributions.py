@@ -844,6 +844,26 @@ class FrameFinder:
                     out.append((links, {t.i for t in tok.subtree}))
         return out
 
+    def _data_sources(self, ctx: "DocContext", head, authors: list) -> list[Attribution]:
+        """"an AFP tally of Ukrainian air force data": whose data a document counts, after its
+        authors (none when the data are nobody's in particular: "public data")."""
+        out = []
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for data in prep.children:
+                if data.dep_ != "pobj" or data.lower_ not in _DATA_NOUNS:
+                    continue
+                words = [t for t in data.subtree if t.i < data.i and t.dep_ not in _COUNT_DEPS]
+                if not words or any(ctx.entity_by_token.get(t.i) in authors for t in words):
+                    continue
+                start, end = words[0].idx, words[-1].idx + len(words[-1])
+                name, kind = self.sources.gazetteer.source(ctx.text[start:end])
+                if kind is not SourceKind.other:
+                    out.append(Attribution(text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                                           source=name, kind=kind, cue="according to"))
+        return out
+
     def _phrase_sources(self, ctx: "DocContext", head, memory: SourceMemory) -> list[Attribution]:
         """Sources named in a phrase: "an investigation published by Reuters and the Open Source
         Centre" (its authors), "Ukrainian intelligence cited by the Kyiv Independent" (the outlet,
@@ -862,10 +882,12 @@ class FrameFinder:
                 return self.sources.link_all(ctx, head, memory, "according to")
         named = []
         seen = set()
+        seen_mentions = []
         for t in head.subtree:
             m = ctx.entity_by_token.get(t.i)
             if m is not None and id(m) not in seen and (m.value.source_kind is not None or m.value.type == ActorType.person):
                 seen.add(id(m))
+                seen_mentions.append(m)
                 tok = doc[m.end - 1]
                 att = self.sources.link(ctx, tok, memory, "according to")
                 if att is not None:
@@ -876,7 +898,7 @@ class FrameFinder:
                 # "according to the DSCA notices": the office's documents
                 named = as_documents(named)
                 memory.remember_authors(named)
-            return named
+            return dedupe_links(named + self._data_sources(ctx, head, seen_mentions))
         return self.sources.link_all(ctx, head, memory, "according to")
 
 
@@ -940,7 +962,7 @@ def statement_links(ctx: "DocContext", sent, frames: list[Frame], links: list[At
 
 
 #: Participles that give a document its title ("a report titled 'Arms for the Junta'").
-_TITLING = frozenset({"titled", "entitled", "called", "named", "dubbed"})
+_TITLING = vocabulary.source_verbs("titling")
 _OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
 _CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
 
@@ -1106,8 +1128,10 @@ def depth(tok) -> int:
     return d
 
 
+#: Nouns of data a source compiled ("an AFP tally of Ukrainian air force data").
+_DATA_NOUNS = vocabulary.source_nouns("data")
 #: Verb forms of an outlet's reporting ("Reuters reported"): its report is "the report" later.
-_REPORTING_VERBS = frozenset({"reported", "reports", "report", "reporting"})
+_REPORTING_VERBS = vocabulary.source_verbs("reporting")
 #: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
 _RELAYING = vocabulary.source_verbs("relaying")
 #: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.
