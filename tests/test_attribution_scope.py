@@ -47,25 +47,21 @@ def _kinds(extractor, text: str, which: int = -1) -> list[tuple[str, str]]:
     return [(a.source, a.kind.value) for a in claims[which].attributions]
 
 
-@pytest.mark.parametrize(
-    "text, chain",
-    [
-        # a state body's report is a document
-        ("Poland will buy 96 Apache helicopters, according to the Pentagon notices.", [("Pentagon", "document")]),
-        ("A report released in May by the Defense Intelligence Agency concluded that Iran had sent 400 "
-         "drones to Russia.", [("Defense Intelligence Agency", "document")]),
-        # the one document the text names, by author or by title, is what "the report" stands for
-        ("Belarus has sent 40 tanks to Russia, a leaked report said. The figures in the Pentagon document "
-         "are higher than earlier estimates.", [("Pentagon", "document")]),
-        ('Iran sent 300 drones to Russia, according to a report titled "Drones for the Front". The drones '
-         "crossed the Caspian Sea by ship, the report said.", [("Drones for the Front", "document")]),
-        # two named documents: which one "the report" is stays open
-        ("Belarus has sent 40 tanks to Russia, a leaked report said. The Pentagon document and the CIA "
-         "assessment differ.", [("leaked report", "document")]),
-    ],
-)
-def test_documents_are_named_by_their_author_or_title(extractor, text, chain):
-    assert _kinds(extractor, text, 0) == chain
+DOCUMENTS = [
+    # a state body's report is a document
+    ("Poland will buy 96 Apache helicopters, according to the Pentagon notices.", [("Pentagon", "document")]),
+    ("A report released in May by the Defense Intelligence Agency concluded that Iran had sent 400 "
+     "drones to Russia.", [("Defense Intelligence Agency", "document")]),
+    # the one document the text names, by author or by title, is what "the report" stands for
+    ("Belarus has sent 40 tanks to Russia, a leaked report said. The figures in the Pentagon document "
+     "are higher than earlier estimates.", [("Pentagon", "document")]),
+    ('Iran sent 300 drones to Russia, according to a report titled "Drones for the Front". The drones '
+     "crossed the Caspian Sea by ship, the report said.", [("Drones for the Front", "document")]),
+    # two named documents: which one "the report" is stays open
+    ("Belarus has sent 40 tanks to Russia, a leaked report said. The Pentagon document and the CIA "
+     "assessment differ.", [("leaked report", "document")]),
+
+]
 
 
 @pytest.mark.parametrize(
@@ -94,19 +90,15 @@ def test_unnamed_officials_are_named_by_their_phrase(extractor, text, chain):
     assert _kinds(extractor, text) == chain
 
 
-@pytest.mark.parametrize(
-    "text, chain",
-    [
-        # a dateline the parse takes for the subject is no speaker; the states after the dash are
-        ("KYIV/WARSAW, May 3 — Russia and Belarus on Friday denied reports that Minsk had sent 40 tanks to "
-         "Russia.", [("Russia", "government"), ("Belarus", "government")]),
-        # a description with a name in apposition speaks by the name
-        ("The group's armed wing, the Red Brigade, said it had fired 300 rockets at Kyiv on Sunday.",
-         [("Red Brigade", "military")]),
-    ],
-)
-def test_the_speaker_is_the_name_not_the_dateline_or_description(extractor, text, chain):
-    assert _kinds(extractor, text, 0) == chain
+NAMES_NOT_DATELINES = [
+    # a dateline the parse takes for the subject is no speaker; the states after the dash are
+    ("KYIV/WARSAW, May 3 — Russia and Belarus on Friday denied reports that Minsk had sent 40 tanks to "
+     "Russia.", [("Russia", "government"), ("Belarus", "government")]),
+    # a description with a name in apposition speaks by the name
+    ("The group's armed wing, the Red Brigade, said it had fired 300 rockets at Kyiv on Sunday.",
+     [("Red Brigade", "military")]),
+
+]
 
 
 @pytest.mark.parametrize(
@@ -215,22 +207,18 @@ def test_the_company_speaks_for_the_company_named_before(extractor, text, chains
     assert [c[:1] for c in _chains(extractor, text)][:1] == chains
 
 
-@pytest.mark.parametrize(
-    "text, chain",
-    [
-        # a state's body named in "according to" is the body, not the state
-        ("Russia launched 90 drones at Kyiv overnight, according to Ukraine's air force.",
-         [("Ukrainian air force", "military")]),
-        # unnamed people keep what describes them, not their count or order
-        ("Saudi Arabia will receive 300 bombs next month, a second person briefed on the matter said.",
-         [("person briefed on the matter", "other")]),
-        # ... but a person named in such a participle is no speaker
-        ("Egypt has sent 100 rockets to Sudan, the panel led by Judge Alan Moore found.",
-         [("panel", "other")]),
-    ],
-)
-def test_bodies_and_unnamed_people_are_named_by_their_words(extractor, text, chain):
-    assert _kinds(extractor, text, 0) == chain
+BODIES_AND_PEOPLE = [
+    # a state's body named in "according to" is the body, not the state
+    ("Russia launched 90 drones at Kyiv overnight, according to Ukraine's air force.",
+     [("Ukrainian air force", "military")]),
+    # unnamed people keep what describes them, not their count or order
+    ("Saudi Arabia will receive 300 bombs next month, a second person briefed on the matter said.",
+     [("person briefed on the matter", "other")]),
+    # ... but a person named in such a participle is no speaker
+    ("Egypt has sent 100 rockets to Sudan, the panel led by Judge Alan Moore found.",
+     [("panel", "other")]),
+
+]
 
 
 @pytest.mark.parametrize(
@@ -261,16 +249,19 @@ def test_an_interview_takes_the_outlet_named_after_it(extractor, second, chain):
     assert _chains(extractor, text + second)[0] == chain
 
 
-@pytest.mark.parametrize(
-    "text, chain",
-    [
-        # whose data a tally or analysis counts comes after its author
-        ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of Ukrainian military "
-         "data.", [("Reuters", "media"), ("Ukrainian military", "military")]),
-        # data of no one in particular adds nothing
-        ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of public data.",
-         [("Reuters", "media")]),
-    ],
-)
-def test_an_analysis_of_someones_data(extractor, text, chain):
+DATA_OWNERS = [
+    # whose data a tally or analysis counts comes after its author
+    ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of Ukrainian military "
+     "data.", [("Reuters", "media"), ("Ukrainian military", "military")]),
+    # data of no one in particular adds nothing
+    ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of public data.",
+     [("Reuters", "media")]),
+
+]
+
+
+@pytest.mark.parametrize("text, chain", DOCUMENTS + NAMES_NOT_DATELINES + BODIES_AND_PEOPLE + DATA_OWNERS)
+def test_the_first_claims_chain_names_and_kinds(extractor, text, chain):
+    """Documents by author or title, speakers by name (not a dateline or a description), state
+    bodies and unnamed people by their words, and whose data an analysis counts."""
     assert _kinds(extractor, text, 0) == chain
