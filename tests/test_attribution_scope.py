@@ -200,7 +200,7 @@ def test_the_report_is_the_outlets_report(extractor, text, chains):
         ("Lockheed Martin will build 500 PAC-3 interceptors next year, company officials said.",
          [["Lockheed Martin"]]),
         # an indefinite "a company" refers back to nothing
-        ("Ukraine received 300 drones from a company, the defence ministry said.", [["defence ministry"]]),
+        ("Ukraine received 300 drones from a company, the defence ministry said.", [["Ukrainian defence ministry"]]),
     ],
 )
 def test_the_company_speaks_for_the_company_named_before(extractor, text, chains):
@@ -208,6 +208,12 @@ def test_the_company_speaks_for_the_company_named_before(extractor, text, chains
 
 
 BODIES_AND_PEOPLE = [
+    # a ministry named without its state is that of the state the sentence is about
+    ("Poland signed a contract on Monday to buy 96 Apache helicopters, the Defence Ministry said.",
+     [("Polish Defence Ministry", "government")]),
+    # ... and stays as named when nothing says which
+    ("The army will receive 24 Apache helicopters from Boeing in 2028, the Defence Ministry said.",
+     [("Defence Ministry", "government")]),
     # a state's body named in "according to" is the body, not the state
     ("Russia launched 90 drones at Kyiv overnight, according to Ukraine's air force.",
      [("Ukrainian air force", "military")]),
@@ -256,7 +262,6 @@ DATA_OWNERS = [
     # data of no one in particular adds nothing
     ("Russia fired 400 missiles at Ukraine in May, according to a Reuters analysis of public data.",
      [("Reuters", "media")]),
-
 ]
 
 

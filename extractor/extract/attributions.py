@@ -205,6 +205,16 @@ class SourceResolver:
                     memory.await_name(att, tok, offset, att.model_copy(update={"kind": kind}) if described else None)
                     return att
                 return None  # "little more than half of the one million": no one speaks here
+        if tok.lower_ in BARE_BODIES and kind is SourceKind.government and len(phrase) > 1 and not any(
+                m.value.type in (ActorType.state, ActorType.alliance) or getattr(m.value, "state", None)
+                for m in mentions):
+            # "Japan signed a contract ..., the Defence Ministry said": the ministry of the state
+            # the sentence is about
+            state = _subject_state(ctx, tok)
+            if state is not None:
+                entry = self.gazetteer.lookup(state.value.name)
+                demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+                name = f"{demonyms[0] if demonyms else state.value.name} {name}"
         if media_only and kind != SourceKind.media:
             return None
         att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name, kind=kind, cue=cue)
@@ -360,6 +370,16 @@ def _in_dateline(tok) -> bool:
     sent = tok.sent
     return any(t.text in ("—", "–", "-", "--") for t in sent.doc[tok.i + 1:min(sent.end, tok.i + 8)]) \
         and tok.i - sent.start < 6
+
+
+def _subject_state(ctx: "DocContext", tok):
+    """The state that is the subject of a clause of ``tok``'s sentence before it, or None."""
+    sent = tok.sent
+    for m in ctx.entities:
+        if sent.start <= m.start and m.end <= tok.i and m.value.type is ActorType.state \
+                and ctx.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass"):
+            return m
+    return None
 
 
 def _sentence_antecedent(ctx: "DocContext", tok):
