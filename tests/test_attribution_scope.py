@@ -208,6 +208,9 @@ def test_the_company_speaks_for_the_company_named_before(extractor, text, chains
 
 
 BODIES_AND_PEOPLE = [
+    # a person who only owns the speaker is not the speaker
+    ("Vladimir Putin's spokesman said Russia had delivered 20 Su-35 jets to Iran.",
+     [("Vladimir Putin's spokesman", "government")]),
     # a ministry named without its state is that of the state the sentence is about
     ("Poland signed a contract on Monday to buy 96 Apache helicopters, the Defence Ministry said.",
      [("Polish Defence Ministry", "government")]),

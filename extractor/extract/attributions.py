@@ -117,7 +117,10 @@ class SourceResolver:
                 mentions.append(m)
         p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         p_text = text[p_start:p_end]
-        person = next((m for m in mentions if m.value.type.value == "person"), None)
+        # a person who only owns the head ("Tigray's regional leaders", "Putin's spokesman") is no
+        # speaker: the head is
+        owners = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree} if tok.pos_ == "NOUN" else set()
+        person = next((m for m in mentions if m.value.type.value == "person" and m.start not in owners), None)
         if person is None and tok.lower_ in _PERSON_NOUNS:
             # "Ukraine's ambassador to Germany, Oleksii Makeiev," (the name tagged as something else)
             for app in tok.children:
@@ -311,6 +314,8 @@ class SourceResolver:
                 demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
                 if demonyms:
                     return f"{demonyms[0]} {rest}"
+                if entry is None and owner[:1].isupper():
+                    return f"{owner} {rest}"  # "Tigray's regional leaders" → "Tigray regional leaders"
         return name
 
 
