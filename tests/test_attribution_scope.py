@@ -104,7 +104,7 @@ NAMES_NOT_DATELINES = [
 @pytest.mark.parametrize(
     "text, chains",
     [
-        # a new speaker beyond ";" or "while" ends the first speaker's scope
+        # a new speaker beyond ";", "while" or "but" ends the first speaker's scope
         ("Officials said at the time that Egypt had bought 24 of the jets; some analysts believe the fleet has "
          "since grown to 30 jets.", [["Officials"], ["analysts"]]),
         ("Kyiv said it had received 20 tanks from Poland, while Moscow said Warsaw had sent 40 tanks.",
@@ -112,6 +112,11 @@ NAMES_NOT_DATELINES = [
         # without a new speaker the clause after "while" is still the speaker's
         ("Iran has sent 400 drones to Russia, Kyrylo Budanov said, while Belarus has sent 40 tanks.",
          [["Kyrylo Budanov"], ["Kyrylo Budanov"]]),
+        ("Belarus denies receiving 40 tanks from Russia, but Ukrainian intelligence says the tanks arrived in May.",
+         [["Belarus"], ["Ukrainian intelligence"]]),
+        # a verb with an object of its own reports that, not the clause around it
+        ("France first sent 50 SCALP missiles to Ukraine last July, when Emmanuel Macron announced the decision "
+         "at a NATO summit.", [[]]),
         # "it" after "the panel" is the panel, not the source mentioned last
         ("Iran has shipped 300 Shahed drones to Sudan, a U.N. panel of experts said. Turkey delivered 40 "
          "Bayraktar drones to Libya, Amnesty International said. The panel says the UAE supplied 12 Pantsir air "

@@ -621,6 +621,10 @@ class FrameFinder:
                 # "..., which the Serbian government denied", "an allegation Abu Dhabi denied": a
                 # denial of the claim before it, a claim of its own that does not negate that one
                 clause.denial = True
+            elif has_subject(v) and any(c.dep_ == "dobj" and c.lower_ not in _BACK_REFERENCES for c in v.children):
+                # "..., when Macron announced the decision": a verb with an object of its own
+                # reports that object, not the clauses around it
+                pass
             else:
                 # trailing or parenthetical "..., X said": governs the rest of the sentence
                 own = _descendant_heads(clause)
