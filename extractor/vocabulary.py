@@ -16,7 +16,7 @@ file and line). The finders read the derived sets below, never a Python table of
 ``source_cues.jsonl``  cue words of the kind of a source, tried in file order
 ``source_nouns.jsonl``  nouns of attribution phrases, each with what it does there (``uses``)
 ``source_verbs.jsonl``  verb forms of attribution: denying, assessing, citing, relaying, authoring,
-                       naming ("called the report baseless")
+                       naming ("called the report baseless"), titling, reporting
 ``place_nouns.jsonl``  nouns of place: a demonym on them names a location, not a party
 ``role_nouns.jsonl``   nouns that carry a role of their own ("buyers" are recipients)
 ``description_nouns.jsonl``  nouns of a definite description ("the company") and the actor types
