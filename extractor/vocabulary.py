@@ -16,7 +16,7 @@ file and line). The finders read the derived sets below, never a Python table of
 ``source_cues.jsonl``  cue words of the kind of a source, tried in file order
 ``source_nouns.jsonl``  nouns of attribution phrases, each with what it does there (``uses``)
 ``source_verbs.jsonl``  verb forms of attribution: denying, assessing, citing, relaying, authoring,
-                       naming ("called the report baseless")
+                       naming ("called the report baseless"), titling, reporting
 ``place_nouns.jsonl``  nouns of place: a demonym on them names a location, not a party
 ``role_nouns.jsonl``   nouns that carry a role of their own ("buyers" are recipients)
 ``description_nouns.jsonl``  nouns of a definite description ("the company") and the actor types
@@ -104,8 +104,9 @@ class SourceCueEntry(LexiconEntry):
 
 
 SourceNounUse = Literal["not_source", "descriptor", "state_voice", "state_pair", "source", "person",
-                        "bare_body", "back_reference", "office"]
-SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring", "naming"]
+                        "bare_body", "back_reference", "office", "data"]
+SourceVerbUse = Literal["negating", "assessing", "citing", "relaying", "authoring", "naming", "titling",
+                        "reporting"]
 
 
 class SourceNounEntry(WordsEntry):
@@ -134,7 +135,9 @@ class SourceNounEntry(WordsEntry):
 class SourceVerbEntry(WordsEntry):
     """Verb forms of attribution: ``negating`` (a denial), ``assessing`` (an estimate), ``citing``
     ("Yonhap cites a report"), ``relaying`` (a participle relaying a source: "a report disclosed by"),
-    ``authoring`` (one naming its author: "a study published by RAND")."""
+    ``authoring`` (one naming its author: "a study published by RAND"), ``titling`` (one giving a
+    document's title: "a report titled ..."), ``reporting`` (an outlet's reporting: "Reuters
+    reported", whose report is "the report" later)."""
 
     uses: tuple[SourceVerbUse, ...] = Field(min_length=1)
 

@@ -43,7 +43,7 @@ CASES = [
     (
         "China may be supplying Russia with drone engines, U.S. officials told Reuters.",
         {"type": "transfer", "modality": "hedged", "actors": {("China", "supplier"), ("Russia", "recipient")},
-         "sources": ["Reuters", "United States"]},
+         "sources": ["Reuters", "U.S. officials"]},
     ),
     (
         "Kyiv received more than 40 Leopard 2 tanks from Germany and Poland.",
@@ -74,7 +74,7 @@ CASES = [
         # "arms" and "supplies" tagged as nouns but parsed as verbs (extractor_verb_repair)
         "Israeli officials say Tehran arms Hezbollah with thousands of rockets.",
         {"type": "transfer", "actors": {("Iran", "supplier"), ("Hezbollah", "recipient")},
-         "munitions": {"rocket"}, "sources": ["Israel"]},
+         "munitions": {"rocket"}, "sources": ["Israeli officials"]},
     ),
     (
         "Analysts have said Minsk supplies about half of the shells Russia's army needs.",

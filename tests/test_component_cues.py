@@ -39,3 +39,16 @@ def test_the_cue_rules_come_from_the_config(tmp_path):
                              '{"id": "hedge.mooted", "literal": "mooted", "category": "HEDGE", "direction": "BACKWARD"}\n')
     doc = nlp("A transfer was mooted, officials said.")
     assert spans(doc, "extractor_cues") == [("mooted", "HEDGE")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Belgium has also promised jets.", [("also", "NARRATION")]),
+        ("Separately, Oslo ordered radars.", [("Separately", "NARRATION")]),
+        ("Spain, for its part, sent tanks.", [("for its part", "NARRATION")]),
+        ("Spain sent tanks.", []),
+    ],
+)
+def test_narration_cues_mark_the_writers_own_additions(nlp, text, expected):
+    assert spans(nlp(text), "extractor_cues") == expected

@@ -247,6 +247,8 @@ GOOD = {"id": "h.x", "literal": "might", "category": "HEDGE", "direction": "FORW
         ({**GOOD, "pattern": []}, "pattern"),
         ({**GOOD, "pattern": [{"LOWER": "x"}], "forms": ["y"]}, "forms"),
         ({**GOOD, "category": "NEGATION", "void_in_reported_clause": True}, "HEDGE"),
+        ({**GOOD, "bounds_frames": True}, "TERMINATE"),
+        ({**GOOD, "category": "NARRATION"}, "BIDIRECTIONAL"),
     ],
 )
 def test_loader_rejects_bad_entries(entry, message):

@@ -82,9 +82,17 @@ class SourceResolver:
              media_only: bool = False) -> Attribution | None:
         """The attribution for the phrase headed by ``tok`` (None when it names nobody)."""
         doc, text, offset, entities_by_token = ctx.doc, ctx.text, ctx.offset, ctx.entity_by_token
-        if tok.lower_ in _NON_SOURCES or tok.is_space:
+        if tok.lower_ in _NON_SOURCES and tok.i not in entities_by_token or tok.is_space:
             return None
         if tok.lower_ in _PRONOUNS:
+            local = _sentence_antecedent(ctx, tok) if tok.lower_ in ("it", "they") else None
+            if local is not None and not media_only:
+                # "Israel has struck what it says are arms shipments": the state of the sentence
+                name, kind = self.gazetteer.source(local.value.name)
+                if local.value.type in (ActorType.state, ActorType.alliance):
+                    name, kind = local.value.name, SourceKind.government
+                return Attribution(text=tok.text, span=offset_span(tok.idx, tok.idx + len(tok), offset),
+                                   source=name, kind=kind, cue=cue)
             prev = memory.last_person if tok.lower_ in ("he", "she") else memory.last_any
             if prev is None or media_only:
                 return None
@@ -92,6 +100,14 @@ class SourceResolver:
         phrase = _phrase(tok)
         if not phrase or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
             return None
+        company = _described_company(ctx, tok)
+        if company is not None and not media_only:
+            # "the company said", "company officials said": the company named last speaks
+            start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+            att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=company.value.name,
+                              kind=SourceKind.other, cue=cue)
+            memory.remember(att, person=False)
+            return att
         wide = _subtree(tok)  # with appositions: "the ambassador, Oleksii Makeiev,"
         ids = {t.i for t in wide}
         mentions = []
@@ -101,7 +117,10 @@ class SourceResolver:
                 mentions.append(m)
         p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         p_text = text[p_start:p_end]
-        person = next((m for m in mentions if m.value.type.value == "person"), None)
+        # a person who only owns the head ("Tigray's regional leaders", "Putin's spokesman") is no
+        # speaker: the head is
+        owners = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree} if tok.pos_ == "NOUN" else set()
+        person = next((m for m in mentions if m.value.type.value == "person" and m.start not in owners), None)
         if person is None and tok.lower_ in _PERSON_NOUNS:
             # "Ukraine's ambassador to Germany, Oleksii Makeiev," (the name tagged as something else)
             for app in tok.children:
@@ -161,16 +180,44 @@ class SourceResolver:
                 if resolved is not None:
                     if media_only and resolved.kind != SourceKind.media:
                         return None
+                    # "The panel says ... It also says": the source referred back to is the last one
+                    memory.refer_to(resolved)
                     return resolved.model_copy(update={"text": p_text, "span": offset_span(p_start, p_end, offset), "cue": cue})
             start, end = p_start, p_end
             name, kind = self.gazetteer.source(p_text)
             name = self._demonymise(name)
             states = [m for m in mentions if m.value.type.value in ("state", "alliance")]
-            if tok.lower_ in _STATE_VOICES and states:
-                # unnamed officials of a state ("Iranian officials", "officials in Seoul") speak for it
+            if tok.lower_ in _STATE_VOICES and states and tok.lower_ in _SOURCE_NOUNS:
+                # unnamed people of a state are named by their phrase, the state as its adjective
+                # ("Indian defence officials", "two officials in Rome" → "Italian officials"),
+                # of their institution's kind
+                name = self._voice_name(phrase, tok, states[0])
+                if kind not in _STATE_KINDS:
+                    kind = SourceKind.government
+            elif tok.lower_ in _STATE_VOICES and states:
+                # a state's government or authorities speak for the state
                 name, kind = states[0].value.name, SourceKind.government
             elif kind == SourceKind.other and tok.lower_ not in _SOURCE_NOUNS:
+                if tok.tag_ == "NN" and tok.dep_ in ("nsubj", "nsubjpass") and not media_only \
+                        and not any(t.like_num or t.pos_ == "NUM" for t in wide):
+                    # "a United Nations expert said": someone the next sentence may name
+                    att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name,
+                                      kind=SourceKind.official, cue=cue)
+                    # unnamed, a described speaker stays ("a senior ruling party official"), a bare one not
+                    described = any(t.i != tok.i and t.dep_ in ("amod", "compound", "nmod", "poss") for t in phrase)
+                    memory.await_name(att, tok, offset, att.model_copy(update={"kind": kind}) if described else None)
+                    return att
                 return None  # "little more than half of the one million": no one speaks here
+        if tok.lower_ in BARE_BODIES and kind is SourceKind.government and len(phrase) > 1 and not any(
+                m.value.type in (ActorType.state, ActorType.alliance) or getattr(m.value, "state", None)
+                for m in mentions):
+            # "Japan signed a contract ..., the Defence Ministry said": the ministry of the state
+            # the sentence is about
+            state = _subject_state(ctx, tok)
+            if state is not None:
+                entry = self.gazetteer.lookup(state.value.name)
+                demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+                name = f"{demonyms[0] if demonyms else state.value.name} {name}"
         if media_only and kind != SourceKind.media:
             return None
         att = Attribution(text=text[start:end], span=offset_span(start, end, offset), source=name, kind=kind, cue=cue)
@@ -181,17 +228,38 @@ class SourceResolver:
         """Like :meth:`link`, but "the report" of a document introduced with its authors speaks
         for all of them."""
         if _is_definite(tok) and tok.i not in ctx.entity_by_token:
-            authors = memory.authors_of(tok)
+            # "the report" of a document introduced with its authors is theirs; else that of the
+            # outlet that reported last, with the sources it cited
+            relayed = any(c.dep_ == "acl" and c.lower_ in _RELAYING for c in tok.children)
+            authors = memory.authors_of(tok) or (memory.last_report if _is_document(tok) and not relayed else [])
             if authors:
                 phrase = _phrase(tok)
                 start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
                 span = offset_span(start, end, ctx.offset)
                 return [a.model_copy(update={"text": ctx.text[start:end], "span": span, "cue": cue}) for a in authors]
-        voices = self._state_voices(ctx, tok, cue)
+        voices = self._state_voices(ctx, tok, cue) or self._coordinated_voices(ctx, tok, cue)
         if voices:
             return voices
         att = self.link(ctx, tok, memory, cue)
         return [] if att is None else [att]
+
+    def _coordinated_voices(self, ctx: "DocContext", tok, cue: str) -> list[Attribution]:
+        """"Western and Israeli officials": officials of each side, one link per coordinated
+        adjective when one of them names a state ("Western and regional sources", naming none,
+        are one group). [] for anything else."""
+        if tok.lower_ not in _STATE_VOICES or tok.lower_ not in _SOURCE_NOUNS:
+            return []
+        adjectives = []
+        for c in tok.children:
+            if c.dep_ == "amod" and any(g.dep_ == "conj" for g in c.children):
+                adjectives = [c] + [g for g in c.conjuncts]
+        if not any(a.i in ctx.entity_by_token for a in adjectives):
+            return []
+        phrase = _phrase(tok)
+        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
+        span = offset_span(start, end, ctx.offset)
+        return [Attribution(text=ctx.text[start:end], span=span, source=f"{a.text} {tok.text}",
+                            kind=SourceKind.government, cue=cue) for a in sorted(adjectives, key=lambda a: a.i)]
 
     def _state_voices(self, ctx: "DocContext", tok, cue: str) -> list[Attribution]:
         """Unnamed officials of several states speak for each: "officials in Seoul and
@@ -210,9 +278,10 @@ class SourceResolver:
             m = ctx.entity_by_token.get(t.i)
             if m is not None and m.value.type.value == "state" and m.value.name not in names:
                 names.append(m.value.name)
-        if len(names) < 2 and ctx.last_pair is not None and any(
+        if not names and tok.lower_ not in _SOURCE_NOUNS and ctx.last_pair is not None and any(
             c.lower_ == "both" or c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children
         ):
+            # "both governments", "the two countries" (not "two officials", who are people)
             names = []
             for a in ctx.last_pair[0] + ctx.last_pair[1]:
                 if a.type is ActorType.state and a.name not in names:
@@ -221,6 +290,20 @@ class SourceResolver:
             return []
         return [Attribution(text=ctx.text[start:end], span=span, source=n, kind=SourceKind.government, cue=cue)
                 for n in names]
+
+    def _voice_name(self, phrase: list, tok, state) -> str:
+        """"Two U.S. officials" → "U.S. officials", "Israel's military officials" → "Israeli
+        military officials", "defence officials in Rome" → "Italian defence officials": the
+        words before the head without determiners or counts, the state as an adjective."""
+        words = [t for t in phrase if t.i < tok.i and t.dep_ not in _COUNT_DEPS and not t.like_num]
+        in_words = any(state.start <= t.i < state.end for t in words)
+        if in_words and not any(t.lower_ in ("'s", "’s") for t in words):
+            return " ".join([t.text for t in words] + [tok.text])
+        entry = self.gazetteer.lookup(state.value.name)
+        demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+        adjective = demonyms[0] if demonyms else state.value.name
+        rest = [t.text for t in words if not state.start <= t.i < state.end and t.lower_ not in ("'s", "’s")]
+        return " ".join([adjective] + rest + [tok.text])
 
     def _demonymise(self, name: str) -> str:
         """"South Korea's defence ministry" → "South Korean defence ministry"."""
@@ -231,7 +314,91 @@ class SourceResolver:
                 demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
                 if demonyms:
                     return f"{demonyms[0]} {rest}"
+                if entry is None and owner[:1].isupper():
+                    return f"{owner} {rest}"  # "Tigray's regional leaders" → "Tigray regional leaders"
         return name
+
+
+#: Kinds unnamed people of a state speak with ("military officials", "intelligence officials").
+_STATE_KINDS = frozenset({SourceKind.government, SourceKind.military, SourceKind.intelligence})
+#: Words that count or determine a phrase rather than describe its speakers ("two", "both", "some").
+_COUNT_DEPS = frozenset({"det", "predet", "nummod", "quantmod"})
+
+def _misplaced_complement(verb, head) -> bool:
+    """A "that" clause the parse hung on the object of a reporting verb or of its preposition
+    ("said at the time that Pakistan had bought 25", "told a briefing that ..."): the verb's
+    complement, not a relative clause of "time" or "briefing"."""
+    if head.dep_ != "relcl" or head.left_edge.lower_ != "that":
+        return False
+    noun = head.head
+    if noun.dep_ in ("dobj", "dative") and noun.head.i == verb.i:
+        return True  # "told a weekly briefing that Russia has not supplied ..."
+    return noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == verb.i
+
+
+#: Nouns of a description that refers back to the latest company ("the company", "the firm").
+_COMPANY_NOUNS = frozenset(n for n, types in vocabulary.description_nouns().items() if ActorType.company in types)
+
+
+def _described_company(ctx: "DocContext", tok):
+    """The company "the company" / "company officials" / "a company spokesperson" refers back to:
+    the latest company named before it; None for any other phrase."""
+    if tok.lower_ in _COMPANY_NOUNS:
+        if not _is_definite(tok):
+            return None
+    elif not (tok.lower_ in _PERSON_NOUNS or tok.lower_ in _SOURCE_NOUNS) or not any(
+            c.dep_ in ("compound", "amod") and c.lower_ in _COMPANY_NOUNS for c in tok.children):
+        return None
+    companies = [m for m in ctx.entities if m.end <= tok.i and m.value.type is ActorType.company]
+    here = [m for m in companies if m.start >= tok.sent.start]
+    # the sentence's first company (its subject, not one in an apposition: "BlueBird, an IAI
+    # subsidiary, has sold ..., company officials said"), else the latest before it
+    return here[0] if here else companies[-1] if companies else None
+
+
+def _directive(verb) -> bool:
+    """Whether a reporting verb gives an order or a request rather than reports: an object and
+    a to-infinitive and no complement clause ("told senior officials to produce the rockets",
+    "urged allies to send more")."""
+    kids = list(verb.children)
+    return (any(c.dep_ in ("dobj", "dative") for c in kids)
+            and any(c.dep_ == "xcomp" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children) for c in kids)
+            and not any(c.dep_ == "ccomp" for c in kids))
+
+
+def _in_dateline(tok) -> bool:
+    """Whether ``tok`` is a place of a dateline the parse took for a subject ("MOSCOW/DUBAI,
+    Sept 26 — Russia and Iran dismissed ..."): an upper-case word before a dash that opens its
+    sentence."""
+    if not (tok.text.isupper() and len(tok.text) > 2 and tok.is_alpha):
+        return False
+    sent = tok.sent
+    return any(t.text in ("—", "–", "-", "--") for t in sent.doc[tok.i + 1:min(sent.end, tok.i + 8)]) \
+        and tok.i - sent.start < 6
+
+
+def _subject_state(ctx: "DocContext", tok):
+    """The state that is the subject of a clause of ``tok``'s sentence before it, or None."""
+    sent = tok.sent
+    for m in ctx.entities:
+        if sent.start <= m.start and m.end <= tok.i and m.value.type is ActorType.state \
+                and ctx.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass"):
+            return m
+    return None
+
+
+def _sentence_antecedent(ctx: "DocContext", tok):
+    """The state or body an "it" / "they" speaker stands for when the subject of a clause above
+    it in the same sentence names one ("Israel has struck what it says are arms shipments"),
+    else None."""
+    for a in tok.ancestors:
+        for c in a.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i != tok.i:
+                m = ctx.entity_by_token.get(c.i)
+                if m is not None and m.value.type in (ActorType.state, ActorType.alliance, ActorType.organisation,
+                                                      ActorType.company):
+                    return m
+    return None
 
 
 _CLAUSAL = frozenset({"relcl", "acl", "advcl", "ccomp", "cc", "conj"})
@@ -241,11 +408,18 @@ _BREAKS = frozenset({",", ";", ":", "(", ")", '"', "“", "”", "—", "–"})
 def _subtree(tok) -> list:
     """``tok`` and its dependents, without clauses, conjuncts and separating punctuation."""
     out = [tok]
-    stack = [c for c in tok.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS]
+    stack = [c for c in tok.children if c.text not in _BREAKS and (
+        c.dep_ not in _CLAUSAL
+        # "a person briefed on the matter": a participle that describes unnamed people
+        or c.dep_ == "acl" and c.tag_ == "VBN" and c.i > tok.i and tok.lower_ in _SOURCE_NOUNS
+        and not any(t.ent_type_ for t in c.subtree))]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in _CLAUSAL and c.text not in _BREAKS)
+        # coordinated modifiers stay ("Western and regional sources"); coordinated heads are
+        # sources of their own
+        stack.extend(c for c in t.children if c.text not in _BREAKS and (
+            c.dep_ not in _CLAUSAL or c.dep_ in ("cc", "conj") and t.dep_ in ("amod", "compound")))
     out.sort(key=lambda t: t.i)
     return out
 
@@ -255,7 +429,9 @@ def _phrase(tok) -> list:
     determiner and whitespace at either end (a masked dateline before the first word is white
     space the parser may attach to it, and no part of the phrase in the original text)."""
     out = _subtree(tok)
-    while out and (out[0].dep_ == "det" or out[0].pos_ == "PUNCT" or out[0].is_space):
+    while out and out[0].i != tok.i and (out[0].dep_ == "det" or out[0].dep_ in _COUNT_DEPS and out[0].head.i == tok.i
+                                         or out[0].ent_type_ == "ORDINAL" and out[0].head.i == tok.i
+                                         or out[0].pos_ == "PUNCT" or out[0].is_space):
         out.pop(0)
     while out and (out[-1].pos_ == "PUNCT" or out[-1].is_space):
         out.pop()
@@ -309,6 +485,16 @@ class SourceMemory:
         #: the outlets a person last spoke through, and in which paragraph ("Speaking to
         #: Bloomberg, Shin said ... In return, he said ..." keeps Bloomberg)
         self.outlets: dict[str, tuple[int, list[Attribution]]] = {}
+        #: documents the text names by author or title ("the DIA document"): see name_documents
+        self.documents: list[Attribution] = []
+        #: the chain of the last outlet's report ("Reuters reported, citing sources, that ..."):
+        #: what a later "according to the report" refers back to
+        self.last_report: list[Attribution] = []
+        #: people who spoke "in an interview" without naming the outlet, and in which paragraph
+        self.interviews: list[tuple[Attribution, int]] = []
+        #: unnamed speakers the next sentence may name, with that sentence's character range
+        self.awaiting: list[tuple[Attribution, int, int]] = []
+        self.unnamed: dict[int, Attribution | None] = {}
 
     def remember(self, att: Attribution, person: bool, words: str | None = None) -> None:
         """Note a source; ``words`` is its whole phrase ("deputy kang dae sik, a member of ...")."""
@@ -317,6 +503,36 @@ class SourceMemory:
         self.last_any = att
         self.history.append(att)
         self.words.append(set((words or att.text).lower().split()))
+
+    def await_name(self, att: Attribution, tok, offset: int, unnamed: Attribution | None) -> None:
+        """An unnamed person spoke ("the service's top weapons buyer said"); the next sentence
+        may introduce them by name (see :meth:`named_later`); else ``unnamed`` is the source."""
+        sent = tok.sent
+        nxt = sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
+        hi = nxt.end_char if nxt is not None else sent.end_char
+        self.awaiting.append((att, sent.end_char + offset, hi + offset))
+        self.unnamed[id(att)] = unnamed
+
+    def named_later(self, att: Attribution) -> Attribution | None:
+        """The person the sentence after an unnamed speaker introduces as a speaker, with an
+        apposition giving their office ("Doug Bush, the assistant secretary of the Army, told
+        reporters"); None when it names no one."""
+        for pending, lo, hi in self.awaiting:
+            if pending is not att:
+                continue
+            for person, words in zip(self.history, self.words):
+                if person.kind is SourceKind.official and person.span is not None \
+                        and lo <= person.span.start < hi \
+                        and len(words) > len(person.text.split()) + 1:
+                    return person
+        return None
+
+    def refer_to(self, att: Attribution) -> None:
+        """A definite description referred back to ``att``: it is the last source mentioned (for
+        "it said" / "they said"), without a second entry in the history."""
+        self.last_any = att
+        if att.kind is SourceKind.official:
+            self.last_person = att
 
     def remember_outlets(self, person: str, paragraph: int, outlets: list[Attribution]) -> None:
         self.outlets[person] = (paragraph, outlets)
@@ -375,6 +591,7 @@ class FrameFinder:
         self.sources = sources
 
     def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
+        memory.documents.extend(self._named_documents(ctx, sent))
         frames: list[Frame] = []
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
@@ -382,23 +599,45 @@ class FrameFinder:
             calls_untrue = _calls_untrue(ctx, v)
             if (v.i not in ctx.report_tokens and not calls_untrue) or v.pos_ not in ("VERB", "AUX"):
                 continue
+            if _directive(v):
+                continue  # "Sisi told officials to produce the rockets": an order, not a report
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")
-                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head))]
+                or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head)
+                or _misplaced_complement(v, c.head))]
             frame = Frame(verb=v, denies=calls_untrue)
-            if comps:
+            if any(c.dep_ == "dobj" and c.i < v.i and c.lower_ in _BACK_REFERENCES for c in v.children):
+                # "..., a charge Tehran denies" parsed with the claim as the denial's complement:
+                # the denial refers back to the claim, it does not report it
+                comps = []
+                if frame.negating and clause.nominal is None:
+                    clause.denial = True
+            if clause.denial:
+                pass
+            elif comps:
                 for comp in comps:
                     frame.governs |= _descendant_heads(comp)
             elif v.dep_ == "relcl" and frame.negating and clause.nominal is None:
                 # "..., which the Serbian government denied", "an allegation Abu Dhabi denied": a
                 # denial of the claim before it, a claim of its own that does not negate that one
                 clause.denial = True
+            elif has_subject(v) and any(c.dep_ == "dobj" and c.lower_ not in _BACK_REFERENCES for c in v.children):
+                # "..., when Macron announced the decision": a verb with an object of its own
+                # reports that object, not the clauses around it
+                pass
             else:
                 # trailing or parenthetical "..., X said": governs the rest of the sentence
                 own = _descendant_heads(clause)
                 frame.governs = {c.head.i for c in clauses if c.head.i not in own}
                 if clause.parent is not None:
                     frame.governs.add(clause.parent.head.i)
+            # a new speaker beyond a clause boundary cue ends the frame's scope ("...; some analysts
+            # believe ...", "..., while The Economist ... said"); without one the clause after the
+            # boundary is still the speaker's ("..., he said, while Russian munitions had ...")
+            bounds = [c.start for c in ctx.cues if c.bounds_frames and sent.start <= c.start < sent.end]
+            others = [c.head.i for c in clauses if c.head.i != v.i and c.head.i in ctx.report_tokens]
+            frame.governs = {h for h in frame.governs if not any(
+                min(h, v.i) < b < max(h, v.i) and any((r > b) == (h > b) for r in others) for b in bounds)}
             if calls_untrue and frame.governs:
                 # "called the report 'baseless' and said Egypt had not supplied weapons": the
                 # dismissal is a denial of its own beside what it governs
@@ -437,7 +676,39 @@ class FrameFinder:
                         if m.start in ids and (m.value.type != ActorType.person or getattr(m.value, "state", None))
                     )
             frames.append(frame)
+        cited = [a for f in frames if f.verb.lower_ in _CITING for a in f.links]
+        if cited and memory.last_report and any(f.links == memory.last_report for f in frames):
+            # "Reuters reported, citing seven sources, that ...": the citation is part of the report
+            memory.last_report = dedupe_links(memory.last_report + cited)
         return frames
+
+    def _named_documents(self, ctx: "DocContext", sent) -> list[Attribution]:
+        """Documents the sentence names: by their author as a modifier ("the Defense Intelligence
+        Agency document", "a Pentagon assessment") or by a quoted title ("his report, titled
+        'Arms for the Junta'")."""
+        doc = ctx.doc
+        out = []
+        for tok in sent:
+            if tok.lower_ in _TITLING and tok.i > sent.start:
+                # the title follows the document noun, a comma between at most (the parse may
+                # hang "titled" on the verb of the sentence)
+                before = doc[tok.i - 1] if doc[tok.i - 1].text != "," or tok.i - 2 < sent.start else doc[tok.i - 2]
+                title = _quoted_after(doc, tok.i + 1)
+                if _is_document(before) and title is not None:
+                    start, end = title[0].idx, title[-1].idx + len(title[-1])
+                    out.append(Attribution(text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                                           source=ctx.text[start:end], kind=SourceKind.document))
+            if not _is_document(tok) or tok.i in ctx.entity_by_token:
+                continue
+            for c in tok.children:
+                if c.dep_ in ("compound", "nmod", "poss") and c.i < tok.i:
+                    m = ctx.entity_by_token.get(c.i)
+                    if m is not None and m.value.source_kind is not None:
+                        start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
+                        out.extend(as_documents([Attribution(
+                            text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                            source=m.value.name, kind=m.value.source_kind)]))
+        return out
 
     def _frame_links(self, ctx: "DocContext", v, memory: SourceMemory) -> list[Attribution]:
         outlets: list[Attribution] = []
@@ -461,7 +732,20 @@ class FrameFinder:
             # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
+            if _in_dateline(s):
+                continue  # "MOSCOW/DUBAI, Sept 26 — Russia and Iran dismissed": not the city
+            if s.lower_ in _DESCRIPTORS and any(o.i == s.i + 1 and o.i in ctx.entity_by_token for o in subj):
+                continue  # "the newspaper Kommersant reported" parsed as two subjects: the name
             for tok in [s] + [c for c in s.children if c.dep_ == "conj"]:
+                named = [a for a in tok.children if a.dep_ == "appos" and a.i in ctx.entity_by_token]
+                if tok.i not in ctx.entity_by_token and named \
+                        and tok.lower_ not in _PERSON_NOUNS | _DESCRIPTORS:
+                    # "the group's armed wing, the Qassam Brigades, said": the name in apposition
+                    # ("Sept 26 — Russia and Iran", a dateline parsed as the subject, likewise)
+                    for a in named:
+                        for t in [a] + [c for c in a.children if c.dep_ == "conj"]:
+                            speakers.extend(self._relayed_chain(ctx, t, memory, v.text))
+                    continue
                 # "the report cited by the deputy mentioned": the deputy, then the report
                 speakers.extend(self._relayed_chain(ctx, tok, memory, v.text))
         for c in list(v.children):
@@ -511,7 +795,14 @@ class FrameFinder:
         elif len(people) == 1 and subj and subj[0].lower_ in ("he", "she"):
             # "he said" continues what he told an outlet in this paragraph
             outlets = list(memory.outlets_of(people[0].source, para))
-        return dedupe_links(outlets + speakers + cited)
+        elif len(people) == 1 and any(c.dep_ == "prep" and c.lower_ == "in" and any(
+                o.lower_ == "interview" for o in c.children) for c in v.children):
+            # "said in an interview published on Friday": the outlet may come in the next paragraph
+            memory.interviews.append((people[0], para))
+        chain = dedupe_links(outlets + speakers + cited)
+        if v.lower_ in _REPORTING_VERBS and speakers and all(a.kind is SourceKind.media for a in speakers):
+            memory.last_report = chain  # "Reuters reported, citing ...": what "the report" is
+        return chain
 
     def _citation(self, ctx: "DocContext", v, memory: SourceMemory) -> None:
         """"Yonhap News TV cites a report disclosed by Deputy Kang": remember that chains ending
@@ -531,6 +822,7 @@ class FrameFinder:
         """The source phrase headed by ``tok``, preceded by whoever relayed it: "a report disclosed
         by Deputy Kang" → [Kang, the report]."""
         links: list[Attribution] = []
+        authored = False
         for acl in tok.children:
             if acl.dep_ == "acl" and acl.lower_ in _RELAYING:
                 for agent in acl.children:
@@ -539,12 +831,18 @@ class FrameFinder:
                             att = self.sources.link(ctx, who, memory, acl.text)
                             if att is not None:
                                 links.append(att)
+                                authored = authored or acl.lower_ in _AUTHORING
+        if authored and _is_document(tok):
+            # "a report released by the DIA concluded": the document is its author's
+            links = as_documents(dedupe_links(links))
+            memory.remember_authors(links)
+            return links
         links.extend(self.sources.link_all(ctx, tok, memory, cue))
         return links
 
     def _outlet(self, ctx: "DocContext", tok, memory: SourceMemory, cue: str) -> Attribution | None:
         """An outlet the speaker told or spoke to: only a named one, or "the newspaper"."""
-        if not any(t.i in ctx.entity_by_token for t in tok.subtree) and not tok.lower_ in (
+        if tok.i not in ctx.entity_by_token and not tok.lower_ in (
             "newspaper", "paper", "broadcaster", "agency", "outlet", "daily", "channel", "magazine"
         ):
             return None
@@ -575,6 +873,26 @@ class FrameFinder:
                     out.append((links, {t.i for t in tok.subtree}))
         return out
 
+    def _data_sources(self, ctx: "DocContext", head, authors: list) -> list[Attribution]:
+        """"an AFP tally of Ukrainian air force data": whose data a document counts, after its
+        authors (none when the data are nobody's in particular: "public data")."""
+        out = []
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for data in prep.children:
+                if data.dep_ != "pobj" or data.lower_ not in _DATA_NOUNS:
+                    continue
+                words = [t for t in data.subtree if t.i < data.i and t.dep_ not in _COUNT_DEPS]
+                if not words or any(ctx.entity_by_token.get(t.i) in authors for t in words):
+                    continue
+                start, end = words[0].idx, words[-1].idx + len(words[-1])
+                name, kind = self.sources.gazetteer.source(ctx.text[start:end])
+                if kind is not SourceKind.other:
+                    out.append(Attribution(text=ctx.text[start:end], span=offset_span(start, end, ctx.offset),
+                                           source=name, kind=kind, cue="according to"))
+        return out
+
     def _phrase_sources(self, ctx: "DocContext", head, memory: SourceMemory) -> list[Attribution]:
         """Sources named in a phrase: "an investigation published by Reuters and the Open Source
         Centre" (its authors), "Ukrainian intelligence cited by the Kyiv Independent" (the outlet,
@@ -583,27 +901,135 @@ class FrameFinder:
         if any(acl.dep_ == "acl" and acl.lower_ in _RELAYING and acl.lower_ not in _AUTHORING
                and any(a.dep_ == "agent" for a in acl.children) for acl in head.children):
             return self._relayed_chain(ctx, head, memory, "according to")
+        if head.pos_ == "NOUN" and head.i not in ctx.entity_by_token and head.lower_ not in _DESCRIPTORS \
+                and not _is_document(head):
+            phrase = _phrase(head)
+            mentions = {id(m): m for t in phrase if (m := ctx.entity_by_token.get(t.i)) is not None}
+            if mentions and all(m.value.type in (ActorType.state, ActorType.alliance) for m in mentions.values()) \
+                    and self.sources.gazetteer.source(" ".join(t.text for t in phrase))[1] in _STATE_KINDS:
+                # "according to Ukraine's air force": the state's body, not the state
+                return self.sources.link_all(ctx, head, memory, "according to")
         named = []
         seen = set()
+        seen_mentions = []
         for t in head.subtree:
             m = ctx.entity_by_token.get(t.i)
             if m is not None and id(m) not in seen and (m.value.source_kind is not None or m.value.type == ActorType.person):
                 seen.add(id(m))
+                seen_mentions.append(m)
                 tok = doc[m.end - 1]
                 att = self.sources.link(ctx, tok, memory, "according to")
                 if att is not None:
                     named.append(att)
         if named:
             named = dedupe_links(named)
-            if SourceKind.document in _DEFINITE_KINDS.get(head.lower_, ()) and head.i not in ctx.entity_by_token:
+            if _is_document(head) and head.i not in ctx.entity_by_token:
+                # "according to the DSCA notices": the office's documents
+                named = as_documents(named)
                 memory.remember_authors(named)
-            return named
+            return dedupe_links(named + self._data_sources(ctx, head, seen_mentions))
         return self.sources.link_all(ctx, head, memory, "according to")
 
 
-def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]) -> None:
+#: Auxiliaries of the future and of modality: a sentence with one is no past narrative.
+_MODALS = frozenset({"will", "would", "shall", "'ll", "can", "could", "may", "might", "must", "should"})
+
+
+def _past_narrative(root) -> bool:
+    """Whether the sentence headed by ``root`` narrates a past event in the writer's own voice:
+    a simple past ("The jets were supplied by Denmark in July", "Tokyo awarded contracts") or a
+    past perfect. Present, present perfect and future sentences ("Support has been flowing",
+    "France will pay for 12 of them") can go on with what a source said."""
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _MODALS for a in auxes):
+        return False
+    if root.tag_ == "VBD":
+        return True
+    if root.tag_ == "VBN":
+        return any(a.tag_ == "VBD" for a in auxes)
+    return False
+
+
+def _new_voice(ctx: "DocContext", root, links: list[Attribution]) -> bool:
+    """Whether the sentence's subject is a person or company other than the statement's sources
+    ("President Lai has pledged ...", "Baykar does not discuss its customers"): someone who can
+    speak for themselves starts a statement of their own."""
+    sources = {a.source.lower() for a in links}
+    for c in root.children:
+        if c.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for t in c.subtree:
+            m = ctx.entity_by_token.get(t.i)
+            if m is not None and m.value.type in (ActorType.person, ActorType.company) \
+                    and m.value.name.lower() not in sources:
+                return True
+    return False
+
+
+def statement_links(ctx: "DocContext", sent, frames: list[Frame], links: list[Attribution]) -> list[Attribution]:
+    """A claim's attribution chain: its own ``links`` (remembered as the statement in progress),
+    or, in a sentence with no reporting frame of its own, the links of the statement the sentence
+    continues. A statement continues into the next sentence of the same paragraph ("Their
+    transport occurs through the port in Najin", "France will pay for 12 of them"); a new speaker
+    (any frame, or a person or company as the subject) ends it, and so does the writer's own narrative: a past-tense sentence ("The
+    jets began arriving in late July") or one with a narrator's marker (NARRATION cues:
+    "Belgium has also promised F-16s", "Separately, Tokyo awarded ...")."""
+    para = ctx.paragraph(sent.start_char)
+    if links:
+        ctx.last_links = (para, sent.end, links)
+        return links
+    last = ctx.last_links
+    if frames or last is None or last[0] != para:
+        return []
+    if ctx.doc[last[1]:sent.start].text.strip():
+        return []  # not the sentence right after the statement
+    narrated = any(c.category.value == "NARRATION" and sent.start <= c.start < sent.end for c in ctx.cues)
+    if narrated or _past_narrative(sent.root) or _new_voice(ctx, sent.root, last[2]):
+        return []
+    ctx.last_links = (para, sent.end, last[2])
+    return list(last[2])
+
+
+#: Participles that give a document its title ("a report titled 'Arms for the Junta'").
+_TITLING = vocabulary.source_verbs("titling")
+_OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
+_CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+
+
+def _quoted_after(doc, i: int):
+    """The words of a quotation opening at token ``i`` (without the quotes), or None."""
+    if i >= len(doc) or doc[i].text not in _OPENING_QUOTES:
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].text not in _CLOSING_QUOTES and j - i <= 20:
+        j += 1
+    if j >= len(doc) or doc[j].text not in _CLOSING_QUOTES or j == i + 1:
+        return None
+    return doc[i + 1:j]
+
+
+def _is_document(tok) -> bool:
+    """Whether ``tok`` is a noun for a document ("report", "notices", "study")."""
+    return SourceKind.document in _DEFINITE_KINDS.get(tok.lower_, ())
+
+
+#: Kinds of source whose reports are documents ("a DIA report" → document); an outlet's or a
+#: think tank's publication is its own reporting and keeps their kind.
+_DOCUMENT_AUTHORS = frozenset({SourceKind.government, SourceKind.military, SourceKind.intelligence})
+
+
+def as_documents(links: list[Attribution]) -> list[Attribution]:
+    """The authors of a document as the document's source: a state body's report is a
+    ``document``, an outlet or think tank keeps its kind."""
+    return [a.model_copy(update={"kind": SourceKind.document}) if a.kind in _DOCUMENT_AUTHORS else a for a in links]
+
+
+def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]],
+                    memory: SourceMemory | None = None) -> None:
     """Deepen every chain that ends at a source which, somewhere in the document, is said to cite
-    another ("Yonhap News TV cites a report disclosed by Deputy Kang")."""
+    another ("Yonhap News TV cites a report disclosed by Deputy Kang"); then give an unnamed
+    document ("the report") the name of the one document the text names (see
+    :func:`name_documents`)."""
     for citer, cited in citations:
         key = set(citer.lower().split())
         for claim in claims:
@@ -612,6 +1038,67 @@ def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]]
             if last and (key <= last or last <= key):
                 names = {a.source.lower() for a in chain}
                 chain.extend(a for a in cited if a.source.lower() not in names)
+    if memory is not None:
+        name_documents(claims, memory.documents)
+        name_speakers(claims, memory)
+        add_interview_outlets(claims, memory)
+
+
+def add_interview_outlets(claims: list, memory: SourceMemory) -> None:
+    """"Shin said in an interview published on Friday. Speaking to Bloomberg, Shin said ...": the
+    outlet the person spoke to in the same or the next paragraph is the interview's, first in the
+    chains of what they said in it."""
+    for person, para in memory.interviews:
+        at, outlets = memory.outlets.get(person.source, (None, []))
+        if not outlets or not para <= at <= para + 1:
+            continue
+        for claim in claims:
+            chain = claim.attributions
+            if any(a.source == person.source and a.span == person.span for a in chain) and not any(
+                    a.kind is SourceKind.media for a in chain):
+                chain[:] = dedupe_links([o.model_copy() for o in outlets] + chain)
+
+
+def name_speakers(claims: list, memory: SourceMemory) -> None:
+    """"a United Nations expert said ... Tom Andrews, the U.N. special rapporteur, said": an
+    unnamed speaker is the person the next sentence introduces; one it does not name is the
+    phrase that describes them ("a senior ruling party official"), or no source at all when
+    nothing does ("an expert")."""
+    if not memory.awaiting:
+        return
+    named = {id(att): memory.named_later(att) or memory.unnamed[id(att)] for att, _, _ in memory.awaiting}
+    pending = {(att.source, att.span.start): id(att) for att, _, _ in memory.awaiting}
+    for claim in claims:
+        chain = []
+        for a in claim.attributions:
+            key = pending.get((a.source, a.span.start if a.span is not None else None))
+            if key is None:
+                chain.append(a)
+            elif named[key] is not None:
+                chain.append(named[key].model_copy(update={"text": a.text, "span": a.span, "cue": a.cue}))
+        claim.attributions[:] = dedupe_links(chain)
+
+
+def name_documents(claims: list, documents: list[Attribution]) -> None:
+    """"a report disclosed by the deputy" ... "the Defense Intelligence Agency document", "his
+    report, titled 'Arms for the Junta'": when the text names exactly one document (by its author
+    or its title), every unnamed document of the text ("report", "the study", "his report") is
+    that one."""
+    names = {a.source.lower(): a for a in documents}
+    if len(names) != 1:
+        return
+    (named,) = names.values()
+    for claim in claims:
+        chain = [named.model_copy(update={"text": a.text, "span": a.span, "cue": a.cue})
+                 if a.kind is SourceKind.document and _unnamed_document(a.source) else a
+                 for a in claim.attributions]
+        claim.attributions[:] = dedupe_links(chain)
+
+
+def _unnamed_document(source: str) -> bool:
+    """"report", "his report", "the leaked documents": a document noun with no name in it."""
+    words = source.split()
+    return bool(words) and source == source.lower() and SourceKind.document in _DEFINITE_KINDS.get(words[-1], ())
 
 
 def verb_trigger_token(clause: Clause):
@@ -670,6 +1157,10 @@ def depth(tok) -> int:
     return d
 
 
+#: Nouns of data a source compiled ("an AFP tally of Ukrainian air force data").
+_DATA_NOUNS = vocabulary.source_nouns("data")
+#: Verb forms of an outlet's reporting ("Reuters reported"): its report is "the report" later.
+_REPORTING_VERBS = vocabulary.source_verbs("reporting")
 #: Participles that relay a source inside a source phrase ("a report disclosed by the deputy").
 _RELAYING = vocabulary.source_verbs("relaying")
 #: Verbs of citing: "Yonhap cites a report disclosed by Deputy Kang" deepens Yonhap's chains.

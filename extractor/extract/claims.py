@@ -46,6 +46,7 @@ from .attributions import (
     apply_citations,
     dedupe_links,
     depth,
+    statement_links,
 )
 from .base import ClaimDraft, offset_span
 from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
@@ -136,7 +137,7 @@ class ClaimAssembler(SpanComponent):
                 lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
             else:
                 lead = None
-        apply_citations(claims, ctx.citations)
+        apply_citations(claims, ctx.citations, memory)
         return claims
 
     # -- one sentence ------------------------------------------------------------------------
@@ -275,13 +276,8 @@ class ClaimAssembler(SpanComponent):
             links.extend(f.links)
         for acc_links, acc_toks in according:
             links.extend(acc_links)
-        links = dedupe_links(links)
-        para = ctx.paragraph(sent.start_char)
-        if links:
-            ctx.last_links = (para, links)
-        elif ctx.last_links is not None and ctx.last_links[0] == para and not frames:
-            # a follow-on sentence of the same paragraph continues the same statement
-            links = list(ctx.last_links[1])
+        # a sentence that continues the statement before it keeps its attribution
+        links = statement_links(ctx, sent, frames, dedupe_links(links))
         # modality: cues over the clause and its frames
         modality = modality_for(sent, ctx.cues, clause.chain[-1].i)
         if any(f.negating for f in governing):

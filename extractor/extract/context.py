@@ -33,7 +33,8 @@ class DocContext:
             self.munition_tokens.update(range(m.start, m.end))
         self.last_subject_actors: list[Actor] = []
         self.last_pair: tuple[list[Actor], list[Actor]] | None = None
-        self.last_links: tuple[int, list] | None = None
+        #: the statement in progress: its paragraph, the token after its sentence, its links
+        self.last_links: tuple[int, int, list] | None = None
         self.history: list[ClaimDraft] = []
         #: claims of the sentence being assembled, in clause order (``history`` gets them after it)
         self.current: list[ClaimDraft] = []

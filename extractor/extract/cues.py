@@ -33,13 +33,16 @@ CUES_FILE = "cues.jsonl"
 
 class CueCategory(str, Enum):
     """What a cue does: qualify a claim (HEDGE, NEGATION), attribute it (REPORT), block
-    overlapping cues (PSEUDO) or end the scope of other cues (TERMINATE)."""
+    overlapping cues (PSEUDO), end the scope of other cues (TERMINATE) or mark the writer's own
+    narration (NARRATION: "also", "separately"; a sentence with one does not continue the
+    statement of a source before it)."""
 
     HEDGE = "HEDGE"
     NEGATION = "NEGATION"
     REPORT = "REPORT"
     PSEUDO = "PSEUDO"
     TERMINATE = "TERMINATE"
+    NARRATION = "NARRATION"
 
 
 class Direction(str, Enum):
@@ -51,7 +54,7 @@ class Direction(str, Enum):
 
 
 #: Categories that act where they stand and have no directed scope.
-_POSITIONAL = frozenset({CueCategory.PSEUDO, CueCategory.TERMINATE})
+_POSITIONAL = frozenset({CueCategory.PSEUDO, CueCategory.TERMINATE, CueCategory.NARRATION})
 
 
 class CueRule(LexiconEntry):
@@ -83,6 +86,13 @@ class CueRule(LexiconEntry):
             "A TERMINATE cue that only applies to Docs without a dependency parse: relative "
             "pronouns, whose clause boundary the parse gives exactly (a relative clause between "
             "a cue and its verb must not cut the scope)."
+        ),
+    )
+    bounds_frames: bool = Field(
+        False,
+        description=(
+            "A TERMINATE cue that also ends a reporting frame's scope over the clauses beyond it "
+            "(';', 'while', 'whereas'): 'X said A; Y believes B' attributes A to X only."
         ),
     )
     note: str | None = None
@@ -119,6 +129,8 @@ class CueRule(LexiconEntry):
             raise ValueError("void_in_reported_clause only applies to HEDGE cues")
         if self.parse_fallback and self.category is not CueCategory.TERMINATE:
             raise ValueError("parse_fallback only applies to TERMINATE cues")
+        if self.bounds_frames and self.category is not CueCategory.TERMINATE:
+            raise ValueError("bounds_frames only applies to TERMINATE cues")
         return self
 
 
@@ -135,6 +147,7 @@ class Cue:
     max_scope: int | None = None
     void_in_reported_clause: bool = False
     parse_fallback: bool = False
+    bounds_frames: bool = False
 
 
 def load_cue_rules() -> tuple[CueRule, ...]:
@@ -187,7 +200,7 @@ class CueMatcher:
             rule = self._by_key[key]
             cues.append(
                 Cue(s, e, rule.id, rule.category, rule.direction, doc[s:e].text, rule.max_scope,
-                    rule.void_in_reported_clause, rule.parse_fallback)
+                    rule.void_in_reported_clause, rule.parse_fallback, rule.bounds_frames)
             )
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
 
