@@ -278,3 +278,20 @@ def test_the_first_claims_chain_names_and_kinds(extractor, text, chain):
     """Documents by author or title, speakers by name (not a dateline or a description), state
     bodies and unnamed people by their words, and whose data an analysis counts."""
     assert _kinds(extractor, text, 0) == chain
+
+
+@pytest.mark.parametrize(
+    "text, chain",
+    [
+        # a participle citing a source after the speech verb deepens the chain, it is not what is said
+        ("Sudan's army has received Chinese-made drones, two Western diplomats said, citing intelligence "
+         "reports seen by their governments.", ["Western diplomats", "intelligence reports"]),
+        ("Myanmar's junta received 12 Russian helicopters last year, Thai officials said, citing customs records.",
+         ["Thai officials", "customs records"]),
+        # "adding that ..." and "saying ..." carry statements: the speaker is the one who said
+        ("Serbia has sent no shells to Ukraine, the minister said, adding that no licences had been issued.",
+         ["minister"]),
+    ],
+)
+def test_a_citing_participle_names_the_speakers_source(extractor, text, chain):
+    assert _chains(extractor, text)[0] == chain

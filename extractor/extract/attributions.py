@@ -604,6 +604,11 @@ class FrameFinder:
             comps = [c for c in clauses if c.parent is clause and (
                 c.head.dep_ in ("ccomp", "acl")
                 or c.head.dep_ in ("conj", "parataxis", "advcl") and c.head.i > v.i and not has_subject(c.head)
+                # "said, citing intelligence reports": a report verb whose object is a source, not a
+                # statement ("adding that ...", "saying ..."), names where the speaker has it from
+                and not (c.head.dep_ == "advcl" and c.head.i in ctx.report_tokens
+                         and any(k.dep_ == "dobj" for k in c.head.children)
+                         and not any(k.dep_ in ("ccomp", "xcomp") for k in c.head.children))
                 or _misplaced_complement(v, c.head))]
             frame = Frame(verb=v, denies=calls_untrue)
             if any(c.dep_ == "dobj" and c.i < v.i and c.lower_ in _BACK_REFERENCES for c in v.children):
