@@ -49,6 +49,10 @@ def test_split_chunks_prefers_paragraph_breaks():
         ("NEW DELHI — India bought jets.", "NEW DELHI — "),
         ("KYIV, May 3 (Reuters) - Ukraine said.", "KYIV, May 3 (Reuters) - "),
         ("LONDON (AP) — Britain will send.", "LONDON (AP) — "),
+        # a story filed from two places
+        ("ROME/KYIV, June 2 — Italy sent a battery.", "ROME/KYIV, June 2 — "),
+        ("ABU DHABI/NEW DELHI — India bought jets.", "ABU DHABI/NEW DELHI — "),
+        ("US/UK officials said.", None),
         ("North Korea — a long story.", None),
         ("US officials said.", None),
         ("A — B", None),
