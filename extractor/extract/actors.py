@@ -2,7 +2,8 @@
 
 Each entity mention inside the claim's clause gets a role from the dependency path to the clause's
 verb chain (:mod:`extractor.extract.roles`); an adjective of origin on a weapon makes its state a
-producer; a demonym or possessive on an institution ("Russian forces", "Iran's armed forces")
+producer, and so does a participle of origin on the way to the verb ("a system developed by RTX");
+a demonym or possessive on an institution ("Russian forces", "Iran's armed forces")
 makes the institution's state the actor; role nouns ("American buyers") carry their own role.
 Subjects that point elsewhere (pronouns, "the country", relative pronouns, the shared subject of
 conjoined verbs) take their antecedent, and a transfer that names one side of the document's last
@@ -30,6 +31,10 @@ PLACE_NOUNS = vocabulary.place_nouns()
 NO_PARTY_VERBS = vocabulary.no_party_verbs()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
 ROLE_NOUNS = vocabulary.role_nouns()
+#: Words of origin ("North Korean-made", "a system developed by RTX"); the ones of giving make a
+#: supplier, the others a producer.
+ORIGIN_WORDS = vocabulary.origin_suffixes()
+_GIVING_ORIGINS = frozenset({"supplied", "provided", "donated", "sourced"})
 
 
 def _on_object(tok, chain_ids: set[int]) -> bool:
@@ -91,7 +96,15 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
             head = head.head
         role: Role | None = None
-        if clause.gapped:
+        origin = _origin_participle(head, chain_ids)
+        if origin is not None and not ent.made_in:
+            # "the NASAMS, a system developed by RTX", "a bomb made by Turkey's Roketsan": the
+            # participle says who made (or gave) the weapon, whatever the clause's verb does
+            frame_of = "out" if origin.lower_ in _GIVING_ORIGINS else "produce"
+            role = role_for(frame_of, relation(head, {origin.i}, set()))
+        if role is not None:
+            pass
+        elif clause.gapped:
             role = role_for(frame, "subj")
         elif ent.made_in:
             # "North Korean-made" → producer; "U.S.-supplied" → supplier
@@ -248,6 +261,23 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _origin_participle(tok, chain_ids: set[int]):
+    """The participle of origin modifying a noun on the path from ``tok`` up to the clause's verbs
+    ("developed" in "a system developed by RTX", "made" in "a type made in Egypt"), or None when
+    another verb comes first."""
+    cur, steps = tok, 0
+    while cur.i not in chain_ids and cur.head.i != cur.i and steps < 40:
+        steps += 1
+        cur = cur.head
+        if cur.i in chain_ids:
+            return None
+        if cur.pos_ in ("VERB", "AUX"):
+            if cur.dep_ in ("acl", "relcl") and cur.tag_ == "VBN" and cur.lower_ in ORIGIN_WORDS:
+                return cur
+            return None
+    return None
 
 
 def _names_armed_group(ctx, noun) -> bool:
