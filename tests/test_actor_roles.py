@@ -35,3 +35,19 @@ def _claim_with(claims, words: str):
 def test_participles_of_origin(extractor, text, words, expected):
     claim = _claim_with(extractor.extract(text, published=PUBLISHED), words)
     assert expected <= _roles(claim)
+
+
+@pytest.mark.parametrize(
+    "text, words, expected",
+    [
+        # the other side of the last supplier -> recipient pair completes a transfer that names one
+        ("Germany sent 20 tanks to Lithuania in March. Lithuania received the rest of the tanks in May.",
+         "the rest", {("Lithuania", "recipient"), ("Germany", "supplier")}),
+        # not when the weapons are made by another state than the pair's supplier
+        ("Germany sent 20 tanks to Lithuania in March. Lithuania also received Swedish-made howitzers in May.",
+         "howitzers", {("Lithuania", "recipient"), ("Sweden", "producer")}),
+    ],
+)
+def test_the_last_pair_completes_a_transfer_of_the_same_goods(extractor, text, words, expected):
+    claim = _claim_with(extractor.extract(text, published=PUBLISHED), words)
+    assert _roles(claim) == expected

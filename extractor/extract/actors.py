@@ -257,6 +257,11 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in psup + prec if a.name not in names
                             and (a.name in speakers or a.type is ActorType.state))
         return
+    makers = {a.name for a in claim.actors if a.role is Role.producer}
+    if makers - {a.name for a in psup}:
+        # "Serbia also took delivery of Russian air defence systems" after a deal with France:
+        # weapons made elsewhere came by another transfer than the pair's
+        return
     if sup and not rec and {a.name for a in sup} == {a.name for a in psup}:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
