@@ -144,9 +144,14 @@ class RoleNounEntry(WordsEntry):
 
 
 class DescriptionNounEntry(WordsEntry):
-    """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order."""
+    """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order;
+    ``marked``: only an actor whose gazetteer entry lists the noun among its ``descriptions``
+    qualifies ("the island", "the kingdom"); ``plural``: the noun refers to as many actors as its
+    number says ("the two countries", "both governments")."""
 
     types: tuple[ActorType, ...] = Field(min_length=1)
+    marked: bool = False
+    plural: bool = False
 
 
 class CompanySuffixEntry(WordsEntry):
@@ -295,6 +300,13 @@ def description_nouns() -> dict[str, tuple[ActorType, ...]]:
     """Noun of a definite description → the actor types it refers back to ("company" → company)."""
     entries = load_package_lexicon("description_nouns.jsonl", DescriptionNounEntry, _form_keys)
     return {f: e.types for e in entries for f in e.forms}
+
+
+@cache
+def description_entries() -> dict[str, DescriptionNounEntry]:
+    """Noun of a definite description → its entry (types, marked, plural)."""
+    entries = load_package_lexicon("description_nouns.jsonl", DescriptionNounEntry, _form_keys)
+    return {f: e for e in entries for f in e.forms}
 
 
 @cache

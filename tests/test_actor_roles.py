@@ -51,3 +51,40 @@ def test_participles_of_origin(extractor, text, words, expected):
 def test_the_last_pair_completes_a_transfer_of_the_same_goods(extractor, text, words, expected):
     claim = _claim_with(extractor.extract(text, published=PUBLISHED), words)
     assert _roles(claim) == expected
+
+
+@pytest.mark.parametrize(
+    "text, words, expected",
+    [
+        # a definite description refers back to the latest actor of its type named before it
+        ("Washington approved the sale of 40 missiles to Taiwan on Monday. The first 20 missiles will reach "
+         "the island in 2026.", "reach", {("Taiwan", "recipient"), ("United States", "supplier")}),
+        ("Iran has supplied the Houthis with drones for years. Russia may also arm the group with anti-ship "
+         "missiles.", "arm the group", {("Russia", "supplier"), ("Houthis", "recipient")}),
+        # a marked description ("the kingdom") only to an actor the gazetteer describes so
+        ("The United States sold 12 jets to Morocco in May, and Poland sent patrol boats to Algeria. France "
+         "will send radars to the kingdom.", "radars", {("France", "supplier"), ("Morocco", "recipient")}),
+        # not to a name of its own clause
+        ("Kenya bought 10 drones in 2023. Turkey will send the country 12 more drones.", "12 more",
+         {("Turkey", "supplier"), ("Kenya", "recipient")}),
+    ],
+)
+def test_definite_descriptions_refer_back(extractor, text, words, expected):
+    claim = _claim_with(extractor.extract(text, published=PUBLISHED), words)
+    assert _roles(claim) >= expected
+    assert {a.name for a in claim.actors} == {n for n, _ in expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "this country" in a quote is the speaker's, no earlier actor's
+        "Russia sent 20 tanks to Serbia in May. 'This country will always receive our weapons,' he said.",
+        # a description that names its referent or has no article is none
+        "Russia sent 20 tanks to Serbia in May. A country in Africa will receive 30 more tanks.",
+    ],
+)
+def test_no_description_without_a_definite_referent(extractor, text):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert all("Serbia" not in {a.name for a in c.actors} for c in claims[1:])
+

@@ -43,7 +43,7 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.source_verbs("authoring"), {"published", "conducted"}, ("disclosed",)),
         (vocabulary.role_nouns(), {"buyers": "recipient", "donor": "supplier", "makers": "producer"}, ("officials",)),
         (vocabulary.description_nouns(), {"company": ("company",), "group": ("company", "armed_group"),
-                                          "militia": ("armed_group",)}, ("country", "jets")),
+                                          "militia": ("armed_group",), "island": ("state",)}, ("jets", "officials")),
         (vocabulary.place_nouns(), {"border", "cities"}, ("forces",)),
         (vocabulary.company_suffixes("legal"), {"ltd", "gmbh"}, ("dynamics",)),
         (vocabulary.company_suffixes("trade"), {"dynamics", "aerospace"}, ("ltd",)),

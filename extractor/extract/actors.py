@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 from .. import vocabulary
 from ..models import Actor, ActorType, ClaimType, Modality, Role
-from .base import offset_span
+from .base import Mention, offset_span
 from .clauses import Clause
+from .entities import EntityRef
 from .roles import relation, role_for
 from .triggers import announces_agreement, noun_trigger
 
@@ -81,7 +82,11 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
     raising = clause.chain[0].i if len(clause.chain) > 1 else None
-    for m in ctx.entities:
+    named = {acting_name(m.value) for m in ctx.entities if m.start in toks and acts(m.value)}
+    # a description that is the verb's subject is resolved with the other subjects that point
+    # elsewhere (below)
+    described = [d for d in described_mentions(ctx, toks, named) if not _is_chain_subject(ctx.doc[d.head], chain_ids)]
+    for m in [*ctx.entities, *described]:
         if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
             continue
         ent = m.value
@@ -143,6 +148,11 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             if frame == "produce" and rel == "prep:in" and _has_subject(clause) and _on_object(head, chain_ids):
                 continue  # "The company is building a shell plant in Lithuania": where, not who
             role = role_for(frame, rel)
+            if role is None and rel is not None and rel.startswith("prep:") and head.dep_ == "pobj" \
+                    and noun_trigger(head.head.head) is not None and head.head.head.i not in chain_ids:
+                # "sales to Taiwan were expected to take effect": the noun of the transfer the
+                # phrase modifies says what it is, when the clause's verb does not
+                role = role_for(noun_trigger(head.head.head).frame, rel)
         if role is None:
             continue
         found.append(Actor(
@@ -209,12 +219,12 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
-        kinds = _DESCRIPTION_TYPES.get(lower) if _is_bare_definite(subj) else None
-        if kinds:
-            # "the company", "the group": the latest earlier mention of an actor of that type
-            earlier = [m for m in ctx.entities if m.start < subj.i and m.value.type in kinds]
+        if lower in _DESCRIPTIONS and not definite:
+            # "the company", "the group", "the island": the latest earlier mention of an actor
+            # of that type (and mark)
+            earlier = resolve_description(ctx, subj, set())
             if earlier:
-                yield subj, [as_state(earlier[-1].value)]
+                yield subj, [as_state(e) for e in earlier]
             continue
         if lower not in ("it", "they", "he", "she", "we", "i") and not poss and not definite:
             continue
@@ -296,8 +306,88 @@ def acts(ent) -> bool:
     return _is_actor_type(ent) or bool(getattr(ent, "state", None))
 
 
-#: Definite descriptions of an actor by its type ("the company built", "the group fired").
-_DESCRIPTION_TYPES = vocabulary.description_nouns()
+#: Definite descriptions of an actor by its type ("the company built", "the group fired", "sales
+#: to the island", "the two countries agreed").
+_DESCRIPTIONS = vocabulary.description_entries()
+_MARKS = frozenset(f for e in _DESCRIPTIONS.values() if e.marked for f in e.forms)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+
+
+def acting_name(ent) -> str:
+    """The name an entity acts under: a body or office holder acting for a state is the state."""
+    if ent.type not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
+        return ent.state
+    return ent.name
+
+
+def _is_chain_subject(tok, chain_ids: set[int]) -> bool:
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in chain_ids
+
+
+def _description(ctx, tok):
+    """``(entry, count, mark)`` when ``tok`` heads a definite description of an actor ("the
+    country", "the self-ruled island", "the two countries", "both governments"), else None. A
+    phrase that names its referent ("the Kingdom of Saudi Arabia", "the Gulf kingdom"), or
+    restricts it ("the country's", "a country that ..."), is no description."""
+    entry = _DESCRIPTIONS.get(tok.lower_)
+    if entry is None or tok.i in ctx.entity_by_token or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet")}
+    numbers = [_NUMBERS[c.lower_] for c in tok.children if c.dep_ == "nummod" and c.lower_ in _NUMBERS]
+    if any(c.dep_ in ("poss", "prep", "relcl", "acl") for c in tok.children):
+        return None
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
+    if any(c.i in ctx.entity_by_token for m in mods for c in m.subtree):
+        return None
+    if entry.plural:
+        count = numbers[0] if numbers and dets & {"the", "these", "those"} else 2 if "both" in dets else 0
+    else:
+        count = 1 if "the" in dets and not numbers else 0  # "this country" is the speaker's
+    if not count:
+        return None
+    mark = tok.lower_ if entry.marked else next((m.lower_ for m in mods if m.lower_ in _MARKS), None)
+    return entry, count, mark
+
+
+def resolve_description(ctx, tok, exclude: set[str]) -> list[EntityRef]:
+    """What a definite description at ``tok`` refers back to: the latest actors named before it
+    with the description's type (and mark), one or as many as its number says, leaving out
+    ``exclude`` (the clause's own names: "Russia sent the country shells" is not Russia)."""
+    found = _description(ctx, tok)
+    if found is None:
+        return []
+    entry, count, mark = found
+    first = min([c.i for c in tok.lefts] + [tok.i])
+    out: list[EntityRef] = []
+    for m in reversed(ctx.entities):
+        if m.start >= first or not acts(m.value):
+            continue
+        ent = m.value
+        if ent.type in entry.types:
+            ref = EntityRef(name=ent.name, type=ent.type, entity_id=ent.entity_id, descriptions=ent.descriptions)
+        elif ActorType.state in entry.types and getattr(ent, "state", None):
+            ref = EntityRef(name=ent.state, type=ActorType.state, entity_id=ent.state_id, descriptions=ent.descriptions)
+        else:
+            continue
+        if ref.name in exclude or any(r.name == ref.name for r in out) or mark and mark not in ref.descriptions:
+            continue
+        out.append(ref)
+        if len(out) == count:
+            break
+    return out if len(out) == count else []
+
+
+def described_mentions(ctx, toks: set[int], exclude: set[str]) -> list[Mention]:
+    """The definite descriptions among ``toks`` as mentions of what they refer back to."""
+    out = []
+    for i in sorted(toks):
+        tok = ctx.doc[i]
+        if tok.lower_ not in _DESCRIPTIONS:
+            continue
+        for ref in resolve_description(ctx, tok, exclude):
+            start = min([c.i for c in tok.lefts if c.dep_ in ("det", "predet", "nummod", "amod", "compound")] + [i])
+            out.append(Mention(start, i + 1, i, ref))
+    return out
 
 
 def _is_bare_definite(tok) -> bool:

@@ -38,12 +38,15 @@ SOURCES_FILE = "sources.jsonl"
 
 class GazetteerEntry(LexiconEntry):
     """An actor. ``state`` is the id of the state (or bloc, or group) a body or office holder
-    stands for; ``source_kind`` overrides the kind its type implies when quoted as a source."""
+    stands for; ``source_kind`` overrides the kind its type implies when quoted as a source;
+    ``descriptions`` are the nouns of a marked description that may refer back to it ("the
+    island", "the kingdom": see ``description_nouns.jsonl``)."""
 
     name: str
     type: ActorType
     aliases: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()
     state: str | None = None
     source_kind: SourceKind | None = None
 
@@ -86,6 +89,8 @@ class EntityRef(BaseModel):
     state: str | None = None
     state_id: str | None = None
     demonym: str | None = None
+    #: the marked descriptions of its state ("island", "kingdom")
+    descriptions: tuple[str, ...] = ()
 
     @property
     def actor_name(self) -> str:
@@ -596,6 +601,7 @@ class Gazetteer:
             state=state.name if state else None,
             state_id=state.id if state else None,
             demonym=state.demonyms[0] if state and state.demonyms else None,
+            descriptions=state.descriptions if state else (),
         )
 
     def _entity_mention(self, doc, start: int, end: int, label: str, hits: list) -> Mention[EntityRef]:
