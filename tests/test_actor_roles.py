@@ -67,6 +67,9 @@ def test_the_last_pair_completes_a_transfer_of_the_same_goods(extractor, text, w
         # not to a name of its own clause
         ("Kenya bought 10 drones in 2023. Turkey will send the country 12 more drones.", "12 more",
          {("Turkey", "supplier"), ("Kenya", "recipient")}),
+        # "the two countries" are the last two states named
+        ("Israel and Morocco held talks in Rabat. The two countries signed an agreement on the sale of 12 "
+         "drones on Tuesday.", "two countries", {("Israel", "party"), ("Morocco", "party")}),
     ],
 )
 def test_definite_descriptions_refer_back(extractor, text, words, expected):
@@ -88,3 +91,20 @@ def test_no_description_without_a_definite_referent(extractor, text):
     claims = extractor.extract(text, published=PUBLISHED)
     assert all("Serbia" not in {a.name for a in c.actors} for c in claims[1:])
 
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the counterparty of a purchase sells
+        ("Vietnam signed a contract with Russia to buy 12 Su-30 fighters.", {("Vietnam", "recipient"), ("Russia", "supplier")}),
+        # an agreement with no recipient signed by several has no direction
+        ("Ethiopia and Turkey signed a military framework agreement covering drones and artillery.",
+         {("Ethiopia", "party"), ("Turkey", "party")}),
+        # one with a direction keeps it
+        ("Germany and France agreed to send 40 tanks to Ukraine.",
+         {("Germany", "supplier"), ("France", "supplier"), ("Ukraine", "recipient")}),
+    ],
+)
+def test_direction_of_agreements(extractor, text, expected):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert _roles(claims[0]) == expected

@@ -172,8 +172,20 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
     if frame == "agree":
-        found = _company_sells(found)
+        found = _undirected(_company_sells(found))
     return _dedupe_actors(found)
+
+
+def _undirected(found: list[Actor]) -> list[Actor]:
+    """An agreement that names no recipient and is signed by several ("Ethiopia and Turkey signed
+    a framework agreement", "the two countries agreed to co-produce", "signed a joint venture with
+    VMZ") has no direction: its signers are parties."""
+    if any(a.role is Role.recipient for a in found):
+        return found
+    signers = [a for a in found if a.role in (Role.supplier, Role.party)]
+    if len({a.name for a in signers}) < 2:
+        return found
+    return [a.model_copy(update={"role": Role.party}) if a.role is Role.supplier else a for a in found]
 
 
 def _company_sells(found: list[Actor]) -> list[Actor]:
