@@ -108,3 +108,18 @@ def test_no_description_without_a_definite_referent(extractor, text):
 def test_direction_of_agreements(extractor, text, expected):
     claims = extractor.extract(text, published=PUBLISHED)
     assert _roles(claims[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name right after the verb that the parser hangs on the object is the indirect object
+        ("Norway will give Ukraine military aid worth 2 billion crowns.", {("Norway", "supplier"), ("Ukraine", "recipient")}),
+        ("Seoul awarded Hanwha Aerospace contracts to build 300 howitzers.",
+         {("South Korea", "recipient"), ("Hanwha Aerospace", "supplier")}),
+        # an owner of the object is no dative
+        ("Norway will send the Ukrainian army 20 tanks.", {("Norway", "supplier"), ("Ukraine", "recipient")}),
+    ],
+)
+def test_misparsed_indirect_objects(extractor, text, expected):
+    assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected

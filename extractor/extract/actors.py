@@ -109,6 +109,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             role = role_for(frame_of, relation(head, {origin.i}, set()))
         if role is not None:
             pass
+        elif _misparsed_dative(ctx, m, head, chain_ids, frame):
+            # "will give Ukraine military aid", "awarded Mitsubishi Heavy Industries contracts":
+            # a name right after the verb parsed as a modifier of its object is the dative
+            role = Role.recipient
         elif clause.gapped:
             role = role_for(frame, "subj")
         elif ent.made_in:
@@ -288,6 +292,17 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _misparsed_dative(ctx, m, head, chain_ids: set[int], frame: str) -> bool:
+    """Whether a name (no demonym) that the parser made a modifier of the verb's direct object
+    stands right after the verb of giving or agreeing: the verb's indirect object."""
+    if m.value.is_demonym or head.dep_ not in ("compound", "nmod") or frame not in ("out", "agree"):
+        return False
+    noun = head.head
+    verb = ctx.doc[m.start - 1] if m.start else None
+    return verb is not None and verb.i in chain_ids and noun.dep_ == "dobj" and noun.head.i == verb.i \
+        and noun.i > head.i
 
 
 def _origin_participle(tok, chain_ids: set[int]):
