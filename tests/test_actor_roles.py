@@ -123,3 +123,17 @@ def test_direction_of_agreements(extractor, text, expected):
 )
 def test_misparsed_indirect_objects(extractor, text, expected):
     assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the place of an unnamed subject stands for it
+        ("Companies in Bulgaria had supplied the army with 200 mortars.", {("Bulgaria", "supplier")}),
+        ("Firms based in China shipped 200 drones to Sudan.", {("China", "supplier"), ("Sudan", "recipient")}),
+        # the possessor of a singular noun of trade is the other side
+        ("Russia is Serbia's main supplier of air defence systems.", {("Russia", "supplier"), ("Serbia", "recipient")}),
+    ],
+)
+def test_places_and_possessors_of_unnamed_parties(extractor, text, expected):
+    assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected

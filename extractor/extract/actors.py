@@ -36,6 +36,7 @@ ROLE_NOUNS = vocabulary.role_nouns()
 #: supplier, the others a producer.
 ORIGIN_WORDS = vocabulary.origin_suffixes()
 _GIVING_ORIGINS = frozenset({"supplied", "provided", "donated", "sourced"})
+_COUNTERPARTS = {Role.supplier: Role.recipient, Role.recipient: Role.supplier}
 
 
 def _on_object(tok, chain_ids: set[int]) -> bool:
@@ -135,6 +136,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     role = Role.producer
             elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
                 role = Role.target  # "used the system against Russian air attacks"
+            elif _counterpart(head, ent) is not None:
+                role = _counterpart(head, ent)
             elif noun_trigger(noun) is not None:
                 nt = noun_trigger(noun)
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
@@ -147,6 +150,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 continue
             else:
                 role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
+        elif _counterpart(head, ent) is not None:
+            role = _counterpart(head, ent)
         else:
             rel = relation(head, chain_ids, set(), clause.raised, raising)
             if frame == "produce" and rel == "prep:in" and _has_subject(clause) and _on_object(head, chain_ids):
@@ -292,6 +297,16 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _counterpart(head, ent) -> Role | None:
+    """The role of a possessor of a singular noun of trade, the other side of the trade
+    ("Serbia's main supplier" is a recipient, "Beijing's biggest customer" a supplier)."""
+    noun = head.head
+    role = ROLE_NOUNS.get(noun.lower_)
+    if head.dep_ != "poss" or ent.is_demonym or noun.tag_ != "NN" or role not in _COUNTERPARTS:
+        return None
+    return _COUNTERPARTS[role]
 
 
 def _misparsed_dative(ctx, m, head, chain_ids: set[int], frame: str) -> bool:

@@ -64,6 +64,14 @@ def relation(
             if cur.head.lower_ in _LOCATIVE and cur.head.head.pos_ == "PROPN" \
                     and cur.head.head.i not in chain_ids:
                 return None  # "the Rapid Support Forces in Sudan": where a party is, not a party
+            holder = cur.head.head
+            if holder.lower_ in ("based", "located") and holder.dep_ == "acl":
+                holder = holder.head
+            if cur.head.lower_ in _LOCATIVE and holder.pos_ == "NOUN" and holder.dep_ in _SUBJ | _PASS \
+                    and holder.head.i in chain_ids:
+                # "entities in Russia had supplied ...", "firms based in China shipped ...": the
+                # place of an unnamed subject stands for it
+                return relation(holder, chain_ids, stop, raised, raising)
             prep = "agent" if cur.head.dep_ == "agent" else f"prep:{cur.head.lower_}"
         if first and dep == "poss":
             return "poss"
