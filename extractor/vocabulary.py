@@ -147,11 +147,13 @@ class DescriptionNounEntry(WordsEntry):
     """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order;
     ``marked``: only an actor whose gazetteer entry lists the noun among its ``descriptions``
     qualifies ("the island", "the kingdom"); ``plural``: the noun refers to as many actors as its
-    number says ("the two countries", "both governments")."""
+    number says ("the two countries", "both governments"); ``same_noun``: only an actor named
+    earlier with the same noun qualifies ("the military" after "Myanmar's military")."""
 
     types: tuple[ActorType, ...] = Field(min_length=1)
     marked: bool = False
     plural: bool = False
+    same_noun: bool = False
 
 
 class CompanySuffixEntry(WordsEntry):

@@ -64,6 +64,9 @@ def test_the_last_pair_completes_a_transfer_of_the_same_goods(extractor, text, w
         # a marked description ("the kingdom") only to an actor the gazetteer describes so
         ("The United States sold 12 jets to Morocco in May, and Poland sent patrol boats to Algeria. France "
          "will send radars to the kingdom.", "radars", {("France", "supplier"), ("Morocco", "recipient")}),
+        # "the army" only to a state named with that noun
+        ("Pakistan's army bought 40 howitzers in 2021, and Iran sent drones to Sudan. The army also received "
+         "Chinese radars in 2022.", "radars", {("Pakistan", "recipient"), ("China", "producer")}),
         # not to a name of its own clause
         ("Kenya bought 10 drones in 2023. Turkey will send the country 12 more drones.", "12 more",
          {("Turkey", "supplier"), ("Kenya", "recipient")}),

@@ -413,10 +413,19 @@ def resolve_description(ctx, tok, exclude: set[str]) -> list[EntityRef]:
             continue
         if ref.name in exclude or any(r.name == ref.name for r in out) or mark and mark not in ref.descriptions:
             continue
+        if entry.same_noun and not _named_with(ctx, m, tok.lower_):
+            continue
         out.append(ref)
         if len(out) == count:
             break
     return out if len(out) == count else []
+
+
+def _named_with(ctx, m, noun: str) -> bool:
+    """Whether mention ``m`` is named with ``noun`` ("the U.S. Army", "Myanmar's military",
+    "Pakistani army")."""
+    doc = ctx.doc
+    return doc[m.end - 1].lower_ == noun or doc[m.head].head.lower_ == noun and doc[m.head].dep_ in ("poss", "amod", "compound")
 
 
 def described_mentions(ctx, toks: set[int], exclude: set[str]) -> list[Mention]:
@@ -469,7 +478,10 @@ def _is_actor_type(ent) -> bool:
 
 
 def _is_subject_role(actor: Actor, frame: str) -> bool:
-    return actor.role in (Role.supplier, Role.user, Role.producer, Role.party) or frame in ("in", "other") and actor.role == Role.recipient
+    """Whether ``actor`` has the role a subject of the frame has (the maker of the goods, in a
+    frame other than production, is no subject: "The army received Chinese radars")."""
+    return actor.role in (Role.supplier, Role.user, Role.party) or actor.role is Role.producer and frame == "produce" \
+        or frame in ("in", "other") and actor.role == Role.recipient
 
 
 def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
