@@ -140,3 +140,18 @@ def test_misparsed_indirect_objects(extractor, text, expected):
 )
 def test_places_and_possessors_of_unnamed_parties(extractor, text, expected):
     assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "the Government of X" is X
+        ("The Government of Chile has requested to buy 12 F-16 fighter jets.", {("Chile", "recipient")}),
+        # a name that modifies a noun of trade takes the noun's side
+        ("German arms exports to Israel rose to 300 million euros.", {("Germany", "supplier"), ("Israel", "recipient")}),
+        ("U.S. arms exports rose by 17% to 42 billion dollars.", {("United States", "supplier")}),
+        ("Polish arms imports rose by 50%.", {("Poland", "recipient")}),
+    ],
+)
+def test_bodies_and_modifiers_of_trade_nouns(extractor, text, expected):
+    assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected

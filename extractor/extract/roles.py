@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import Role
 from .triggers import Frame
@@ -36,6 +37,8 @@ def role_frames() -> dict[str, dict[str, Role]]:
     return {e.frame: e.roles for e in entries}
 
 
+#: Nouns of a state's bodies: "the government of Poland" is Poland.
+BODY_NOUNS = vocabulary.state_body_nouns()
 _SUBJ = {"nsubj", "csubj", "expl"}
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around"})
 _PASS = {"nsubjpass", "csubjpass"}
@@ -58,6 +61,10 @@ def relation(
     while cur.i not in chain_ids and steps < 40:
         steps += 1
         dep = cur.dep_
+        if dep == "pobj" and cur.head.lower_ == "of" and cur.head.head.lower_ in BODY_NOUNS:
+            # "the Government of Poland", "the armed forces of Ukraine": the state is the body
+            cur = cur.head.head
+            continue
         if dep == "pobj" and prep is None and (
                 cur.head.dep_ in ("prep", "agent") or cur.head.dep_ == "conj" and cur.head.pos_ == "ADP"):
             # "to Ukraine or to Russia": the second "to" is parsed as a conjunct of the first
@@ -94,8 +101,8 @@ def relation(
                 return "dative"
             if dep == "npadvmod":
                 return "obj"
-            if dep in ("conj", "appos"):
-                return None
+            if dep in ("compound", "amod", "nmod") and parent.pos_ in ("NOUN", "PROPN"):
+                return "amod"  # "U.S. arms exports": a modifier of the transfer noun
             return None
         if dep in ("conj", "appos") and parent.dep_ in _SUBJ | _PASS | _OBJ | {"pobj", "dative"}:
             cur = parent
