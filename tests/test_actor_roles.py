@@ -27,6 +27,10 @@ def _claim_with(claims, words: str):
         ("Rebels fired a guided missile made by Iran's Shahed Aviation at the convoy.",
          "guided missile", {("Iran", "producer")}),
         ("Kenya received 40 rifles made in Serbia last month.", "rifles", {("Kenya", "recipient"), ("Serbia", "producer")}),
+        # so does a verb of transfer in a relative clause on the weapon
+        ("Satellite images of the base show two to four Chinese-made drones on different dates, a model Egypt "
+         "has previously sold to Khalifa Haftar's forces in Libya.", "Satellite",
+         {("China", "producer"), ("Egypt", "supplier"), ("Libyan National Army", "recipient")}),
         # one of giving makes the supplier
         ("The militia fired rockets sourced from Belarus and Iran.", "rockets",
          {("Belarus", "supplier"), ("Iran", "supplier")}),

@@ -20,7 +20,7 @@ from .base import Mention, offset_span
 from .clauses import Clause
 from .entities import EntityRef
 from .roles import relation, role_for
-from .triggers import announces_agreement, noun_trigger
+from .triggers import announces_agreement, noun_trigger, verb_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
 BODY_NOUNS = vocabulary.state_body_nouns()
@@ -102,12 +102,14 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
             head = head.head
         role: Role | None = None
-        origin = _origin_participle(head, chain_ids)
-        if origin is not None and not ent.made_in:
-            # "the NASAMS, a system developed by RTX", "a bomb made by Turkey's Roketsan": the
-            # participle says who made (or gave) the weapon, whatever the clause's verb does
-            frame_of = "out" if origin.lower_ in _GIVING_ORIGINS else "produce"
-            role = role_for(frame_of, relation(head, {origin.i}, set()))
+        inner = _inner_verb(head, chain_ids)
+        if inner is not None and not ent.made_in:
+            # "the NASAMS, a system developed by RTX", "a bomb made by Turkey's Roketsan", "a
+            # model the UAE has supplied to Haftar's forces": the verb on the weapon says who
+            # made (or gave) it, whatever the clause's verb does
+            verb, frame_of = inner
+            owner = head.head if head.dep_ == "poss" and head.head.lower_ in BODY_NOUNS else head
+            role = role_for(frame_of, relation(owner, {verb.i}, set()))
         if role is not None:
             pass
         elif _misparsed_dative(ctx, m, head, chain_ids, frame):
@@ -320,10 +322,11 @@ def _misparsed_dative(ctx, m, head, chain_ids: set[int], frame: str) -> bool:
         and noun.i > head.i
 
 
-def _origin_participle(tok, chain_ids: set[int]):
-    """The participle of origin modifying a noun on the path from ``tok`` up to the clause's verbs
-    ("developed" in "a system developed by RTX", "made" in "a type made in Egypt"), or None when
-    another verb comes first."""
+def _inner_verb(tok, chain_ids: set[int]):
+    """``(verb, frame)`` of the verb modifying a noun on the path from ``tok`` up to the clause's
+    verbs, when it says where the goods come from: a participle of origin ("developed" in "a
+    system developed by RTX", "made" in "a type made in Egypt") or a verb of transfer or making
+    ("supplied" in "a model the UAE has supplied to ..."). None when another verb comes first."""
     cur, steps = tok, 0
     while cur.i not in chain_ids and cur.head.i != cur.i and steps < 40:
         steps += 1
@@ -331,8 +334,13 @@ def _origin_participle(tok, chain_ids: set[int]):
         if cur.i in chain_ids:
             return None
         if cur.pos_ in ("VERB", "AUX"):
-            if cur.dep_ in ("acl", "relcl") and cur.tag_ == "VBN" and cur.lower_ in ORIGIN_WORDS:
-                return cur
+            if cur.dep_ not in ("acl", "relcl"):
+                return None
+            if cur.tag_ == "VBN" and cur.lower_ in ORIGIN_WORDS:
+                return cur, "out" if cur.lower_ in _GIVING_ORIGINS else "produce"
+            trigger = verb_trigger(cur)
+            if trigger is not None and not trigger.generic and trigger.frame in ("out", "in", "produce"):
+                return cur, trigger.frame
             return None
     return None
 
