@@ -168,6 +168,9 @@ _TYPE_KINDS = {
 }
 
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+#: Words a spaCy entity swallows from the clause ("supply Armenia with Mistral missiles"), which no
+#: organisation's name holds in lower case.
+_NOT_IN_NAMES = frozenset({"with", "to", "from", "into", "via", "against"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
@@ -560,6 +563,8 @@ class Gazetteer:
         are proper nouns ("George Washington", not "Leaving Pyongyang")."""
         if label not in ("ORG", "FAC", "PERSON"):
             return False
+        if any(t.text in _NOT_IN_NAMES for t in doc[start:end]):
+            return False  # "Armenia with Mistral": a name does not hold a lower-case "with" or "to"
         covered = set()
         for s, e, entry, demonym in hits:
             if s < start or e > end or e == end and label != "PERSON":
