@@ -154,6 +154,9 @@ class DescriptionNounEntry(WordsEntry):
     marked: bool = False
     plural: bool = False
     same_noun: bool = False
+    #: a pronoun: it refers back where it cannot be the goods (the indirect object "sent it
+    #: arms", "to them", the owner of a state's body or a platform "its jets")
+    pronoun: bool = False
 
 
 class CompanySuffixEntry(WordsEntry):

@@ -159,3 +159,35 @@ def test_places_and_possessors_of_unnamed_parties(extractor, text, expected):
 )
 def test_bodies_and_modifiers_of_trade_nouns(extractor, text, expected):
     assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, words, expected",
+    [
+        # a pronoun where it cannot be the goods refers back: the indirect object ...
+        ("Moldova became a major importer of arms in 2023. At least ten states have sent it artillery shells.",
+         "sent it", {("Moldova", "recipient")}),
+        # ... and the owner of a platform that fires
+        ("Israel said on Friday that its jets had struck a tunnel with missiles.", "its jets", {("Israel", "user")}),
+        # the owner is the sentence's subject before the latest name
+        ("India signed a deal with France in April for 26 Rafale fighters for its navy.", "India",
+         {("India", "recipient"), ("France", "supplier")}),
+    ],
+)
+def test_pronouns_that_refer_to_parties(extractor, text, words, expected):
+    claim = _claim_with(extractor.extract(text, published=PUBLISHED), words)
+    assert expected <= _roles(claim)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an owner pronoun on the goods outside an attack names no maker
+        ("Iran expects to receive its first Su-35 fighter jets from Russia.", {("Iran", "recipient"), ("Russia", "supplier")}),
+        # a place inside a phrase of circumstance is no party
+        ("Chile and Peru signed an agreement on 12 patrol drones during a visit to Lima by the minister.",
+         {("Chile", "party"), ("Peru", "party")}),
+    ],
+)
+def test_owners_and_places_that_are_no_parties(extractor, text, expected):
+    assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected

@@ -86,7 +86,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     named = {acting_name(m.value) for m in ctx.entities if m.start in toks and acts(m.value)}
     # a description that is the verb's subject is resolved with the other subjects that point
     # elsewhere (below)
-    described = [d for d in described_mentions(ctx, toks, named) if not _is_chain_subject(ctx.doc[d.head], chain_ids)]
+    described = [d for d in described_mentions(ctx, toks, named)
+                 if not _is_chain_subject(ctx.doc[d.head], chain_ids) and not _owner_pronoun_elsewhere(ctx, d, chain_ids, frame)]
     for m in [*ctx.entities, *described]:
         if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
             continue
@@ -183,8 +184,25 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
     if frame == "agree":
-        found = _undirected(_company_sells(found))
+        found = _undirected(_company_sells(_signer_buys(found)))
     return _dedupe_actors(found)
+
+
+def _signer_buys(found: list[Actor]) -> list[Actor]:
+    """A signer that the agreement is also for ("India signed a deal with France for 26 jets for
+    its navy") buys: it is the recipient, and its counterparty the supplier."""
+    recipients = {a.name for a in found if a.role is Role.recipient}
+    buyers = {a.name for a in found if a.role is Role.supplier and a.name in recipients}
+    if not buyers:
+        return found
+    out = []
+    for a in found:
+        if a.name in buyers:
+            a = a.model_copy(update={"role": Role.recipient})
+        elif a.role is Role.party:
+            a = a.model_copy(update={"role": Role.supplier})
+        out.append(a)
+    return out
 
 
 def _undirected(found: list[Actor]) -> list[Actor]:
@@ -242,7 +260,7 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
-        if lower in _DESCRIPTIONS and not definite:
+        if lower in _DESCRIPTIONS and not _DESCRIPTIONS[lower].pronoun and not definite:
             # "the company", "the group", "the island": the latest earlier mention of an actor
             # of that type (and mark)
             earlier = resolve_description(ctx, subj, set())
@@ -380,6 +398,8 @@ def _description(ctx, tok):
     phrase that names its referent ("the Kingdom of Saudi Arabia", "the Gulf kingdom"), or
     restricts it ("the country's", "a country that ..."), is no description."""
     entry = _DESCRIPTIONS.get(tok.lower_)
+    if entry is not None and entry.pronoun:
+        return (entry, 1, None) if _refers_to_party(ctx, tok) else None
     if entry is None or tok.i in ctx.entity_by_token or tok.pos_ not in ("NOUN", "PROPN"):
         return None
     dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet")}
@@ -399,6 +419,27 @@ def _description(ctx, tok):
     return entry, count, mark
 
 
+def _owner_pronoun_elsewhere(ctx, d, chain_ids: set[int], frame: str) -> bool:
+    """An owner pronoun left to other rules: on the subject's body ("its forces fired", resolved
+    with the other subjects that point elsewhere), or on a platform outside an attack ("to
+    receive its first jets" says nothing of a maker)."""
+    tok = ctx.doc[d.head]
+    if tok.pos_ != "PRON" or tok.dep_ != "poss":
+        return False
+    if tok.head.lower_ in BODY_NOUNS:
+        return _is_chain_subject(tok.head, chain_ids)
+    return frame != "use"
+
+
+def _refers_to_party(ctx, tok) -> bool:
+    """Whether a pronoun stands where the goods cannot: the indirect object ("have sent it
+    major arms"), the object of "to" ("sold rifles to them"), the owner of a body of a state or
+    of a platform ("its jets struck", "their navy")."""
+    if tok.dep_ == "poss":
+        return tok.head.lower_ in BODY_NOUNS or _is_platform(ctx, tok.head)
+    return tok.dep_ == "dative" or tok.dep_ == "pobj" and tok.head.lower_ == "to"
+
+
 def resolve_description(ctx, tok, exclude: set[str]) -> list[EntityRef]:
     """What a definite description at ``tok`` refers back to: the latest actors named before it
     with the description's type (and mark), one or as many as its number says, leaving out
@@ -407,10 +448,18 @@ def resolve_description(ctx, tok, exclude: set[str]) -> list[EntityRef]:
     if found is None:
         return []
     entry, count, mark = found
+    if tok.dep_ == "poss":
+        exclude = set()  # "Russia sent its troops": the owner is often the clause's subject
     first = min([c.i for c in tok.lefts] + [tok.i])
     out: list[EntityRef] = []
-    for m in reversed(ctx.entities):
-        if m.start >= first or not acts(m.value):
+    candidates = [m for m in ctx.entities if m.start < first]
+    if tok.dep_ == "poss":
+        # "India signed a deal with France for its navy": an owner is the subject of its sentence
+        # before it is the latest name
+        sent = tok.sent
+        candidates.sort(key=lambda m: (m.start >= sent.start and ctx.doc[m.head].dep_ in ("nsubj", "nsubjpass"), m.start))
+    for m in reversed(candidates):
+        if not acts(m.value):
             continue
         ent = m.value
         if ent.type in entry.types:

@@ -39,6 +39,8 @@ def role_frames() -> dict[str, dict[str, Role]]:
 
 #: Nouns of a state's bodies: "the government of Poland" is Poland.
 BODY_NOUNS = vocabulary.state_body_nouns()
+#: Prepositions of circumstance: a name inside their phrase ("during a visit to Rabat") is no party.
+_CIRCUMSTANCE = frozenset({"during", "after", "before", "since", "amid", "following"})
 _SUBJ = {"nsubj", "csubj", "expl"}
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around"})
 _PASS = {"nsubjpass", "csubjpass"}
@@ -79,6 +81,9 @@ def relation(
                 # "entities in Russia had supplied ...", "firms based in China shipped ...": the
                 # place of an unnamed subject stands for it
                 return relation(holder, chain_ids, stop, raised, raising)
+            owner = cur.head.head
+            if owner.pos_ == "NOUN" and owner.dep_ == "pobj" and owner.head.lower_ in _CIRCUMSTANCE:
+                return None  # "signed an agreement during a visit to Rabat": where, not who
             prep = "agent" if cur.head.dep_ == "agent" else f"prep:{cur.head.lower_}"
         if first and dep == "poss":
             return "poss"
