@@ -191,3 +191,17 @@ def test_pronouns_that_refer_to_parties(extractor, text, words, expected):
 )
 def test_owners_and_places_that_are_no_parties(extractor, text, expected):
     assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the state of a platform fired at is the target
+        ("Rebel fighters fired anti-tank missiles at Turkish tanks near the border.", {("Turkey", "target")}),
+        # the state of weapons an attack is defended against is the target
+        ("Israeli crews have used the system to defend Haifa against Iranian missile and drone attacks.",
+         {("Israel", "user"), ("Iran", "target")}),
+    ],
+)
+def test_targets_of_attacks(extractor, text, expected):
+    assert expected <= _roles(extractor.extract(text, published=PUBLISHED)[0])

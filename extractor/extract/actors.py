@@ -134,7 +134,10 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     # "Israeli aircraft struck a truck": the platform's state fires; "shot down
                     # five Indian aircraft": the platform's state is attacked
                     rel = relation(noun, chain_ids, set(), clause.raised, raising)
-                    role = Role.user if rel in ("subj", "agent") else Role.target if rel in ("obj", "pass") else Role.producer
+                    role = Role.user if rel in ("subj", "agent") else Role.target \
+                        if rel in ("obj", "pass") or role_for("use", rel) is Role.target else Role.producer
+                elif frame == "use" and not ent.made_in and _attacked(noun):
+                    role = Role.target  # "to defend Kyiv against Russian missile attacks"
                 else:
                     role = Role.producer
             elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
@@ -317,6 +320,14 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _attacked(noun) -> bool:
+    """Whether the phrase ``noun`` belongs to is what an attack is defended against ("against
+    Russian missile and drone attacks")."""
+    while noun.dep_ in ("compound", "amod", "conj", "nmod") and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ == "pobj" and noun.head.lower_ == "against"
 
 
 def _counterpart(head, ent) -> Role | None:
