@@ -205,3 +205,22 @@ def test_owners_and_places_that_are_no_parties(extractor, text, expected):
 )
 def test_targets_of_attacks(extractor, text, expected):
     assert expected <= _roles(extractor.extract(text, published=PUBLISHED)[0])
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        # a nationality or alignment that describes another name is no party
+        ("The Wagner Group, a Russian private military company, fired rockets at the town.", "Russia"),
+        ("Saudi jets dropped bombs on the Iran-aligned Houthis in March.", "Iran"),
+        ("Rheinmetall's Swiss subsidiary Nitrochemie is doubling its output of propellant for shells.", "Switzerland"),
+    ],
+)
+def test_descriptions_of_names_are_no_parties(extractor, text, absent):
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert claims and absent not in {a.name for a in claims[0].actors}
+
+
+def test_a_company_unit_keeps_its_company(extractor):
+    claims = extractor.extract("Sweden will order 18 howitzers from BAE Systems Bofors for Ukraine.", published=PUBLISHED)
+    assert "BAE Systems" in {a.name for a in claims[0].actors}

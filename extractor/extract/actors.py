@@ -103,6 +103,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
             head = head.head
         role: Role | None = None
+        if not ent.made_in and _describes_a_name(ctx, m, head):
+            continue  # "Bulgarian arms maker VMZ", "the Iran-aligned Houthis": a nationality
         inner = _inner_verb(head, chain_ids)
         if inner is not None and not ent.made_in:
             # "the NASAMS, a system developed by RTX", "a bomb made by Turkey's Roketsan", "a
@@ -320,6 +322,32 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _describes_a_name(ctx, m, head) -> bool:
+    """Whether a mention only describes another name it modifies: "Bulgarian arms maker VMZ",
+    "Rheinmetall's Swiss subsidiary Nitrochemie", "The Wagner Group, a Russian private military
+    company", "the Iran-aligned Houthis" (a nationality or an alignment, no party)."""
+    own = set(range(m.start, m.end))
+    if m.value.type is ActorType.company and m.end < len(ctx.doc) and ctx.doc[m.end].pos_ == "PROPN":
+        return False  # "BAE Systems Bofors": the longer name of a company's unit
+    cur = head
+    for _ in range(6):
+        if cur.dep_ not in ("amod", "compound", "npadvmod", "nmod", "appos") or cur.head.i == cur.i:
+            return False
+        nxt = ctx.doc[cur.i + 1] if cur.i + 1 < len(ctx.doc) else None
+        if cur.i not in own and cur.pos_ == "NOUN" and nxt is not None and _is_other_name(ctx, nxt, own):
+            return True  # "arms maker VMZ": a noun that titles the name after it
+        cur = cur.head
+        if _is_other_name(ctx, cur, own):
+            return True
+    return False
+
+
+def _is_other_name(ctx, tok, own: set[int]) -> bool:
+    return tok.pos_ == "PROPN" and tok.i not in own and tok.i not in ctx.munition_tokens and tok.ent_type_ in (
+        "ORG", "PERSON", "NORP", "GPE", "FAC") or tok.i in ctx.entity_by_token and tok.i not in own \
+        and ctx.entity_by_token[tok.i].value.type in (ActorType.company, ActorType.armed_group)
 
 
 def _attacked(noun) -> bool:
