@@ -224,3 +224,18 @@ def test_descriptions_of_names_are_no_parties(extractor, text, absent):
 def test_a_company_unit_keeps_its_company(extractor):
     claims = extractor.extract("Sweden will order 18 howitzers from BAE Systems Bofors for Ukraine.", published=PUBLISHED)
     assert "BAE Systems" in {a.name for a in claims[0].actors}
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        # a region after a preposition of place is where, not who
+        ("France sold 30 Rafale jets to buyers in Asia last year.", "Asia", "France"),
+        ("Dassault has sold Rafales to Greece and Croatia in Europe.", "Europe", "Croatia"),
+        # not when it is listed with a state
+        ("Plants in the United States and Europe will produce 1.3 million shells.", None, "Europe"),
+    ],
+)
+def test_regions_of_place(extractor, text, absent, present):
+    names = {a.name for a in extractor.extract(text, published=PUBLISHED)[0].actors}
+    assert present in names and absent not in names

@@ -37,6 +37,8 @@ ROLE_NOUNS = vocabulary.role_nouns()
 ORIGIN_WORDS = vocabulary.origin_suffixes()
 _GIVING_ORIGINS = frozenset({"supplied", "provided", "donated", "sourced"})
 _COUNTERPARTS = {Role.supplier: Role.recipient, Role.recipient: Role.supplier}
+#: Prepositions of place: a region (no state) after one is where something happens, no party.
+_WHERE = frozenset({"in", "across", "throughout", "around", "within"})
 
 
 def _on_object(tok, chain_ids: set[int]) -> bool:
@@ -103,6 +105,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
             head = head.head
         role: Role | None = None
+        if etype is ActorType.other and doc[m.head].dep_ == "pobj" and doc[m.head].head.lower_ in _WHERE:
+            continue  # "buyers in Asia", "the largest importer in Europe": a region is where
         if not ent.made_in and _describes_a_name(ctx, m, head):
             continue  # "Bulgarian arms maker VMZ", "the Iran-aligned Houthis": a nationality
         inner = _inner_verb(head, chain_ids)
