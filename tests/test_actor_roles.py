@@ -239,3 +239,16 @@ def test_a_company_unit_keeps_its_company(extractor):
 def test_regions_of_place(extractor, text, absent, present):
     names = {a.name for a in extractor.extract(text, published=PUBLISHED)[0].actors}
     assert present in names and absent not in names
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a partner "together with" / "jointly with" the subject shares its role
+        ("Denmark will pay for 20 air defence launchers for Ukraine together with the Netherlands.",
+         {("Denmark", "supplier"), ("Netherlands", "supplier"), ("Ukraine", "recipient")}),
+        ("Rheinmetall builds 40 Lynx fighting vehicles a year jointly with Hanwha Aerospace.", {("Rheinmetall", "producer"), ("Hanwha Aerospace", "producer")}),
+    ],
+)
+def test_partners_share_the_subjects_role(extractor, text, expected):
+    assert expected <= _roles(extractor.extract(text, published=PUBLISHED)[0])

@@ -81,6 +81,8 @@ def relation(
                 # "entities in Russia had supplied ...", "firms based in China shipped ...": the
                 # place of an unnamed subject stands for it
                 return relation(holder, chain_ids, stop, raised, raising)
+            if cur.head.lower_ == "with" and _jointly(cur.head, chain_ids):
+                return "subj"  # "builds the fighter jointly with Chengdu", "together with the US"
             owner = cur.head.head
             if owner.pos_ == "NOUN" and owner.dep_ == "pobj" and owner.head.lower_ in _CIRCUMSTANCE:
                 return None  # "signed an agreement during a visit to Rabat": where, not who
@@ -114,6 +116,18 @@ def relation(
             continue
         cur = parent
     return prep
+
+
+_JOINT = frozenset({"together", "jointly", "along"})
+
+
+def _jointly(prep, chain_ids: set[int]) -> bool:
+    """Whether a "with" phrase names a partner acting with the subject ("together with the
+    United States", "builds ... jointly with Chengdu", "along with France")."""
+    if any(c.dep_ == "advmod" and c.lower_ in _JOINT for c in prep.children):
+        return True
+    verb = prep.head
+    return verb.i in chain_ids and any(c.dep_ == "advmod" and c.lower_ in _JOINT for c in verb.children)
 
 
 def role_for(frame: str, rel: str | None) -> Role | None:
