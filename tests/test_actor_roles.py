@@ -252,3 +252,9 @@ def test_regions_of_place(extractor, text, absent, present):
 )
 def test_partners_share_the_subjects_role(extractor, text, expected):
     assert expected <= _roles(extractor.extract(text, published=PUBLISHED)[0])
+
+
+def test_makers_a_buyer_buys_from_sell(extractor):
+    text = "Poland's army bought 100 howitzers in 2022. The army also bought 300 shells from South Korean manufacturers."
+    claim = _claim_with(extractor.extract(text, published=PUBLISHED), "300 shells")
+    assert _roles(claim) == {("Poland", "recipient"), ("South Korea", "supplier")}

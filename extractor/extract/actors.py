@@ -155,6 +155,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
             elif noun.lower_ in ROLE_NOUNS and (ent.is_demonym or head.dep_ != "poss"):
                 role = ROLE_NOUNS[noun.lower_]
+                if role is Role.producer and frame in ("in", "out") and noun.dep_ == "pobj" and noun.head.lower_ == "from":
+                    role = Role.supplier  # "bought shell bodies from Turkish manufacturers": they sold
             elif noun is head and any(c.lower_ in ROLE_NOUNS for c in noun.conjuncts):
                 # "with American, Spanish, Czech and other buyers" parsed as a list of nouns
                 role = ROLE_NOUNS[next(c.lower_ for c in noun.conjuncts if c.lower_ in ROLE_NOUNS)]
@@ -580,8 +582,11 @@ def _is_actor_type(ent) -> bool:
 def _is_subject_role(actor: Actor, frame: str) -> bool:
     """Whether ``actor`` has the role a subject of the frame has (the maker of the goods, in a
     frame other than production, is no subject: "The army received Chinese radars")."""
+    if frame == "in":
+        # "The Army bought shell bodies from Turkish manufacturers": a seller is no subject
+        return actor.role in (Role.recipient, Role.party)
     return actor.role in (Role.supplier, Role.user, Role.party) or actor.role is Role.producer and frame == "produce" \
-        or frame in ("in", "other") and actor.role == Role.recipient
+        or frame == "other" and actor.role == Role.recipient
 
 
 def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
