@@ -143,6 +143,18 @@ class RoleNounEntry(WordsEntry):
     role: Role
 
 
+class OriginSuffixEntry(WordsEntry):
+    """``role``: what the state or company before the word is: the maker (``producer``:
+    "Chinese-made", "built by") or the one who gave or paid (``supplier``: "U.S.-supplied",
+    "paid for by Berlin")."""
+
+    role: Literal["producer", "supplier"] = "producer"
+
+    @property
+    def gives(self) -> bool:
+        return self.role == "supplier"
+
+
 class DescriptionNounEntry(WordsEntry):
     """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order;
     ``marked``: only an actor whose gazetteer entry lists the noun among its ``descriptions``
@@ -324,7 +336,14 @@ def company_suffixes(kind: str) -> frozenset[str]:
 
 @cache
 def origin_suffixes() -> frozenset[str]:
-    return frozenset(f for e in load_package_lexicon("origin_suffixes.jsonl", WordsEntry, _form_keys) for f in e.forms)
+    return frozenset(f for e in load_package_lexicon("origin_suffixes.jsonl", OriginSuffixEntry, _form_keys) for f in e.forms)
+
+
+@cache
+def giving_origins() -> frozenset[str]:
+    """The words of origin that name who gave or paid, not who made ("U.S.-supplied", "funded by")."""
+    entries = load_package_lexicon("origin_suffixes.jsonl", OriginSuffixEntry, _form_keys)
+    return frozenset(f for e in entries if e.gives for f in e.forms)
 
 
 @cache

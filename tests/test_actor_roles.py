@@ -31,7 +31,9 @@ def _claim_with(claims, words: str):
         ("Satellite images of the base show two to four Chinese-made drones on different dates, a model Egypt "
          "has previously sold to Khalifa Haftar's forces in Libya.", "Satellite",
          {("China", "producer"), ("Egypt", "supplier"), ("Libyan National Army", "recipient")}),
-        # one of giving makes the supplier
+        # one of giving or paying makes the supplier
+        ("Most of the plant's 155mm shells go to Ukraine, paid for by Norway and other governments.", "Ukraine",
+         {("Ukraine", "recipient"), ("Norway", "supplier")}),
         ("The militia fired rockets sourced from Belarus and Iran.", "rockets",
          {("Belarus", "supplier"), ("Iran", "supplier")}),
     ],

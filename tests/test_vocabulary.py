@@ -48,6 +48,7 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.company_suffixes("legal"), {"ltd", "gmbh"}, ("dynamics",)),
         (vocabulary.company_suffixes("trade"), {"dynamics", "aerospace"}, ("ltd",)),
         (vocabulary.origin_suffixes(), {"made", "supplied"}, ("said",)),
+        (vocabulary.giving_origins(), {"supplied", "funded", "paid"}, ("made", "developed")),
         (vocabulary.materiel_words(), {"weapons", "materiel"}, ("tanks",)),
     ],
 )

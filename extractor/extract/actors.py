@@ -35,7 +35,7 @@ ROLE_NOUNS = vocabulary.role_nouns()
 #: Words of origin ("North Korean-made", "a system developed by RTX"); the ones of giving make a
 #: supplier, the others a producer.
 ORIGIN_WORDS = vocabulary.origin_suffixes()
-_GIVING_ORIGINS = frozenset({"supplied", "provided", "donated", "sourced"})
+_GIVING_ORIGINS = vocabulary.giving_origins()
 _COUNTERPARTS = {Role.supplier: Role.recipient, Role.recipient: Role.supplier}
 #: Prepositions of place: a region (no state) after one is where something happens, no party.
 _WHERE = frozenset({"in", "across", "throughout", "around", "within"})
@@ -127,7 +127,7 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             role = role_for(frame, "subj")
         elif ent.made_in:
             # "North Korean-made" → producer; "U.S.-supplied" → supplier
-            role = Role.supplier if getattr(ent, "origin", None) in ("supplied", "provided", "donated") else Role.producer
+            role = Role.supplier if getattr(ent, "origin", None) in _GIVING_ORIGINS else Role.producer
         elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
             noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
             if head.dep_ == "poss" and etype == ActorType.state and _names_armed_group(ctx, noun):
@@ -397,10 +397,12 @@ def _inner_verb(tok, chain_ids: set[int]):
         if cur.i in chain_ids:
             return None
         if cur.pos_ in ("VERB", "AUX"):
+            bare = cur.tag_ == "VBN" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cur.children)
+            if cur.lower_ in ORIGIN_WORDS and bare and cur.dep_ in ("acl", "relcl", "advcl"):
+                # "a system developed by RTX", "goes to Ukraine, paid for by Berlin"
+                return cur, "out" if cur.lower_ in _GIVING_ORIGINS else "produce"
             if cur.dep_ not in ("acl", "relcl"):
                 return None
-            if cur.tag_ == "VBN" and cur.lower_ in ORIGIN_WORDS:
-                return cur, "out" if cur.lower_ in _GIVING_ORIGINS else "produce"
             trigger = verb_trigger(cur)
             if trigger is not None and not trigger.generic and trigger.frame in ("out", "in", "produce"):
                 return cur, trigger.frame
