@@ -307,6 +307,12 @@ def place_nouns() -> frozenset[str]:
 
 
 @cache
+def vessel_nouns() -> frozenset[str]:
+    """Nouns of merchant vessels: the name after one ("the bulk carrier Tutor") is a ship."""
+    return frozenset(f for e in load_package_lexicon("vessel_nouns.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+@cache
 def role_nouns() -> dict[str, Role]:
     """Noun → the role it carries ("buyers" → recipient)."""
     return {f: e.role for e in load_package_lexicon("role_nouns.jsonl", RoleNounEntry, _form_keys) for f in e.forms}

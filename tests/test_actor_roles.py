@@ -260,3 +260,18 @@ def test_makers_a_buyer_buys_from_sell(extractor):
     text = "Poland's army bought 100 howitzers in 2022. The army also bought 300 shells from South Korean manufacturers."
     claim = _claim_with(extractor.extract(text, published=PUBLISHED), "300 shells")
     assert _roles(claim) == {("Poland", "recipient"), ("South Korea", "supplier")}
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        # a named ship an attack hits is a target of its own; its owners' nationality is no party
+        ("Rebels struck the Liberian-owned oil tanker Sea Star with a drone boat on Monday.",
+         {("Sea Star", "target")}, "Liberia"),
+        ("On Friday, the cargo ship Verdant, which flies the flag of Panama, was struck by two anti-ship missiles "
+         "fired by the rebels.", {("Verdant", "target")}, None),
+    ],
+)
+def test_named_ships_are_targets(extractor, text, expected, absent):
+    claim = extractor.extract(text, published=PUBLISHED)[0]
+    assert expected <= _roles(claim) and absent not in {a.name for a in claim.actors}

@@ -45,6 +45,7 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.description_nouns(), {"company": ("company",), "group": ("company", "armed_group"),
                                           "militia": ("armed_group",), "island": ("state",)}, ("jets", "officials")),
         (vocabulary.place_nouns(), {"border", "cities"}, ("forces",)),
+        (vocabulary.vessel_nouns(), {"ship", "tanker", "carrier"}, ("destroyer", "frigate")),
         (vocabulary.company_suffixes("legal"), {"ltd", "gmbh"}, ("dynamics",)),
         (vocabulary.company_suffixes("trade"), {"dynamics", "aerospace"}, ("ltd",)),
         (vocabulary.origin_suffixes(), {"made", "supplied"}, ("said",)),

@@ -30,6 +30,8 @@ PLACE_NOUNS = vocabulary.place_nouns()
 #: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
 #: takes no part in it.
 NO_PARTY_VERBS = vocabulary.no_party_verbs()
+#: Nouns of merchant vessels: "the bulk carrier Tutor" is a ship that can be attacked.
+VESSEL_NOUNS = vocabulary.vessel_nouns()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
 ROLE_NOUNS = vocabulary.role_nouns()
 #: Words of origin ("North Korean-made", "a system developed by RTX"); the ones of giving make a
@@ -194,6 +196,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev.name,
                     role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
+    if frame == "use":
+        found.extend(_attacked_vessels(ctx, toks, chain_ids, {a.name for a in found}))
     if frame == "agree":
         found = _undirected(_company_sells(_signer_buys(found)))
     return _dedupe_actors(found)
@@ -339,11 +343,12 @@ def _describes_a_name(ctx, m, head) -> bool:
         return False  # "BAE Systems Bofors": the longer name of a company's unit
     cur = head
     for _ in range(6):
+        if cur.i not in own and cur.pos_ == "NOUN" and (
+                cur.i + 1 < len(ctx.doc) and _is_other_name(ctx, ctx.doc[cur.i + 1], own)
+                or any(c.dep_ == "appos" and _is_other_name(ctx, c, own) for c in cur.children)):
+            return True  # "arms maker VMZ", "the Liberian-owned tanker, Sea Star": a noun that titles a name
         if cur.dep_ not in ("amod", "compound", "npadvmod", "nmod", "appos") or cur.head.i == cur.i:
             return False
-        nxt = ctx.doc[cur.i + 1] if cur.i + 1 < len(ctx.doc) else None
-        if cur.i not in own and cur.pos_ == "NOUN" and nxt is not None and _is_other_name(ctx, nxt, own):
-            return True  # "arms maker VMZ": a noun that titles the name after it
         cur = cur.head
         if _is_other_name(ctx, cur, own):
             return True
@@ -351,9 +356,35 @@ def _describes_a_name(ctx, m, head) -> bool:
 
 
 def _is_other_name(ctx, tok, own: set[int]) -> bool:
-    return tok.pos_ == "PROPN" and tok.i not in own and tok.i not in ctx.munition_tokens and tok.ent_type_ in (
-        "ORG", "PERSON", "NORP", "GPE", "FAC") or tok.i in ctx.entity_by_token and tok.i not in own \
+    return (tok.pos_ == "PROPN" or tok.text[:1].isupper()) and tok.i not in own and tok.i not in ctx.munition_tokens \
+        and tok.ent_type_ in ("ORG", "PERSON", "NORP", "GPE", "FAC") or tok.i in ctx.entity_by_token and tok.i not in own \
         and ctx.entity_by_token[tok.i].value.type in (ActorType.company, ActorType.armed_group)
+
+
+def _attacked_vessels(ctx, toks: set[int], chain_ids: set[int], named: set[str]) -> list[Actor]:
+    """Named ships an attack hits ("struck the bulk carrier Tutor", "the cargo ship Verbena was
+    struck"): targets of their own (a ship is no state, its flag no party)."""
+    doc, out = ctx.doc, []
+    for i in sorted(toks):
+        tok = doc[i]
+        if i in ctx.munition_tokens or i in ctx.entity_by_token and acts(ctx.entity_by_token[i].value) \
+                or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN") or tok.dep_ == "compound":
+            continue
+        if any(c.dep_ == "compound" and c.lower_ in VESSEL_NOUNS for c in tok.children):
+            anchor = tok  # "the bulk carrier Tutor"
+        elif tok.dep_ == "appos" and tok.head.lower_ in VESSEL_NOUNS:
+            anchor = tok.head  # "the cargo ship Verbena, which ..."
+        else:
+            continue
+        start = i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == i and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        name = doc[start:i + 1].text
+        if name in named or role_for("use", relation(anchor, chain_ids, set())) is not Role.target:
+            continue
+        out.append(Actor(text=name, span=offset_span(doc[start].idx, tok.idx + len(tok), ctx.offset), name=name,
+                         role=Role.target, type=ActorType.other, entity_id=None))
+    return out
 
 
 def _attacked(noun) -> bool:
