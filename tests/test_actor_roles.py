@@ -171,6 +171,9 @@ def test_bodies_and_modifiers_of_trade_nouns(extractor, text, expected):
          "sent it", {("Moldova", "recipient")}),
         # ... and the owner of a platform that fires
         ("Israel said on Friday that its jets had struck a tunnel with missiles.", "its jets", {("Israel", "user")}),
+        # ... and the owner of goods received
+        ("Armenian officials have denied reports that the country is about to receive its first Su-30 fighter "
+         "jets from Russia.", "its first", {("Armenia", "recipient"), ("Russia", "supplier")}),
         # the owner is the sentence's subject before the latest name
         ("India signed a deal with France in April for 26 Rafale fighters for its navy.", "India",
          {("India", "recipient"), ("France", "supplier")}),

@@ -146,6 +146,8 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                         if rel in ("obj", "pass") or role_for("use", rel) is Role.target else Role.producer
                 elif frame == "use" and not ent.made_in and _attacked(noun):
                     role = Role.target  # "to defend Kyiv against Russian missile attacks"
+                elif frame == "in" and head.pos_ == "PRON":
+                    role = Role.recipient  # "Iran expects to receive its first Su-35 jets"
                 else:
                     role = Role.producer
             elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
@@ -506,7 +508,7 @@ def _owner_pronoun_elsewhere(ctx, d, chain_ids: set[int], frame: str) -> bool:
         return False
     if tok.head.lower_ in BODY_NOUNS:
         return _is_chain_subject(tok.head, chain_ids)
-    return frame != "use"
+    return frame not in ("use", "in")
 
 
 def _refers_to_party(ctx, tok) -> bool:
