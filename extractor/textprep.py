@@ -1,6 +1,6 @@
 """Text preparation that keeps every character offset: masking of article datelines.
 
-A dateline ("SEOUL —", "KYIV, May 3 (Reuters) -") is not part of the sentence it opens, but the
+A dateline ("SEOUL —", "KYIV, May 3 (Reuters) -", "NEW DELHI/MANILA, April 19 —") is not part of the sentence it opens, but the
 parser reads it as one and builds a wrong tree ("STOCKHOLM — Sweden's government approved..."
 becomes a clause modifying STOCKHOLM). It is replaced by spaces of the same length before
 parsing, so offsets into the original text stay valid.
@@ -13,7 +13,8 @@ import re
 _DATELINE = re.compile(
     r"""^(\s*)
     (?P<line>
-      [A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}          # SEOUL, NEW DELHI, ABU DHABI, WASHINGTON/KYIV
+      [A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}           # SEOUL, NEW DELHI, ABU DHABI
+      (?:/[A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}){0,3}  # /MANILA: filed from two places
       (?:,[ ][A-Z][A-Za-z'’.\-]+(?:[ ][A-Z][A-Za-z'’.\-]+){0,2})?   # , Ukraine
       (?:,?[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?                 # , May 3
       (?:[ ]?\([A-Za-z .&]+\))?                              # (Reuters)

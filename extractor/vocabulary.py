@@ -146,10 +146,32 @@ class RoleNounEntry(WordsEntry):
     role: Role
 
 
+class OriginSuffixEntry(WordsEntry):
+    """``role``: what the state or company before the word is: the maker (``producer``:
+    "Chinese-made", "built by") or the one who gave or paid (``supplier``: "U.S.-supplied",
+    "paid for by Berlin")."""
+
+    role: Literal["producer", "supplier"] = "producer"
+
+    @property
+    def gives(self) -> bool:
+        return self.role == "supplier"
+
+
 class DescriptionNounEntry(WordsEntry):
-    """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order."""
+    """``types``: the actor types an earlier actor must have for "the NOUN" to refer to it, in order;
+    ``marked``: only an actor whose gazetteer entry lists the noun among its ``descriptions``
+    qualifies ("the island", "the kingdom"); ``plural``: the noun refers to as many actors as its
+    number says ("the two countries", "both governments"); ``same_noun``: only an actor named
+    earlier with the same noun qualifies ("the military" after "Myanmar's military")."""
 
     types: tuple[ActorType, ...] = Field(min_length=1)
+    marked: bool = False
+    plural: bool = False
+    same_noun: bool = False
+    #: a pronoun: it refers back where it cannot be the goods (the indirect object "sent it
+    #: arms", "to them", the owner of a state's body or a platform "its jets")
+    pronoun: bool = False
 
 
 class CompanySuffixEntry(WordsEntry):
@@ -288,6 +310,12 @@ def place_nouns() -> frozenset[str]:
 
 
 @cache
+def vessel_nouns() -> frozenset[str]:
+    """Nouns of merchant vessels: the name after one ("the bulk carrier Tutor") is a ship."""
+    return frozenset(f for e in load_package_lexicon("vessel_nouns.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+@cache
 def role_nouns() -> dict[str, Role]:
     """Noun → the role it carries ("buyers" → recipient)."""
     return {f: e.role for e in load_package_lexicon("role_nouns.jsonl", RoleNounEntry, _form_keys) for f in e.forms}
@@ -301,6 +329,13 @@ def description_nouns() -> dict[str, tuple[ActorType, ...]]:
 
 
 @cache
+def description_entries() -> dict[str, DescriptionNounEntry]:
+    """Noun of a definite description → its entry (types, marked, plural)."""
+    entries = load_package_lexicon("description_nouns.jsonl", DescriptionNounEntry, _form_keys)
+    return {f: e for e in entries for f in e.forms}
+
+
+@cache
 def company_suffixes(kind: str) -> frozenset[str]:
     """Legal forms (``legal``) or trade words (``trade``) that end a company's name."""
     _known(kind, CompanySuffixEntry.model_fields["kind"].annotation)
@@ -310,7 +345,14 @@ def company_suffixes(kind: str) -> frozenset[str]:
 
 @cache
 def origin_suffixes() -> frozenset[str]:
-    return frozenset(f for e in load_package_lexicon("origin_suffixes.jsonl", WordsEntry, _form_keys) for f in e.forms)
+    return frozenset(f for e in load_package_lexicon("origin_suffixes.jsonl", OriginSuffixEntry, _form_keys) for f in e.forms)
+
+
+@cache
+def giving_origins() -> frozenset[str]:
+    """The words of origin that name who gave or paid, not who made ("U.S.-supplied", "funded by")."""
+    entries = load_package_lexicon("origin_suffixes.jsonl", OriginSuffixEntry, _form_keys)
+    return frozenset(f for e in entries if e.gives for f in e.forms)
 
 
 @cache

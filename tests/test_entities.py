@@ -167,6 +167,11 @@ FINDS = [
      [("Islamic Republic", "Iran", "state", False, False), ("Jewish state", "Israel", "state", False, False)]),
     ("Sales to South America and Latin America rose.",
      [("South America", "South America", "other", False, False), ("Latin America", "Latin America", "other", False, False)]),
+    # an entity that swallowed a lower-case "with" from the clause is no name: its state stays
+    ("France also agreed to supply Armenia with Mistral short-range air defence missiles.",
+     [("Armenia", "Armenia", "state", False, False)]),
+    ("The UAE supplied the LNA with drones, and Khalifa Haftar's forces used them against the TPLF.",
+     [("LNA", "Libyan National Army", "armed_group", False, False), ("TPLF", "Tigray People's Liberation Front", "armed_group", False, False)]),
 ]
 
 

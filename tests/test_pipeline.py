@@ -52,6 +52,10 @@ def test_split_chunks_prefers_paragraph_breaks():
         ("WASHINGTON/KYIV, June 2 (Reuters) - The U.S. said.", "WASHINGTON/KYIV, June 2 (Reuters) - "),
         ("BERLIN/PARIS — Germany and France agreed.", "BERLIN/PARIS — "),
         ("AK/47 — a rifle.", None),
+        # a story filed from two places
+        ("ROME/KYIV, June 2 — Italy sent a battery.", "ROME/KYIV, June 2 — "),
+        ("ABU DHABI/NEW DELHI — India bought jets.", "ABU DHABI/NEW DELHI — "),
+        ("US/UK officials said.", None),
         ("North Korea — a long story.", None),
         ("US officials said.", None),
         ("A — B", None),

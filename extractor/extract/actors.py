@@ -2,7 +2,8 @@
 
 Each entity mention inside the claim's clause gets a role from the dependency path to the clause's
 verb chain (:mod:`extractor.extract.roles`); an adjective of origin on a weapon makes its state a
-producer; a demonym or possessive on an institution ("Russian forces", "Iran's armed forces")
+producer, and so does a participle of origin on the way to the verb ("a system developed by RTX");
+a demonym or possessive on an institution ("Russian forces", "Iran's armed forces")
 makes the institution's state the actor; role nouns ("American buyers") carry their own role.
 Subjects that point elsewhere (pronouns, "the country", relative pronouns, the shared subject of
 conjoined verbs) take their antecedent, and a transfer that names one side of the document's last
@@ -15,10 +16,11 @@ from typing import NamedTuple
 
 from .. import vocabulary
 from ..models import Actor, ActorType, ClaimType, Modality, Role
-from .base import offset_span
+from .base import Mention, offset_span
 from .clauses import Clause
+from .entities import EntityRef
 from .roles import relation, role_for
-from .triggers import announces_agreement, noun_trigger
+from .triggers import announces_agreement, noun_trigger, verb_trigger
 
 #: Nouns that stand for a state's institutions: a demonym or possessive on them is that state.
 BODY_NOUNS = vocabulary.state_body_nouns()
@@ -28,8 +30,17 @@ PLACE_NOUNS = vocabulary.place_nouns()
 #: Verbs of stance or reaction, and of interdiction: their subject judges or stops a transfer, it
 #: takes no part in it.
 NO_PARTY_VERBS = vocabulary.no_party_verbs()
+#: Nouns of merchant vessels: "the bulk carrier Tutor" is a ship that can be attacked.
+VESSEL_NOUNS = vocabulary.vessel_nouns()
 #: Nouns that carry a role of their own: "American and Spanish buyers" are recipients.
 ROLE_NOUNS = vocabulary.role_nouns()
+#: Words of origin ("North Korean-made", "a system developed by RTX"); the ones of giving make a
+#: supplier, the others a producer.
+ORIGIN_WORDS = vocabulary.origin_suffixes()
+_GIVING_ORIGINS = vocabulary.giving_origins()
+_COUNTERPARTS = {Role.supplier: Role.recipient, Role.recipient: Role.supplier}
+#: Prepositions of place: a region (no state) after one is where something happens, no party.
+_WHERE = frozenset({"in", "across", "throughout", "around", "within"})
 
 
 def _on_object(tok, chain_ids: set[int]) -> bool:
@@ -76,7 +87,12 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
     raising = clause.chain[0].i if len(clause.chain) > 1 else None
-    for m in ctx.entities:
+    named = {acting_name(m.value) for m in ctx.entities if m.start in toks and acts(m.value)}
+    # a description that is the verb's subject is resolved with the other subjects that point
+    # elsewhere (below)
+    described = [d for d in described_mentions(ctx, toks, named)
+                 if not _is_chain_subject(ctx.doc[d.head], chain_ids) and not _owner_pronoun_elsewhere(ctx, d, chain_ids, frame)]
+    for m in [*ctx.entities, *described]:
         if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
             continue
         ent = m.value
@@ -91,11 +107,29 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
             # "American, Spanish, Czech and other buyers": a conjunct stands where the first one does
             head = head.head
         role: Role | None = None
-        if clause.gapped:
+        if etype is ActorType.other and doc[m.head].dep_ == "pobj" and doc[m.head].head.lower_ in _WHERE:
+            continue  # "buyers in Asia", "the largest importer in Europe": a region is where
+        if not ent.made_in and _describes_a_name(ctx, m, head):
+            continue  # "Bulgarian arms maker VMZ", "the Iran-aligned Houthis": a nationality
+        inner = _inner_verb(head, chain_ids)
+        if inner is not None and not ent.made_in:
+            # "the NASAMS, a system developed by RTX", "a bomb made by Turkey's Roketsan", "a
+            # model the UAE has supplied to Haftar's forces": the verb on the weapon says who
+            # made (or gave) it, whatever the clause's verb does
+            verb, frame_of = inner
+            owner = head.head if head.dep_ == "poss" and head.head.lower_ in BODY_NOUNS else head
+            role = role_for(frame_of, relation(owner, {verb.i}, set()))
+        if role is not None:
+            pass
+        elif _misparsed_dative(ctx, m, head, chain_ids, frame):
+            # "will give Ukraine military aid", "awarded Mitsubishi Heavy Industries contracts":
+            # a name right after the verb parsed as a modifier of its object is the dative
+            role = Role.recipient
+        elif clause.gapped:
             role = role_for(frame, "subj")
         elif ent.made_in:
             # "North Korean-made" → producer; "U.S.-supplied" → supplier
-            role = Role.supplier if getattr(ent, "origin", None) in ("supplied", "provided", "donated") else Role.producer
+            role = Role.supplier if getattr(ent, "origin", None) in _GIVING_ORIGINS else Role.producer
         elif ent.is_demonym or head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i not in chain_ids:
             noun = head.head if head.dep_ in ("amod", "compound", "poss", "nmod") else head
             if head.dep_ == "poss" and etype == ActorType.state and _names_armed_group(ctx, noun):
@@ -108,16 +142,25 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     # "Israeli aircraft struck a truck": the platform's state fires; "shot down
                     # five Indian aircraft": the platform's state is attacked
                     rel = relation(noun, chain_ids, set(), clause.raised, raising)
-                    role = Role.user if rel in ("subj", "agent") else Role.target if rel in ("obj", "pass") else Role.producer
+                    role = Role.user if rel in ("subj", "agent") else Role.target \
+                        if rel in ("obj", "pass") or role_for("use", rel) is Role.target else Role.producer
+                elif frame == "use" and not ent.made_in and _attacked(noun):
+                    role = Role.target  # "to defend Kyiv against Russian missile attacks"
+                elif frame == "in" and head.pos_ == "PRON":
+                    role = Role.recipient  # "Iran expects to receive its first Su-35 jets"
                 else:
                     role = Role.producer
             elif frame == "use" and noun.dep_ == "pobj" and noun.head.lower_ == "against":
                 role = Role.target  # "used the system against Russian air attacks"
+            elif _counterpart(head, ent) is not None:
+                role = _counterpart(head, ent)
             elif noun_trigger(noun) is not None:
                 nt = noun_trigger(noun)
                 role = role_for(nt.frame, "amod" if head.dep_ != "poss" else "poss")
             elif noun.lower_ in ROLE_NOUNS and (ent.is_demonym or head.dep_ != "poss"):
                 role = ROLE_NOUNS[noun.lower_]
+                if role is Role.producer and frame in ("in", "out") and noun.dep_ == "pobj" and noun.head.lower_ == "from":
+                    role = Role.supplier  # "bought shell bodies from Turkish manufacturers": they sold
             elif noun is head and any(c.lower_ in ROLE_NOUNS for c in noun.conjuncts):
                 # "with American, Spanish, Czech and other buyers" parsed as a list of nouns
                 role = ROLE_NOUNS[next(c.lower_ for c in noun.conjuncts if c.lower_ in ROLE_NOUNS)]
@@ -125,11 +168,18 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 continue
             else:
                 role = role_for(frame, relation(noun, chain_ids, set(), clause.raised, raising))
+        elif _counterpart(head, ent) is not None:
+            role = _counterpart(head, ent)
         else:
             rel = relation(head, chain_ids, set(), clause.raised, raising)
             if frame == "produce" and rel == "prep:in" and _has_subject(clause) and _on_object(head, chain_ids):
                 continue  # "The company is building a shell plant in Lithuania": where, not who
             role = role_for(frame, rel)
+            if role is None and rel is not None and rel.startswith("prep:") and head.dep_ == "pobj" \
+                    and noun_trigger(head.head.head) is not None and head.head.head.i not in chain_ids:
+                # "sales to Taiwan were expected to take effect": the noun of the transfer the
+                # phrase modifies says what it is, when the clause's verb does not
+                role = role_for(noun_trigger(head.head.head).frame, rel)
         if role is None:
             continue
         found.append(Actor(
@@ -148,9 +198,40 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                     text=subj.text, span=offset_span(subj.idx, subj.idx + len(subj), offset), name=prev.name,
                     role=role, type=prev.type, entity_id=prev.entity_id,
                 ))
+    if frame == "use":
+        found.extend(_attacked_vessels(ctx, toks, chain_ids, {a.name for a in found}))
     if frame == "agree":
-        found = _company_sells(found)
+        found = _undirected(_company_sells(_signer_buys(found)))
     return _dedupe_actors(found)
+
+
+def _signer_buys(found: list[Actor]) -> list[Actor]:
+    """A signer that the agreement is also for ("India signed a deal with France for 26 jets for
+    its navy") buys: it is the recipient, and its counterparty the supplier."""
+    recipients = {a.name for a in found if a.role is Role.recipient}
+    buyers = {a.name for a in found if a.role is Role.supplier and a.name in recipients}
+    if not buyers:
+        return found
+    out = []
+    for a in found:
+        if a.name in buyers:
+            a = a.model_copy(update={"role": Role.recipient})
+        elif a.role is Role.party:
+            a = a.model_copy(update={"role": Role.supplier})
+        out.append(a)
+    return out
+
+
+def _undirected(found: list[Actor]) -> list[Actor]:
+    """An agreement that names no recipient and is signed by several ("Ethiopia and Turkey signed
+    a framework agreement", "the two countries agreed to co-produce", "signed a joint venture with
+    VMZ") has no direction: its signers are parties."""
+    if any(a.role is Role.recipient for a in found):
+        return found
+    signers = [a for a in found if a.role in (Role.supplier, Role.party)]
+    if len({a.name for a in signers}) < 2:
+        return found
+    return [a.model_copy(update={"role": Role.party}) if a.role is Role.supplier else a for a in found]
 
 
 def _company_sells(found: list[Actor]) -> list[Actor]:
@@ -196,12 +277,12 @@ def subject_antecedents(ctx, clause: Clause, governing, role: Role):
             if antecedent is not None and role != Role.other:
                 yield subj, [as_state(antecedent.value)]
             continue
-        kinds = _DESCRIPTION_TYPES.get(lower) if _is_bare_definite(subj) else None
-        if kinds:
-            # "the company", "the group": the latest earlier mention of an actor of that type
-            earlier = [m for m in ctx.entities if m.start < subj.i and m.value.type in kinds]
+        if lower in _DESCRIPTIONS and not _DESCRIPTIONS[lower].pronoun and not definite:
+            # "the company", "the group", "the island": the latest earlier mention of an actor
+            # of that type (and mark)
+            earlier = resolve_description(ctx, subj, set())
             if earlier:
-                yield subj, [as_state(earlier[-1].value)]
+                yield subj, [as_state(e) for e in earlier]
             continue
         if lower not in ("it", "they", "he", "she", "we", "i") and not poss and not definite:
             continue
@@ -244,10 +325,122 @@ def complete_pair(ctx, claim) -> None:
         claim.actors.extend(a for a in psup + prec if a.name not in names
                             and (a.name in speakers or a.type is ActorType.state))
         return
+    makers = {a.name for a in claim.actors if a.role is Role.producer}
+    if makers - {a.name for a in psup}:
+        # "Serbia also took delivery of Russian air defence systems" after a deal with France:
+        # weapons made elsewhere came by another transfer than the pair's
+        return
     if sup and not rec and {a.name for a in sup} == {a.name for a in psup}:
         claim.actors.extend(a for a in prec if a.name not in names)
     elif rec and not sup and {a.name for a in rec} == {a.name for a in prec}:
         claim.actors.extend(a for a in psup if a.name not in names)
+
+
+def _describes_a_name(ctx, m, head) -> bool:
+    """Whether a mention only describes another name it modifies: "Bulgarian arms maker VMZ",
+    "Rheinmetall's Swiss subsidiary Nitrochemie", "The Wagner Group, a Russian private military
+    company", "the Iran-aligned Houthis" (a nationality or an alignment, no party)."""
+    own = set(range(m.start, m.end))
+    if m.value.type is ActorType.company and m.end < len(ctx.doc) and ctx.doc[m.end].pos_ == "PROPN":
+        return False  # "BAE Systems Bofors": the longer name of a company's unit
+    cur = head
+    for _ in range(6):
+        if cur.i not in own and cur.pos_ == "NOUN" and (
+                cur.i + 1 < len(ctx.doc) and _is_other_name(ctx, ctx.doc[cur.i + 1], own)
+                or any(c.dep_ == "appos" and _is_other_name(ctx, c, own) for c in cur.children)):
+            return True  # "arms maker VMZ", "the Liberian-owned tanker, Sea Star": a noun that titles a name
+        if cur.dep_ not in ("amod", "compound", "npadvmod", "nmod", "appos") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if _is_other_name(ctx, cur, own):
+            return True
+    return False
+
+
+def _is_other_name(ctx, tok, own: set[int]) -> bool:
+    return (tok.pos_ == "PROPN" or tok.text[:1].isupper()) and tok.i not in own and tok.i not in ctx.munition_tokens \
+        and tok.ent_type_ in ("ORG", "PERSON", "NORP", "GPE", "FAC") or tok.i in ctx.entity_by_token and tok.i not in own \
+        and ctx.entity_by_token[tok.i].value.type in (ActorType.company, ActorType.armed_group)
+
+
+def _attacked_vessels(ctx, toks: set[int], chain_ids: set[int], named: set[str]) -> list[Actor]:
+    """Named ships an attack hits ("struck the bulk carrier Tutor", "the cargo ship Verbena was
+    struck"): targets of their own (a ship is no state, its flag no party)."""
+    doc, out = ctx.doc, []
+    for i in sorted(toks):
+        tok = doc[i]
+        if i in ctx.munition_tokens or i in ctx.entity_by_token and acts(ctx.entity_by_token[i].value) \
+                or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN") or tok.dep_ == "compound":
+            continue
+        if any(c.dep_ == "compound" and c.lower_ in VESSEL_NOUNS for c in tok.children):
+            anchor = tok  # "the bulk carrier Tutor"
+        elif tok.dep_ == "appos" and tok.head.lower_ in VESSEL_NOUNS:
+            anchor = tok.head  # "the cargo ship Verbena, which ..."
+        else:
+            continue
+        start = i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == i and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        name = doc[start:i + 1].text
+        if name in named or role_for("use", relation(anchor, chain_ids, set())) is not Role.target:
+            continue
+        out.append(Actor(text=name, span=offset_span(doc[start].idx, tok.idx + len(tok), ctx.offset), name=name,
+                         role=Role.target, type=ActorType.other, entity_id=None))
+    return out
+
+
+def _attacked(noun) -> bool:
+    """Whether the phrase ``noun`` belongs to is what an attack is defended against ("against
+    Russian missile and drone attacks")."""
+    while noun.dep_ in ("compound", "amod", "conj", "nmod") and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ == "pobj" and noun.head.lower_ == "against"
+
+
+def _counterpart(head, ent) -> Role | None:
+    """The role of a possessor of a singular noun of trade, the other side of the trade
+    ("Serbia's main supplier" is a recipient, "Beijing's biggest customer" a supplier)."""
+    noun = head.head
+    role = ROLE_NOUNS.get(noun.lower_)
+    if head.dep_ != "poss" or ent.is_demonym or noun.tag_ != "NN" or role not in _COUNTERPARTS:
+        return None
+    return _COUNTERPARTS[role]
+
+
+def _misparsed_dative(ctx, m, head, chain_ids: set[int], frame: str) -> bool:
+    """Whether a name (no demonym) that the parser made a modifier of the verb's direct object
+    stands right after the verb of giving or agreeing: the verb's indirect object."""
+    if m.value.is_demonym or head.dep_ not in ("compound", "nmod") or frame not in ("out", "agree"):
+        return False
+    noun = head.head
+    verb = ctx.doc[m.start - 1] if m.start else None
+    return verb is not None and verb.i in chain_ids and noun.dep_ == "dobj" and noun.head.i == verb.i \
+        and noun.i > head.i
+
+
+def _inner_verb(tok, chain_ids: set[int]):
+    """``(verb, frame)`` of the verb modifying a noun on the path from ``tok`` up to the clause's
+    verbs, when it says where the goods come from: a participle of origin ("developed" in "a
+    system developed by RTX", "made" in "a type made in Egypt") or a verb of transfer or making
+    ("supplied" in "a model the UAE has supplied to ..."). None when another verb comes first."""
+    cur, steps = tok, 0
+    while cur.i not in chain_ids and cur.head.i != cur.i and steps < 40:
+        steps += 1
+        cur = cur.head
+        if cur.i in chain_ids:
+            return None
+        if cur.pos_ in ("VERB", "AUX"):
+            bare = cur.tag_ == "VBN" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cur.children)
+            if cur.lower_ in ORIGIN_WORDS and bare and cur.dep_ in ("acl", "relcl", "advcl"):
+                # "a system developed by RTX", "goes to Ukraine, paid for by Berlin"
+                return cur, "out" if cur.lower_ in _GIVING_ORIGINS else "produce"
+            if cur.dep_ not in ("acl", "relcl"):
+                return None
+            trigger = verb_trigger(cur)
+            if trigger is not None and not trigger.generic and trigger.frame in ("out", "in", "produce"):
+                return cur, trigger.frame
+            return None
+    return None
 
 
 def _names_armed_group(ctx, noun) -> bool:
@@ -261,8 +454,128 @@ def acts(ent) -> bool:
     return _is_actor_type(ent) or bool(getattr(ent, "state", None))
 
 
-#: Definite descriptions of an actor by its type ("the company built", "the group fired").
-_DESCRIPTION_TYPES = vocabulary.description_nouns()
+#: Definite descriptions of an actor by its type ("the company built", "the group fired", "sales
+#: to the island", "the two countries agreed").
+_DESCRIPTIONS = vocabulary.description_entries()
+_MARKS = frozenset(f for e in _DESCRIPTIONS.values() if e.marked for f in e.forms)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+
+
+def acting_name(ent) -> str:
+    """The name an entity acts under: a body or office holder acting for a state is the state."""
+    if ent.type not in (ActorType.company, ActorType.armed_group, ActorType.state) and getattr(ent, "state", None):
+        return ent.state
+    return ent.name
+
+
+def _is_chain_subject(tok, chain_ids: set[int]) -> bool:
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in chain_ids
+
+
+def _description(ctx, tok):
+    """``(entry, count, mark)`` when ``tok`` heads a definite description of an actor ("the
+    country", "the self-ruled island", "the two countries", "both governments"), else None. A
+    phrase that names its referent ("the Kingdom of Saudi Arabia", "the Gulf kingdom"), or
+    restricts it ("the country's", "a country that ..."), is no description."""
+    entry = _DESCRIPTIONS.get(tok.lower_)
+    if entry is not None and entry.pronoun:
+        return (entry, 1, None) if _refers_to_party(ctx, tok) else None
+    if entry is None or tok.i in ctx.entity_by_token or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet")}
+    numbers = [_NUMBERS[c.lower_] for c in tok.children if c.dep_ == "nummod" and c.lower_ in _NUMBERS]
+    if any(c.dep_ in ("poss", "prep", "relcl", "acl") for c in tok.children):
+        return None
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
+    if any(c.i in ctx.entity_by_token for m in mods for c in m.subtree):
+        return None
+    if entry.plural:
+        count = numbers[0] if numbers and dets & {"the", "these", "those"} else 2 if "both" in dets else 0
+    else:
+        count = 1 if "the" in dets and not numbers else 0  # "this country" is the speaker's
+    if not count:
+        return None
+    mark = tok.lower_ if entry.marked else next((m.lower_ for m in mods if m.lower_ in _MARKS), None)
+    return entry, count, mark
+
+
+def _owner_pronoun_elsewhere(ctx, d, chain_ids: set[int], frame: str) -> bool:
+    """An owner pronoun left to other rules: on the subject's body ("its forces fired", resolved
+    with the other subjects that point elsewhere), or on a platform outside an attack ("to
+    receive its first jets" says nothing of a maker)."""
+    tok = ctx.doc[d.head]
+    if tok.pos_ != "PRON" or tok.dep_ != "poss":
+        return False
+    if tok.head.lower_ in BODY_NOUNS:
+        return _is_chain_subject(tok.head, chain_ids)
+    return frame not in ("use", "in")
+
+
+def _refers_to_party(ctx, tok) -> bool:
+    """Whether a pronoun stands where the goods cannot: the indirect object ("have sent it
+    major arms"), the object of "to" ("sold rifles to them"), the owner of a body of a state or
+    of a platform ("its jets struck", "their navy")."""
+    if tok.dep_ == "poss":
+        return tok.head.lower_ in BODY_NOUNS or _is_platform(ctx, tok.head)
+    return tok.dep_ == "dative" or tok.dep_ == "pobj" and tok.head.lower_ == "to"
+
+
+def resolve_description(ctx, tok, exclude: set[str]) -> list[EntityRef]:
+    """What a definite description at ``tok`` refers back to: the latest actors named before it
+    with the description's type (and mark), one or as many as its number says, leaving out
+    ``exclude`` (the clause's own names: "Russia sent the country shells" is not Russia)."""
+    found = _description(ctx, tok)
+    if found is None:
+        return []
+    entry, count, mark = found
+    if tok.dep_ == "poss":
+        exclude = set()  # "Russia sent its troops": the owner is often the clause's subject
+    first = min([c.i for c in tok.lefts] + [tok.i])
+    out: list[EntityRef] = []
+    candidates = [m for m in ctx.entities if m.start < first]
+    if tok.dep_ == "poss":
+        # "India signed a deal with France for its navy": an owner is the subject of its sentence
+        # before it is the latest name
+        sent = tok.sent
+        candidates.sort(key=lambda m: (m.start >= sent.start and ctx.doc[m.head].dep_ in ("nsubj", "nsubjpass"), m.start))
+    for m in reversed(candidates):
+        if not acts(m.value):
+            continue
+        ent = m.value
+        if ent.type in entry.types:
+            ref = EntityRef(name=ent.name, type=ent.type, entity_id=ent.entity_id, descriptions=ent.descriptions)
+        elif ActorType.state in entry.types and getattr(ent, "state", None):
+            ref = EntityRef(name=ent.state, type=ActorType.state, entity_id=ent.state_id, descriptions=ent.descriptions)
+        else:
+            continue
+        if ref.name in exclude or any(r.name == ref.name for r in out) or mark and mark not in ref.descriptions:
+            continue
+        if entry.same_noun and not _named_with(ctx, m, tok.lower_):
+            continue
+        out.append(ref)
+        if len(out) == count:
+            break
+    return out if len(out) == count else []
+
+
+def _named_with(ctx, m, noun: str) -> bool:
+    """Whether mention ``m`` is named with ``noun`` ("the U.S. Army", "Myanmar's military",
+    "Pakistani army")."""
+    doc = ctx.doc
+    return doc[m.end - 1].lower_ == noun or doc[m.head].head.lower_ == noun and doc[m.head].dep_ in ("poss", "amod", "compound")
+
+
+def described_mentions(ctx, toks: set[int], exclude: set[str]) -> list[Mention]:
+    """The definite descriptions among ``toks`` as mentions of what they refer back to."""
+    out = []
+    for i in sorted(toks):
+        tok = ctx.doc[i]
+        if tok.lower_ not in _DESCRIPTIONS:
+            continue
+        for ref in resolve_description(ctx, tok, exclude):
+            start = min([c.i for c in tok.lefts if c.dep_ in ("det", "predet", "nummod", "amod", "compound")] + [i])
+            out.append(Mention(start, i + 1, i, ref))
+    return out
 
 
 def _is_bare_definite(tok) -> bool:
@@ -302,7 +615,13 @@ def _is_actor_type(ent) -> bool:
 
 
 def _is_subject_role(actor: Actor, frame: str) -> bool:
-    return actor.role in (Role.supplier, Role.user, Role.producer, Role.party) or frame in ("in", "other") and actor.role == Role.recipient
+    """Whether ``actor`` has the role a subject of the frame has (the maker of the goods, in a
+    frame other than production, is no subject: "The army received Chinese radars")."""
+    if frame == "in":
+        # "The Army bought shell bodies from Turkish manufacturers": a seller is no subject
+        return actor.role in (Role.recipient, Role.party)
+    return actor.role in (Role.supplier, Role.user, Role.party) or actor.role is Role.producer and frame == "produce" \
+        or frame == "other" and actor.role == Role.recipient
 
 
 def _dedupe_actors(actors: list[Actor]) -> list[Actor]:

@@ -38,12 +38,15 @@ SOURCES_FILE = "sources.jsonl"
 
 class GazetteerEntry(LexiconEntry):
     """An actor. ``state`` is the id of the state (or bloc, or group) a body or office holder
-    stands for; ``source_kind`` overrides the kind its type implies when quoted as a source."""
+    stands for; ``source_kind`` overrides the kind its type implies when quoted as a source;
+    ``descriptions`` are the nouns of a marked description that may refer back to it ("the
+    island", "the kingdom": see ``description_nouns.jsonl``)."""
 
     name: str
     type: ActorType
     aliases: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()
     state: str | None = None
     source_kind: SourceKind | None = None
 
@@ -86,6 +89,8 @@ class EntityRef(BaseModel):
     state: str | None = None
     state_id: str | None = None
     demonym: str | None = None
+    #: the marked descriptions of its state ("island", "kingdom")
+    descriptions: tuple[str, ...] = ()
 
     @property
     def actor_name(self) -> str:
@@ -163,6 +168,9 @@ _TYPE_KINDS = {
 }
 
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+#: Words a spaCy entity swallows from the clause ("supply Armenia with Mistral missiles"), which no
+#: organisation's name holds in lower case.
+_NOT_IN_NAMES = frozenset({"with", "to", "from", "into", "via", "against"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
@@ -555,6 +563,8 @@ class Gazetteer:
         are proper nouns ("George Washington", not "Leaving Pyongyang")."""
         if label not in ("ORG", "FAC", "PERSON"):
             return False
+        if any(t.text in _NOT_IN_NAMES for t in doc[start:end]):
+            return False  # "Armenia with Mistral": a name does not hold a lower-case "with" or "to"
         covered = set()
         for s, e, entry, demonym in hits:
             if s < start or e > end or e == end and label != "PERSON":
@@ -596,6 +606,7 @@ class Gazetteer:
             state=state.name if state else None,
             state_id=state.id if state else None,
             demonym=state.demonyms[0] if state and state.demonyms else None,
+            descriptions=state.descriptions if state else (),
         )
 
     def _entity_mention(self, doc, start: int, end: int, label: str, hits: list) -> Mention[EntityRef]:
