@@ -135,6 +135,17 @@ CATEGORY_CASES = [
     ("Turkey sent T-155 Firtina howitzers and China sold CH-4 drones.",
      [("artillery_system", 155.0, "T-155 Firtina"), ("drone", None, "CH-4 Rainbow")]),
     ("Hamas used IEDs and guns.", [("bomb", None, None), ("weapon", None, None)]),
+    # a model-prefix guess gives way to the generic platform noun it names
+    ("Egypt bought SH-15 truck-mounted 155mm howitzers.", [("artillery_system", 155.0, "SH-15")]),
+    ("Serbia received CH-92A armed drones.", [("drone", None, "CH-92A")]),
+    # a named munition does not turn a platform noun into a munition
+    ("Iraq deployed MIM-23 Hawk batteries.", [("air_defense_system", None, "Hawk")]),
+    ("Militants carried Sayyad .50-calibre sniper rifles.", [("small_arms", 12.7, "Sayyad")]),
+    ("Qatar ordered Korkut air defence guns.", [("air_defense_system", 35.0, "Korkut")]),
+    # "air-to-air missiles" stay missiles whatever family names them; interceptors do not
+    ("Norway sent AIM-120 air-to-air missiles.", [("missile", None, "AMRAAM")]),
+    ("Norway sent AIM-120 interceptor missiles.", [("air_defense_missile", None, "AMRAAM")]),
+    ("Gaza fighters fired 9M133 Kornet missiles.", [("anti_tank_missile", 152.0, "Kornet")]),
 ]
 
 
@@ -165,6 +176,14 @@ def test_categories(nlp, finder, text, expected):
 def test_not_munitions(nlp, finder, text):
     _, mentions = found(nlp, finder, text)
     assert mentions == []
+
+
+def test_a_line_break_ends_a_noun_phrase(nlp, finder):
+    _, mentions = found(nlp, finder, "The package includes:\n- Harpoon missiles\n- 155mm artillery ammunition")
+    assert [(m.value.text, m.value.caliber_mm) for m in mentions] == [
+        ("Harpoon missiles", None),
+        ("155mm artillery ammunition", 155.0),
+    ]
 
 
 def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):

@@ -97,8 +97,9 @@ class MunitionEntry(LexiconEntry):
     ammo: MunitionCategory | None = None
     #: How a head noun combines with modifiers: ``final`` keeps its own category unless a
     #: modifier is more specific; ``open`` ("munitions", "systems", "equipment") takes the
-    #: modifier's identity; ``measure`` ("rounds") also takes an ``of`` complement.
-    head: Literal["final", "open", "measure"] = "final"
+    #: modifier's identity; ``measure`` ("rounds") also takes an ``of`` complement; ``fixed``
+    #: ("air-to-air missiles") keeps its own category whatever names it.
+    head: Literal["final", "open", "measure", "fixed"] = "final"
     #: False for nouns that are only munitions inside a larger phrase ("Patriot *systems*").
     standalone: bool = True
     #: True for nouns with a common non-military sense ("fighters"): kept only when the
@@ -390,6 +391,8 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
         if ecat is not None:
             mods.append((ecat, eammo, enamed, c.head_piece.entry if c.head_piece else None))
     for mcat, mammo, mnamed, mentry in mods:
+        if head.entry.head == "fixed":
+            break
         if head.entry.head in ("open", "measure"):
             if head.entry.category in AMMO_CATS:
                 cand = mammo or (mcat if mcat in AMMO_CATS else None)
@@ -400,7 +403,13 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
             continue
         cand = None
         if mnamed and cat in PLATFORM_CATS:
-            cand = mcat  # "Patriot launchers", "AT4 launchers", "Su-35 fighter jets"
+            # "Patriot launchers", "Su-35 fighter jets": a named platform gives its identity; a
+            # named munition does not turn the platform noun into it ("Hawk batteries",
+            # "Sayyad sniper rifles"), nor a model-prefix guess override a generic platform noun
+            # ("SH-15 howitzers", "CH-92A drones")
+            family_guess = mentry is not None and mentry.kind == "family" and head.generic
+            if mcat in PLATFORM_CATS and not (family_guess and mcat is not cat):
+                cand = mcat
         elif cat in AMMO_CATS and mammo:
             cand = mammo
         elif cat in AMMO_CATS and mcat in AMMO_CATS:
@@ -506,11 +515,13 @@ class MunitionFinder:
         only by adjectives, hyphens, brackets or a noun modifier of the right-hand noun
         ("Harpoon coastal defence missiles", "122mm (4.8-inch) rockets")."""
         gap = doc[left.end : right.start]
-        if len(gap) > 3:
-            return False
+        if len(gap) > 3 or "\n" in doc[left.end - 1 : right.start].text:
+            return False  # a line break ends a noun phrase (list items)
         for t in gap:
             if t.text in _GAP_TEXT or t.tag_ in _GAP_TAGS:
                 continue
+            if t.i + 1 < right.start and doc[t.i + 1].text == "-" and not t.whitespace_:
+                continue  # the noun of a hyphenated modifier ("truck-mounted")
             if t.tag_ == "NNP" and len(gap) == 1:
                 continue
             if t.dep_ == "compound" and left.end <= t.head.i < right.end:
@@ -518,6 +529,8 @@ class MunitionFinder:
             return False
         if not gap or left.kind == "cal" or right.kind == "cal" or not doc.has_annotation("DEP"):
             return True
+        if left.named and right.generic and all(t.tag_ in _GAP_TAGS or t.text in _GAP_TEXT or not t.whitespace_ for t in gap):
+            return True  # "CH-92A armed drones": a designation before its noun, whatever the parse
         head = doc[left.start : left.end].root.head.i
         return head >= right.start or doc[left.end - 1].head.i >= left.end
 
@@ -658,6 +671,11 @@ class MunitionFinder:
             )
         cat = _refine_by_calibre(cat, calibre)
         names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
+        named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc)]
+        if names and named and named[-1] > 0 and not chain.extra:
+            a, b = chain.pieces[named[-1] - 1], chain.pieces[named[-1]]
+            if a.kind == "shape" and b.kind != "shape" and a.end == b.start:
+                names[-1] = f"{_name_of(a, doc)} {names[-1]}"  # "MIM-23 Hawk", "9M133 Kornet"
         head_tok = head.end - 1
         text, span = char_span(doc, chain.start, chain.end)
         value = Munition(
