@@ -146,6 +146,17 @@ CATEGORY_CASES = [
     ("Norway sent AIM-120 air-to-air missiles.", [("missile", None, "AMRAAM")]),
     ("Norway sent AIM-120 interceptor missiles.", [("air_defense_missile", None, "AMRAAM")]),
     ("Gaza fighters fired 9M133 Kornet missiles.", [("anti_tank_missile", 152.0, "Kornet")]),
+    # designations read from the text: classes, type and block numbers, a name with its number
+    ("Egypt ordered two Gowind-class corvettes.", [("ship", None, "Gowind")]),
+    ("India will buy Scorpene class submarines.", [("ship", None, "Scorpene")]),
+    ("China sold Type 056A corvettes and Type 69 tanks.", [("ship", None, "Type 056A"), ("tank", None, "Type 69")]),
+    ("The Navy fired a Tomahawk Block V missile.", [("cruise_missile", None, "Tomahawk Block V")]),
+    ("The rebels showed their Qaher 2 ballistic missiles.", [("ballistic_missile", None, "Qaher 2")]),
+    ("Israel sent Hamas 100 rockets.", [("rocket", None, None)]),
+    # coordinated designations before one noun are two munitions
+    ("It buys AN/TPY-2 and AN/SPY-6 radars.", [("other", None, "AN/TPY-2"), ("other", None, "AN/SPY-6")]),
+    ("It ordered 50 Block IIIA and 20 Block IV Tomahawk missiles.",
+     [("cruise_missile", None, "Tomahawk Block IIIA"), ("cruise_missile", None, "Tomahawk Block IV")]),
 ]
 
 

@@ -31,7 +31,8 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
-from spacy.attrs import SHAPE
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import hash_string
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -300,6 +301,10 @@ _VARIANT = re.compile(r"^\d+[A-Z][A-Z0-9]*$")
 _CAL_NUM = re.compile(r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$")
 _CAL_TOKEN = re.compile(r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$", re.IGNORECASE)
 _CAL_UNITS = frozenset(vocabulary.calibre_units())
+_CLASS, _BLOCK = hash_string("class"), hash_string("block")
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)[A-Z]?$")
+_MODEL_NUMBER = re.compile(r"^\d{1,3}[A-Z]?$")
+_PLACE_ENTS = {"GPE", "NORP", "LOC", "DATE", "TIME", "CARDINAL", "MONEY"}
 _GAP_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH"}
 _GAP_TEXT = {"-", "–", "(", ")", "/"}
 _VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
@@ -315,6 +320,7 @@ class _Piece:
     kind: Literal["lex", "cal", "shape", "block"]
     entry: MunitionEntry | None = None
     caliber: float | None = None
+    label: str | None = None  # a designation read from the text ("Type 054A", "Hangor", "Block V")
 
     @property
     def category(self) -> MunitionCategory | None:
@@ -355,6 +361,8 @@ class _Chain:
 
 
 def _name_of(piece: _Piece, doc: Doc) -> str | None:
+    if piece.label is not None:
+        return piece.label
     if piece.kind == "shape":
         text = doc[piece.start : piece.end].text
         if re.search(r"[0-9A-Z]s$", text):
@@ -465,12 +473,12 @@ class MunitionFinder:
             kind = "block" if entry.kind == "block" else "lex"
             yield _Piece(start, end, kind, entry)
 
-    def _shape_pieces(self, doc: Doc) -> Iterator[_Piece]:
+    def _shape_pieces(self, doc: Doc, digits: list[int]) -> Iterator[_Piece]:
         """Calibres ("152mm", "6-inch", ".50 cal") and model designations ("Su-35s", "Su 35",
         "T-72B3", "2A6") found by token shape; only tokens with a digit are looked at."""
         n = len(doc)
         prefixes = self.lexicon.prefixes
-        for i in _digit_tokens(doc):
+        for i in digits:
             tok = doc[i]
             text = tok.text
             if i > 0 and doc[i - 1].text in self.long_prefixes and _MODEL_NUM.match(text):
@@ -490,13 +498,75 @@ class MunitionFinder:
                 continue
             m = DESIGNATION.match(text)
             if m:
-                yield _Piece(i, i + 1, "shape", prefixes.get(m.group(1)))
+                start = i
+                if i > 1 and doc[i - 1].text == "/" and doc[i - 2].text.isupper() and doc[i - 2].is_alpha \
+                        and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_:
+                    start = i - 2  # "AN/TPS-77" split at the slash
+                yield _Piece(start, i + 1, "shape", prefixes.get(m.group(1)) if start == i else None)
             elif _VARIANT.match(text):
                 yield _Piece(i, i + 1, "shape", None)
 
     @staticmethod
+    def _label_pieces(doc: Doc, digits: list[int]) -> Iterator[_Piece]:
+        """Designations that are no lexicon entry, read from the text around a munition noun:
+        a class name ("Hangor-class", "Virginia class"), a type number ("Type 054A/P", "Type
+        56"), a block ("Block V"), a name with a model number ("Al-Mandab 1", "Long-Range 2";
+        only when the name belongs to the noun, so "sent Hamas 100 rockets" is a count)."""
+        n = len(doc)
+        lowers = doc.to_array(LOWER).tolist()
+        for i, low in enumerate(lowers):
+            if low == _CLASS and i > 0:
+                j = i - 1
+                if doc[j].text in ("-", "–") and not doc[j].whitespace_ and j > 0:
+                    j -= 1
+                if j < i and doc[j].is_alpha and doc[j].text[:1].isupper():  # classes are often named after places
+                    start = j
+                    while start > 0 and doc[start - 1].tag_ == "NNP" and doc[start - 1].ent_type_ not in _PLACE_ENTS:
+                        start -= 1
+                    yield _Piece(start, i + 1, "shape", label=doc[start : j + 1].text)
+            elif low == _BLOCK and i + 1 < n and doc[i].text == "Block" and _ROMAN.match(doc[i + 1].text):
+                yield _Piece(i, i + 2, "shape", label=doc[i : i + 2].text)
+        for i in digits:
+            if i == 0:
+                continue
+            prev = doc[i - 1]
+            end = i + 1
+            if end + 1 < n and doc[end].text == "/" and doc[end + 1].is_alpha and not doc[i].whitespace_ and not doc[end].whitespace_:
+                end += 2  # "054A/P"
+            if prev.text in ("Type", "Block", "Project"):
+                yield _Piece(i - 1, end, "shape", label=doc[i - 1 : end].text)
+            elif (
+                _MODEL_NUMBER.match(doc[i].text)
+                and prev.tag_ in ("NNP", "NNPS")
+                and prev.ent_type_ not in _PLACE_ENTS
+                and prev.dep_ in ("compound", "nmod", "amod")
+                and prev.head.i > i
+            ):
+                start = i - 1
+                while start > 0 and (doc[start - 1].tag_ in ("NNP", "NNPS", "HYPH") or not doc[start - 1].whitespace_) and (
+                    doc[start - 1].ent_type_ not in _PLACE_ENTS and doc[start - 1].is_alpha or doc[start - 1].text == "-"
+                ) and i - start < 4:
+                    start -= 1
+                if doc[start].text == "-":
+                    start += 1
+                yield _Piece(start, end, "shape", label=doc[start:end].text)
+
+    @staticmethod
     def _select(pieces: Iterable[_Piece]) -> list[_Piece]:
-        """Longest non-overlapping pieces (lexicon over calibre over shape on ties)."""
+        """Longest non-overlapping pieces (lexicon over calibre over shape on ties); a label
+        gives way to a lexicon entry it overlaps, keeping the part after it ("Spike" |
+        "Long-Range 2")."""
+        pieces = list(pieces)
+        lex = [p for p in pieces if p.kind in ("lex", "block")]
+        kept: list[_Piece] = []
+        for p in pieces:
+            clash = next((q for q in lex if q.start < p.end and p.start < q.end), None) if p.label else None
+            if clash is not None:
+                if clash.start > p.start or p.end - clash.end < 2:
+                    continue
+                p = _Piece(clash.end, p.end, "shape")  # named by its text
+            kept.append(p)
+        pieces = kept
         order = {"block": 0, "lex": 1, "cal": 2, "shape": 3}
         taken: list[_Piece] = []
         used: set[int] = set()
@@ -529,8 +599,8 @@ class MunitionFinder:
             return False
         if not gap or left.kind == "cal" or right.kind == "cal" or not doc.has_annotation("DEP"):
             return True
-        if left.named and right.generic and all(t.tag_ in _GAP_TAGS or t.text in _GAP_TEXT or not t.whitespace_ for t in gap):
-            return True  # "CH-92A armed drones": a designation before its noun, whatever the parse
+        if left.named and right.generic:
+            return True  # "CH-92A armed drones": a designation before its noun's modifiers, whatever the parse
         head = doc[left.start : left.end].root.head.i
         return head >= right.start or doc[left.end - 1].head.i >= left.end
 
@@ -598,13 +668,21 @@ class MunitionFinder:
 
     def find(self, doc: Doc) -> list[Mention[Munition]]:
         """All munition mentions of ``doc``, sorted, non-overlapping."""
-        pieces = self._select(list(self._lex_pieces(doc)) + list(self._shape_pieces(doc)))
+        digits = _digit_tokens(doc)
+        pieces = self._select(
+            list(self._lex_pieces(doc)) + list(self._shape_pieces(doc, digits)) + list(self._label_pieces(doc, digits))
+        )
         if not pieces:
             return []
         chains = self._complements(doc, self._chains(doc, pieces))
         built: list[tuple[_Chain, Mention[Munition], bool]] = []
-        for chain in chains:
+        for k, chain in enumerate(chains):
             head = chain.head_piece
+            if head is None and k + 1 < len(chains):
+                shared = self._shared_head(doc, chain, chains[k + 1])
+                if shared is not None:
+                    built.append((chain, shared, False))
+                continue
             if head is None or head.entry is None or self._blocked_by_head(doc, chain):
                 continue
             single = len([p for p in chain.pieces if p.category]) == 1 and not chain.extra
@@ -617,6 +695,26 @@ class MunitionFinder:
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
         return self._resolve_definites(doc, kept)
+
+    def _shared_head(self, doc: Doc, chain: _Chain, nxt: _Chain) -> Mention[Munition] | None:
+        """A bare designation coordinated with the next one before their shared noun
+        ("AN/TPS-77 and AN/TPS-78 radars", "200 Block IV and 200 Block V Tomahawk missiles"):
+        a munition of its own with the noun's category (and the named system, for a block)."""
+        if not all(p.kind == "shape" for p in chain.pieces) or not nxt.pieces[0].kind == "shape":
+            return None
+        between = [t for t in doc[chain.end : nxt.start] if not t.like_num]
+        if not between or len(between) > 2 or between[-1].lower_ not in ("and", "or", ",", "&"):
+            return None
+        if nxt.head_piece is None or nxt.head_piece.entry is None or self._blocked_by_head(doc, nxt):
+            return None
+        other = self._mention(doc, nxt)
+        name = _name_of(chain.pieces[-1], doc)
+        system = next((p.entry for p in nxt.pieces if p.entry is not None and p.entry.kind == "system"), None)
+        if system is not None and name and name.startswith("Block "):
+            name = f"{system.name} {name}"
+        text, span = char_span(doc, chain.start, chain.end)
+        value = other.value.model_copy(update={"text": text, "span": span, "name": name, "caliber_mm": None})
+        return Mention(chain.start, chain.end, chain.end - 1, value)
 
     @staticmethod
     def _resolve_definites(doc: Doc, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[Mention[Munition]]:
@@ -672,10 +770,14 @@ class MunitionFinder:
         cat = _refine_by_calibre(cat, calibre)
         names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
         named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc)]
-        if names and named and named[-1] > 0 and not chain.extra:
-            a, b = chain.pieces[named[-1] - 1], chain.pieces[named[-1]]
-            if a.kind == "shape" and b.kind != "shape" and a.end == b.start:
+        if names and len(named) > 1 and not chain.extra:
+            a, b = chain.pieces[named[-2]], chain.pieces[named[-1]]
+            if a.label is not None and a.label.startswith("Block ") and b.entry is not None:
+                names[-1] = f"{names[-1]} {a.label}"  # "Block V Tomahawk missiles"
+            elif a.end == b.start and a.kind == "shape" and b.kind != "shape":
                 names[-1] = f"{_name_of(a, doc)} {names[-1]}"  # "MIM-23 Hawk", "9M133 Kornet"
+            elif a.entry is not None and a.entry.kind == "system" and b.kind == "shape" and b.entry is None:
+                names[-1] = f"{_name_of(a, doc)} {names[-1]}"  # "Tomahawk Block V", "Spike Long-Range 2"
         head_tok = head.end - 1
         text, span = char_span(doc, chain.start, chain.end)
         value = Munition(
