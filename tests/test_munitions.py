@@ -253,3 +253,28 @@ def test_lexicon_rejects_bad_entries(tmp_path):
     bad.write_text('{"id": "x", "kind": "system", "category": "tank", "aliases": ["T"], "colour": "red"}\n', encoding="utf-8")
     with pytest.raises(LexiconError, match="colour"):
         load_entries(bad, MunitionEntry)
+
+
+# (text, [(text, category, name)]) — a noun standing for a named system takes it, launching
+# platforms first; a holder's own weapons are its arsenal, not the weapon named before.
+REFERENCE_CASES = [
+    ("Oslo sold NASAMS launchers and AMRAAM interceptor missiles. Kongsberg will build the missile systems.",
+     [("NASAMS launchers", "air_defense_system", "NASAMS"), ("AMRAAM interceptor missiles", "air_defense_missile", "AMRAAM"),
+      ("missile systems", "air_defense_system", "NASAMS")]),
+    ("Rome lent an IRIS-T unit with its missiles. That system arrived in May.",
+     [("IRIS-T", "air_defense_system", "IRIS-T"), ("missiles", "air_defense_missile", "IRIS-T"),
+      ("system", "air_defense_system", "IRIS-T")]),
+    ("Hanoi bought BrahMos missiles. The deal covers two batteries.",
+     [("BrahMos missiles", "cruise_missile", "BrahMos"), ("batteries", "cruise_missile", "BrahMos")]),
+    ("Madrid gave Patriot systems. Kyiv asked for four systems more.",
+     [("Patriot systems", "air_defense_system", "Patriot"), ("systems", "air_defense_system", "Patriot")]),
+    ("The phone's batteries and the heating system failed.", []),
+    ("Tehran sent Shahed drones. The group builds its own weapons.",
+     [("Shahed drones", "drone", "Shahed"), ("weapons", "weapon", None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REFERENCE_CASES)
+def test_reference_to_a_named_system(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [(m.value.text, m.value.category.value, m.value.name) for m in mentions] == expected

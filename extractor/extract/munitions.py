@@ -110,6 +110,9 @@ class MunitionEntry(LexiconEntry):
     cased: bool = False
     #: Generate the plural of the aliases (false for mass nouns and acronyms ending in S).
     plural: bool = True
+    #: A noun that stands for a named system mentioned before ("the system", "three
+    #: batteries"): it takes the nearest named launching platform, else the nearest named missile.
+    refers: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "MunitionEntry":
@@ -686,7 +689,7 @@ class MunitionFinder:
             if head is None or head.entry is None or self._blocked_by_head(doc, chain):
                 continue
             single = len([p for p in chain.pieces if p.category]) == 1 and not chain.extra
-            if single and not head.entry.standalone and not _definite(doc, chain.start):
+            if single and not head.entry.standalone and not _definite(doc, chain.start) and not head.entry.refers:
                 continue
             ambiguous = single and head.entry.ambiguous
             if ambiguous and chain.start > 0 and _group_name(doc[chain.start - 1]):
@@ -733,7 +736,16 @@ class MunitionFinder:
             head = chain.head_piece
             is_generic = all(p.generic for p in chain.pieces) and not chain.extra
             launcher = is_generic and head.entry.head == "open" and head.entry.category in PLATFORM_CATS
-            if launcher and not _definite(doc, chain.start):
+            if is_generic and head.entry.refers:
+                resolved = _system_antecedent(m, named)
+                if resolved is not None:
+                    out.append(resolved)
+                    continue
+                if not head.entry.standalone and not _definite(doc, chain.start):
+                    continue  # "two systems" with nothing named before
+            if is_generic and m.value.category is C.weapon and _determiner(doc, chain.start) in _POSSESSIVE:
+                pass  # "its own weapons": the holder's arsenal, not the weapon named before
+            elif launcher and not _definite(doc, chain.start):
                 # "Patriot systems ... launchers or batteries": a bare launcher of that system
                 sent_start = doc[chain.start].sent.start if doc.has_annotation("DEP") else 0
                 resolved = _antecedent(m, [(p, a) for p, a in named if p.start >= sent_start], any_platform=True)
@@ -827,13 +839,45 @@ ANAPHORA_WINDOW = 250
 WEAPON_ANAPHORA_WINDOW = 60
 
 
+_POSSESSIVE = frozenset({"its", "their", "his", "her", "our", "my", "your"})
+
+
+def _determiner(doc: Doc, start: int) -> str | None:
+    """The word before the noun phrase starting at ``start`` and its modifiers (lower case)."""
+    i = start - 1
+    while i >= 0 and start - i <= 4 and (doc[i].tag_ in _MODIFIER_TAGS or doc[i].dep_ == "compound" or doc[i].text == "-"
+                                         or doc[i].lower_ == "own"):
+        i -= 1
+    return doc[i].lower_ if i >= 0 else None
+
+
 def _definite(doc: Doc, start: int) -> bool:
     """True when the noun phrase starting at ``start`` opens with a definite determiner
     (possibly after adjectives): "the missiles", "the truck-mounted guns", "such weapons"."""
-    i = start - 1
-    while i >= 0 and start - i <= 4 and (doc[i].tag_ in _MODIFIER_TAGS or doc[i].dep_ == "compound" or doc[i].text == "-"):
-        i -= 1
-    return i >= 0 and doc[i].lower_ in _DEFINITE
+    return _determiner(doc, start) in _DEFINITE
+
+
+def _system_antecedent(
+    m: Mention[Munition], named: list[tuple[Mention[Munition], MunitionCategory | None]]
+) -> Mention[Munition] | None:
+    """"the missile systems", "That system", "three batteries": the nearest earlier named
+    launching platform (a missile system's platform fires missiles), else the nearest named
+    missile ("a contract for three batteries" after "BrahMos missiles")."""
+    cat = m.value.category
+    for platform in (True, False):
+        for prev, ammo in reversed(named):
+            if m.start - prev.end > ANAPHORA_WINDOW:
+                break
+            pcat = prev.value.category
+            if platform:
+                ok = pcat in PLATFORM_CATS and ammo is not None and (cat not in MISSILE_CATS or ammo in MISSILE_CATS)
+            else:
+                ok = pcat in MISSILE_CATS and pcat is not C.anti_tank_missile
+            if ok:
+                v = prev.value
+                update = {"category": pcat, "name": v.name, "caliber_mm": m.value.caliber_mm or v.caliber_mm}
+                return Mention(m.start, m.end, m.head, m.value.model_copy(update=update))
+    return None
 
 
 def _antecedent(
