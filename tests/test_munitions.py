@@ -278,3 +278,18 @@ REFERENCE_CASES = [
 def test_reference_to_a_named_system(nlp, finder, text, expected):
     _, mentions = found(nlp, finder, text)
     assert [(m.value.text, m.value.category.value, m.value.name) for m in mentions] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Pakistani C-130 Hercules carrying the rockets landed in Rzeszow.", ["rockets"]),
+        ("Four An-124 transport planes arrived carrying the S-300 launchers.", ["S-300 launchers"]),
+        ("Two Il-76 jets that ferried Grad rockets landed.", ["Grad rockets"]),
+        ("Russian Tu-95 bombers launched Kh-101 missiles.", ["Tu-95 bombers", "Kh-101 missiles"]),
+        ("Norway is sending F-16 jets and Hellfire missiles.", ["F-16 jets", "Hellfire missiles"]),
+    ],
+)
+def test_an_aircraft_or_ship_that_only_carries_materiel_is_no_munition(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [m.value.text for m in mentions] == expected

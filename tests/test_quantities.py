@@ -108,6 +108,9 @@ QUANTITY_CASES = [
     # a number after a name on the same noun is its designation ("600M" is no 600 million)
     ("The package includes 291 Altius 600M systems.", [(291, None, None, False, "system")]),
     ("Germany sent Ukraine 300 tanks.", [(300, None, None, False, "tank")]),
+    # a compound noun counts by its head ("transport planes"), past a designation
+    ("Six Chinese Y-20 transport planes landed in Belgrade.", [(6, None, None, False, "transport plane")]),
+    ("Three Chinese Y-8 cargo planes brought the shells.", [(3, None, None, False, "cargo plane")]),
 ]
 
 

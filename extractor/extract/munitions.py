@@ -697,7 +697,7 @@ class MunitionFinder:
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        return self._resolve_definites(doc, kept)
+        return _without_carriers(doc, self._resolve_definites(doc, kept))
 
     def _shared_head(self, doc: Doc, chain: _Chain, nxt: _Chain) -> Mention[Munition] | None:
         """A bare designation coordinated with the next one before their shared noun
@@ -741,8 +741,8 @@ class MunitionFinder:
                 if resolved is not None:
                     out.append(resolved)
                     continue
-                if not head.entry.standalone and not _definite(doc, chain.start):
-                    continue  # "two systems" with nothing named before
+                if not head.entry.standalone:
+                    continue  # "two systems", "the system" with no system named before
             if is_generic and m.value.category is C.weapon and _determiner(doc, chain.start) in _POSSESSIVE:
                 pass  # "its own weapons": the holder's arsenal, not the weapon named before
             elif launcher and not _definite(doc, chain.start):
@@ -758,7 +758,7 @@ class MunitionFinder:
                     continue
             elif m.value.name:
                 ammo = next((p.entry.ammo for p in reversed(chain.pieces) if p.named and p.entry), None)
-                named.append((m, ammo))
+                named.append((m, ammo or (head.entry.ammo if head and head.entry.category is m.value.category else None)))
             elif is_generic and head.entry.head == "measure" and m.value.category is C.ammunition and not m.value.caliber_mm:
                 bare_rounds.add(len(out))
             out.append(m)
@@ -801,6 +801,40 @@ class MunitionFinder:
             taxonomy_id=(src or head.entry).id,
         )
         return Mention(chain.start, chain.end, head_tok, value)
+
+
+_CARRY = frozenset(
+    f"{stem}{end}" for stem in ("carry", "transport", "ferry", "haul", "airlift") for end in ("", "s", "ed", "ing")
+) | {"carries", "carried", "ferries", "ferried", "airlifted"}
+_CARRIER_CATS = frozenset({C.aircraft, C.ship})
+
+
+def _without_carriers(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """``mentions`` without the aircraft and ships that only transport other materiel ("a C-17
+    carrying the missiles", "six transport planes landed carrying the system"): the carried
+    materiel is what the text is about (FORMAT: carrier aircraft and cargo ships are no munition)."""
+    if not doc.has_annotation("DEP") or len(mentions) < 2:
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    def carries(verb: Token, m: Mention[Munition]) -> bool:
+        if verb.lower_ not in _CARRY:
+            return False
+        return any(c.dep_ == "dobj" and c.i in owner and owner[c.i] is not m for c in verb.children)
+
+    out = []
+    for m in mentions:
+        head = doc[m.head]
+        while head.dep_ in ("compound", "nmod") and head.head.i > head.i:
+            head = head.head  # "C-17 Globemaster"
+        if m.value.category in _CARRIER_CATS:
+            verbs = [c for c in head.children if c.dep_ in ("acl", "relcl")]
+            if head.dep_ == "nsubj":
+                verbs += [head.head] + [c for c in head.head.children if c.dep_ in ("advcl", "xcomp", "conj")]
+            if any(carries(v, m) for v in verbs):
+                continue
+        out.append(m)
+    return out
 
 
 def _digit_tokens(doc: Doc) -> list[int]:

@@ -329,6 +329,8 @@ def _first_noun(doc: Doc, i: int, limit: int = 4) -> Token | None:
     for j in range(i, min(len(doc), i + limit + 1)):
         t = doc[j]
         if t.tag_ in ("NN", "NNS") or t.lower_ in _PRONOUNS:
+            while t.dep_ == "compound" and t.i < t.head.i <= t.i + 2 and t.head.tag_ in ("NN", "NNS"):
+                t = t.head  # "transport planes": the noun is the compound's head
             return t
         if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.tag_ in ("DT", "PRP$", "CD", "POS") or t.text in _SKIP_QUOTES:
             continue
