@@ -41,6 +41,7 @@ from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
 from .base import DESIGNATION, Mention, char_span
 from .clauses import relative_antecedent
+from .spans import CLAIMS, QUANTITIES, read_mentions
 
 log = logging.getLogger(__name__)
 
@@ -1034,6 +1035,25 @@ def _plural_noun_between(doc: Doc, start: int, pronoun: Token) -> bool:
     return any(doc[j].tag_ == "NNS" and j not in own_subjects for j in range(start, pronoun.i))
 
 
+def _mentions_before(doc: Doc, tok: Token, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The mentions before ``tok`` in its sentence and the previous one."""
+    sent = tok.sent
+    first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return [m for m in mentions if first <= m.start and m.end <= tok.i]
+
+
+def _elided_counts(doc: Doc, tokens: list[int]) -> set[int]:
+    """The number tokens among ``tokens`` that the quantity finder read as a count whose noun
+    is elided (its mention's head is the number itself: "24", "ten or more")."""
+    if QUANTITIES not in doc.spans or not tokens:
+        return set()
+    lo, hi = tokens[0], tokens[-1]
+    return {
+        q.head for q in read_mentions(doc, QUANTITIES, CLAIMS)
+        if lo <= q.head <= hi and (doc[q.head].like_num or doc[q.head].tag_ == "CD")
+    }
+
+
 def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
     """Munitions a claim names only by a pronoun among ``tokens``, resolved to their antecedent:
     a relative pronoun to the noun its clause modifies ("dozens of ballistic missiles, which
@@ -1043,19 +1063,26 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
     Each result points at the pronoun and carries the antecedent's category, calibre, name and
     taxonomy entry. ``mentions`` are the Doc's munition mentions in text order."""
     out: list[Mention[Munition]] = []
-    for i in sorted(tokens):
+    tokens = sorted(tokens)
+    elided = _elided_counts(doc, tokens)
+    for i in tokens:
         tok = doc[i]
         lower = tok.lower_
         antecedent: list[Mention[Munition]] = []
         noun = relative_antecedent(tok)
-        if noun is not None:
+        if i in elided or lower == "it" and tok.dep_ == "dobj":
+            # "Norway is giving six", "the remaining five in 2025": the materiel counted
+            # before; "will deliver it": the last singular munition named before
+            before = _mentions_before(doc, tok, mentions)
+            if lower == "it":
+                before = [m for m in before if doc[m.head].tag_ in ("NN", "NNP")]
+            antecedent = before[-1:]
+        elif noun is not None:
             inside = {t.i for t in tok.head.subtree}
             scope = {t.i for t in noun.subtree} - inside
             antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
         elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
-            sent = tok.sent
-            first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-            before = [m for m in mentions if first <= m.start and m.end <= i]
+            before = _mentions_before(doc, tok, mentions)
             if before and (lower in _OBJECT_PRONOUNS or not _plural_noun_between(doc, before[-1].end, tok)):
                 antecedent = before[-1:]
         for m in antecedent:

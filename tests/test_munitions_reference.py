@@ -1,0 +1,27 @@
+"""Munitions a claim names only by an elided count or a pronoun, resolved across sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+PUBLISHED = "2024-06-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an elided count stands for the materiel counted before it
+        ("Denmark has pledged 19 F-16 fighter jets to Ukraine. Norway is giving six.", [("six", "aircraft", "F-16")]),
+        ("Germany handed three Patriot systems to Ukraine. Kyiv said it really needed ten.",
+         [("ten", "air_defense_system", "Patriot")]),
+        # "it" as an object: the last singular munition named before
+        ("Rome promised a SAMP/T battery to Kyiv in June. Officials confirmed that Italy will deliver it.",
+         [("it", "air_defense_system", "SAMP/T")]),
+        # no singular munition before: "it" is something else
+        ("Berlin sent Leopard 2 tanks to Kyiv. The government announced it on Monday.", []),
+    ],
+)
+def test_munitions_named_by_an_elided_count_or_it(extractor, text, expected):
+    claims = extractor.extract(text, published=PUBLISHED)
+    found = [(m.text, m.category.value, m.name) for c in claims for m in c.munitions]
+    assert [f for f in found if f[0] in ("six", "ten", "it")] == expected
