@@ -111,6 +111,19 @@ QUANTITY_CASES = [
     # a compound noun counts by its head ("transport planes"), past a designation
     ("Six Chinese Y-20 transport planes landed in Belgrade.", [(6, None, None, False, "transport plane")]),
     ("Three Chinese Y-8 cargo planes brought the shells.", [(3, None, None, False, "cargo plane")]),
+    # spelled-out counts: half-a-dozen, a score of
+    ("Kyiv received half-a-dozen howitzers and a score of tanks.", [(6, None, None, False, "howitzer"), (20, None, None, False, "tank")]),
+    # a partitive over a plural name; "one of them" counts
+    ("Four of the Gripens were two-seaters.", [(4, None, None, False, "fighter jet")]),
+    ("Rebels downed three helicopters, one of them an Mi-8.", [(3, None, None, False, "helicopter"), (1, None, None, False, "helicopter")]),
+    # a figure repeated in brackets is one count
+    ("Oslo asked for ten (10) NSM launchers and six (6) missile seekers.", [(10, None, None, False, "launcher"), (6, None, None, False, "seeker")]),
+    # an elided count after a count of states or people refers to them, not to the materiel
+    ("Paris sold rifles to 14 countries last year, up from 9.", []),
+    ("It pays for 12 of the howitzers at a cost of 50 million euros, but 60 still need money.",
+     [(12, None, None, False, "howitzer"), (60, None, None, False, "howitzer")]),
+    # a country named before a count is the verb's recipient, not a model name
+    ("Paris agreed to sell Yerevan 24 Caesar howitzers.", [(24, None, None, False, "howitzer")]),
 ]
 
 

@@ -553,6 +553,8 @@ class MunitionFinder:
                     start -= 1
                 if doc[start].text == "-":
                     start += 1
+                if start > 0 and doc[start - 1].tag_ in _VERB_TAGS:
+                    continue  # "sell Armenia 36 howitzers": the verb's recipient, then a count
                 yield _Piece(start, end, "shape", label=doc[start:end].text)
 
     @staticmethod

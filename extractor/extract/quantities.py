@@ -71,11 +71,16 @@ class CueEntry(LexiconEntry):
     #: A lot noun that carries materiel without naming it ("containers", "shipments"): a claim
     #: counting only such units takes the sentence's munitions.
     carrier: bool = False
+    #: Non-materiel nouns that count things an elided count after them may still refer to
+    #: ("12 states in 2023, down from 31"), unlike money or measures.
+    countable: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "CueEntry":
         if self.carrier and self.kind != "lot":
             raise ValueError("only a lot entry is a carrier")
+        if self.countable and self.kind != "nonmateriel":
+            raise ValueError("only a nonmateriel entry is countable")
         if (self.kind == "vague") != (self.lower is not None):
             raise ValueError("a vague count (and only a vague count) has a lower bound")
         if self.kind != "cue" and (self.bound is not None or self.approximate or self.position != "before"):
@@ -100,6 +105,7 @@ class _Cues:
     lot: frozenset[str]
     nonmateriel: frozenset[str]
     carriers: frozenset[str]
+    countable: frozenset[str]
 
 
 @cache
@@ -112,6 +118,7 @@ def _cues(path: str | None = None) -> _Cues:
     lot: set[str] = set()
     non: set[str] = set()
     carriers: set[str] = set()
+    countable: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
@@ -122,13 +129,12 @@ def _cues(path: str | None = None) -> _Cues:
             else:
                 if e.carrier:
                     carriers.add(p)
-                target = lot if e.kind == "lot" else non
-                target.add(p)
+                targets = [lot if e.kind == "lot" else non] + ([countable] if e.countable else [])
                 plural = pluralise(p)
-                if plural:
-                    target.add(plural)
+                for target in targets:
+                    target.update([p, plural] if plural else [p])
     return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non),
-                 frozenset(carriers))
+                 frozenset(carriers), frozenset(countable))
 
 
 def carrier_units() -> frozenset[str]:
@@ -207,8 +213,14 @@ def _read_number(doc: Doc, i: int) -> _Num | None:
     j = i
     if t.lower_ in ("a", "an", "half"):
         k = i + 1
-        if t.lower_ == "half" and k < n and doc[k].lower_ in ("a", "an"):
+        if t.lower_ == "half" and k + 1 < n and doc[k].text == "-" and doc[k + 1].lower_ in ("a", "an"):
+            k += 2  # "half-a-dozen"
+            if k + 1 < n and doc[k].text == "-":
+                k += 1
+        elif t.lower_ == "half" and k < n and doc[k].lower_ in ("a", "an"):
             k += 1
+        if t.lower_ in ("a", "an") and k + 1 < n and doc[k].lower_ == "score" and doc[k + 1].lower_ == "of":
+            return _Num(i, k + 1, 20.0, 1.0)  # "a score of howitzers"
         if k >= n or doc[k].lower_ not in _WORD_SCALES:
             return None
         j = k
@@ -276,14 +288,17 @@ class _Context:
     def unit_of(self, m: Mention[Munition]) -> str:
         return munition_unit(self.doc, m)
 
-    def mention_after(self, i: int, limit: int = 4) -> Mention[Munition] | None:
-        """A munition mention starting at ``i`` or after a few modifiers ("North Korean", "more")."""
+    def mention_after(self, i: int, limit: int = 4, determiners: bool = False) -> Mention[Munition] | None:
+        """A munition mention starting at ``i`` or after a few modifiers ("North Korean", "more"),
+        and determiners for a partitive ("of the Rafales")."""
         doc = self.doc
         for j in range(i, min(len(doc), i + limit + 1)):
             if j in self.starts:
                 return self.starts[j]
             t = doc[j]
             if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.text in _SKIP_QUOTES:
+                continue
+            if determiners and t.tag_ in ("DT", "PRP$", "CD"):
                 continue
             return None
         return None
@@ -344,6 +359,7 @@ class _Finder:
         self.ctx = _Context(doc, munitions, cues)
         self.cues = self.ctx.cues
         self.found: list[Mention[Quantity]] = []
+        self.rejected: list[int] = []  # numbers that count something else ("12 states")
         self._sent_starts: list[int] | None = None
 
     # -- exclusions --------------------------------------------------------------------------
@@ -367,6 +383,12 @@ class _Finder:
             if after is None or after.tag_ not in ("NN", "NNS"):
                 return True
         return False
+
+    def _countable_follows(self, i: int) -> bool:
+        """A noun of people, states or units follows ("12 states"): a count of something else."""
+        doc = self.doc
+        h = _first_noun(doc, i)
+        return h is not None and (h.lower_ in self.cues.countable or singularise(h.lower_) in self.cues.countable)
 
     def _non_materiel_follows(self, i: int) -> bool:
         doc = self.doc
@@ -397,7 +419,7 @@ class _Finder:
             k = j + 1
             if any(t.lower_ in _NOT_PARTITIVE or t.tag_ == "JJS" for t in doc[k : k + 3]):
                 return False  # "one of the few systems", "one of the largest"
-            m = ctx.mention_after(k, limit=5)
+            m = ctx.mention_after(k, limit=5, determiners=True)
             if m is not None:
                 return _Count(start, m.end, m.head, ctx.unit_of(m))
             h = _first_noun(doc, k, limit=5)
@@ -453,6 +475,9 @@ class _Finder:
             sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
             self._sent_starts = [sent.start for sent in doc.sents] if sents else []
         prev_start, start = _sentence_bounds(i, self._sent_starts)
+        rejected = [r for r in self.rejected if start <= r < i]
+        if rejected and not any(rejected[-1] < q.head < i for q in self.found):
+            return None  # "12 states in 2023, down from 31": the count before it was of something else
         for lo, hi in ((start, i), (prev_start, start)):
             counted = [q for q in self.found if lo <= q.head < hi and q.value.unit]
             if counted:
@@ -485,6 +510,8 @@ class _Finder:
 
     def _cue_after(self, i: int) -> tuple[int, list[CueEntry]]:
         doc = self.doc
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 1].like_num and doc[i + 2].text == ")":
+            i += 3  # "six (6) guidance sections"
         if i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
             i += 1  # "1,000-plus", "300-odd"
         for n in (2, 1):
@@ -517,6 +544,9 @@ class _Finder:
         return self.found
 
     def _at(self, i: int) -> int:
+        doc = self.doc
+        if 1 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")" and doc[i - 2].like_num:
+            return i + 2  # "four hundred (400)": the figure repeated in brackets
         vague = self._vague_at(i)
         if vague is not None:
             end, lower = vague
@@ -594,6 +624,8 @@ class _Finder:
         rate = any(c.bound is None and not c.approximate for c in after)
         count = None if rate else self._count(start, after_end)  # "3,000 a month": noun elided
         if count is False:
+            if self._countable_follows(after_end):
+                self.rejected.append(start)
             return after_end
         approximate = any(c.approximate for c in before + after)
         number = value
@@ -628,8 +660,10 @@ class _Finder:
         doc = self.doc
         if value is None or not doc.has_annotation("TAG"):
             return False  # without tags an unknown noun cannot be told from an elided one
-        if end - start == 1 and doc[start].lower_ == "one":
-            return False
+        if end - start == 1 and doc[start].lower_ == "one" and not (
+            end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].lower_ in _PRONOUNS
+        ):
+            return False  # "one" on its own is an article-like word; "one of them" counts
         for t in doc[start:end]:
             if t.ent_type_ in ("TIME", "PERCENT", "ORDINAL"):
                 return False
@@ -672,7 +706,8 @@ def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
         if low in starters:
             out.append(i)
         elif low in _ARTICLE_HASHES:
-            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES):
+            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES
+                                     or arr[i + 1][0] in _SCORE_HYPHEN):
                 out.append(i)
         else:
             digit = _SHAPE_STARTS_DIGIT.get(shape)
@@ -691,6 +726,8 @@ def _hashes(words: frozenset[str]) -> frozenset[int]:
 _NUMBER_WORD_HASHES = _hashes(frozenset(_UNITS) | frozenset(_TENS))
 _SCALE_HASHES = _hashes(frozenset(_WORD_SCALES))
 _ARTICLE_HASHES = frozenset(hash_string(w) for w in ("a", "an", "half"))
+#: What else can follow an article-like starter: "a score of", "half-a-dozen".
+_SCORE_HYPHEN = frozenset(hash_string(w) for w in ("score", "-"))
 #: Token shape hash → whether the token starts with a digit (filled as shapes are seen).
 _SHAPE_STARTS_DIGIT: dict[int, bool] = {}
 
