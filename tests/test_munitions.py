@@ -146,6 +146,13 @@ CATEGORY_CASES = [
     ("Norway sent AIM-120 air-to-air missiles.", [("missile", None, "AMRAAM")]),
     ("Norway sent AIM-120 interceptor missiles.", [("air_defense_missile", None, "AMRAAM")]),
     ("Gaza fighters fired 9M133 Kornet missiles.", [("anti_tank_missile", 152.0, "Kornet")]),
+    # tank and cannon rounds stay ammunition whatever their calibre (FORMAT)
+    ("Rome bought 120mm tank rounds and 30mm cannon rounds.", [("ammunition", 120.0, None), ("ammunition", 30.0, None)]),
+    ("Berlin wants 105mm rounds for Leopard 1 tanks.", [("ammunition", 105.0, "Leopard 1")]),
+    # later shells take the one calibre named before them; with two, none
+    ("Prague sent 155mm shells. The plant makes 5,000 shells a month.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
+    ("Seoul sent 155mm shells and 105mm shells. It makes 5,000 shells a month.",
+     [("artillery_shell", 155.0, None), ("artillery_shell", 105.0, None), ("artillery_shell", None, None)]),
     # designations read from the text: classes, type and block numbers, a name with its number
     ("Egypt ordered two Gowind-class corvettes.", [("ship", None, "Gowind")]),
     ("India will buy Scorpene class submarines.", [("ship", None, "Scorpene")]),

@@ -433,6 +433,33 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
     return cat, src
 
 
+def _inherit_calibre(mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """Artillery shells without a calibre take the one calibre of the shells mentioned before
+    them in the document ("155mm shells ... The plant will make 25,000 shells this year");
+    with two calibres before, which one is meant is left open."""
+    seen: set[float] = set()
+    out = []
+    for m in mentions:
+        v = m.value
+        if v.category is C.artillery_shell:
+            if v.caliber_mm is not None:
+                seen.add(v.caliber_mm)
+            elif len(seen) == 1 and v.name is None:
+                m = Mention(m.start, m.end, m.head, v.model_copy(update={"caliber_mm": next(iter(seen))}))
+        out.append(m)
+    return out
+
+
+_GUN_WORDS = frozenset({"tank", "tanks", "cannon", "autocannon"})
+
+
+def _gun_rounds(doc: Doc, pieces: list[_Piece]) -> bool:
+    """Rounds of a tank or cannon: "125mm tank rounds", "rounds for Leopard 1 tanks"."""
+    return any(p.entry is not None and p.entry.category in (C.tank, C.armored_vehicle) for p in pieces) or any(
+        t.lower_ in _GUN_WORDS for p in pieces if p.kind == "lex" for t in doc[p.start : p.end]
+    )
+
+
 def _refine_by_calibre(cat: MunitionCategory, calibre: float | None) -> MunitionCategory:
     """Unspecified ammunition with a calibre: small-arms below 20 mm, artillery from 60 mm."""
     if cat is C.ammunition and calibre is not None:
@@ -771,7 +798,7 @@ class MunitionFinder:
                 for k in bare_rounds:
                     m = out[k]
                     out[k] = Mention(m.start, m.end, m.head, m.value.model_copy(update={"category": kinds[0][0]}))
-        return out
+        return _inherit_calibre(out)
 
     def _mention(self, doc: Doc, chain: _Chain) -> Mention[Munition]:
         head = chain.head_piece
@@ -782,7 +809,8 @@ class MunitionFinder:
             calibre = next(
                 (p.entry.caliber_mm for p in all_pieces if p.entry is not None and p.entry.caliber_mm), None
             )
-        cat = _refine_by_calibre(cat, calibre)
+        if not _gun_rounds(doc, all_pieces):
+            cat = _refine_by_calibre(cat, calibre)  # tank and cannon rounds stay ammunition (FORMAT)
         names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
         named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc)]
         if names and len(named) > 1 and not chain.extra:
