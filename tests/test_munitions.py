@@ -145,6 +145,11 @@ CATEGORY_CASES = [
     # "air-to-air missiles" stay missiles whatever family names them; interceptors do not
     ("Norway sent AIM-120 air-to-air missiles.", [("missile", None, "AMRAAM")]),
     ("Norway sent AIM-120 interceptor missiles.", [("air_defense_missile", None, "AMRAAM")]),
+    ("Norway sent AIM-120 missiles.", [("missile", None, "AMRAAM")]),
+    # ... but interceptors where the document names a ground air-defence system that fires them
+    ("Kyiv got NASAMS launchers and AIM-120 missiles.", [("air_defense_system", None, "NASAMS"), ("air_defense_missile", None, "AMRAAM")]),
+    # a name spelt out in title case is one munition
+    ("Seoul buys AIM-9X Short Range Air-to-Air Missiles.", [("missile", None, "AIM-9 Sidewinder")]),
     ("Gaza fighters fired 9M133 Kornet missiles.", [("anti_tank_missile", 152.0, "Kornet")]),
     # tank and cannon rounds stay ammunition whatever their calibre (FORMAT)
     ("Rome bought 120mm tank rounds and 30mm cannon rounds.", [("ammunition", 120.0, None), ("ammunition", 30.0, None)]),

@@ -114,6 +114,9 @@ class MunitionEntry(LexiconEntry):
     #: A noun that stands for a named system mentioned before ("the system", "three
     #: batteries"): it takes the nearest named launching platform, else the nearest named missile.
     refers: bool = False
+    #: An air-to-air missile (AMRAAM, Sidewinder): a ``missile``, but an air-defence missile in
+    #: a document that names a ground air-defence system, which fires it as an interceptor.
+    air_to_air: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "MunitionEntry":
@@ -620,6 +623,9 @@ class MunitionFinder:
         gap = doc[left.end : right.start]
         if len(gap) > 3 or "\n" in doc[left.end - 1 : right.start].text:
             return False  # a line break ends a noun phrase (list items)
+        if left.named and gap and all(t.tag_ in ("NNP", "HYPH") and t.text[:1].isupper() or t.text == "-" for t in gap) \
+                and all(t.text[:1].isupper() for t in doc[right.start : right.end] if t.is_alpha):
+            return True  # a name spelt out in title case: "AIM-120D Advanced Medium Range Air-to-Air Missiles"
         for t in gap:
             if t.text in _GAP_TEXT or t.tag_ in _GAP_TAGS:
                 continue
@@ -727,7 +733,21 @@ class MunitionFinder:
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        return _without_carriers(doc, self._resolve_definites(doc, kept))
+        return _without_carriers(doc, self._resolve_definites(doc, self._interceptors(kept)))
+
+    def _interceptors(self, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[tuple[_Chain, Mention[Munition]]]:
+        """Air-to-air missiles as interceptors where the document names a ground air-defence
+        system (NASAMS fires AMRAAMs); "air-to-air missiles" said in words stay missiles."""
+        pieces = [p for c, _ in chains for p in c.pieces + [q for e in c.extra for q in e.pieces]]
+        if not any(p.category is C.air_defense_system for p in pieces):
+            return chains  # "munitions for Patriot systems" names one too
+        out = []
+        for c, m in chains:
+            entry = self.lexicon.entries.get(m.value.taxonomy_id or "")
+            if m.value.category is C.missile and entry is not None and entry.air_to_air:
+                m = Mention(m.start, m.end, m.head, m.value.model_copy(update={"category": C.air_defense_missile}))
+            out.append((c, m))
+        return out
 
     def _shared_head(self, doc: Doc, chain: _Chain, nxt: _Chain) -> Mention[Munition] | None:
         """A bare designation coordinated with the next one before their shared noun
