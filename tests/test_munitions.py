@@ -305,3 +305,30 @@ def test_reference_to_a_named_system(nlp, finder, text, expected):
 def test_an_aircraft_or_ship_that_only_carries_materiel_is_no_munition(nlp, finder, text, expected):
     _, mentions = found(nlp, finder, text)
     assert [m.value.text for m in mentions] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a vague noun whose members the sentence lists is not a weapon of its own
+        ("Arms seized in the raid included AK-47 rifles and hand grenades.", ["AK-47 rifles", "hand grenades"]),
+        ("Among the weapons were dozens of Kornet missiles.", ["Kornet missiles"]),
+        # listing some of many keeps both
+        ("Europe buys American weapons, including Patriots, for Ukraine.", ["weapons", "Patriots"]),
+    ],
+)
+def test_a_listed_umbrella_noun_is_no_weapon_of_its_own(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [m.value.text for m in mentions] == expected
+
+
+def test_a_generic_in_apposition_names_the_system(nlp, finder):
+    _, mentions = found(nlp, finder, "Nexter builds the Caesar, a 155mm truck-mounted gun.")
+    assert [(m.value.category.value, m.value.name) for m in mentions] == [
+        ("artillery_system", "Caesar"), ("artillery_system", "Caesar")]
+
+
+def test_its_own_missiles_are_not_the_missiles_named_before(nlp, finder):
+    _, mentions = found(nlp, finder, "Iran sent Fateh missiles. The group now builds its own missiles.")
+    assert [(m.value.category.value, m.value.name) for m in mentions] == [
+        ("ballistic_missile", "Fateh-110"), ("missile", None)]

@@ -733,7 +733,8 @@ class MunitionFinder:
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        return _without_carriers(doc, self._resolve_definites(doc, self._interceptors(kept)))
+        resolved = _appositions(doc, self._resolve_definites(doc, self._interceptors(kept)))
+        return _without_umbrellas(doc, _without_carriers(doc, resolved))
 
     def _interceptors(self, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[tuple[_Chain, Mention[Munition]]]:
         """Air-to-air missiles as interceptors where the document names a ground air-defence
@@ -793,8 +794,9 @@ class MunitionFinder:
                     continue
                 if not head.entry.standalone:
                     continue  # "two systems", "the system" with no system named before
-            if is_generic and m.value.category is C.weapon and _determiner(doc, chain.start) in _POSSESSIVE:
-                pass  # "its own weapons": the holder's arsenal, not the weapon named before
+            if is_generic and (m.value.category is C.weapon and _determiner(doc, chain.start) in _POSSESSIVE
+                               or chain.start > 0 and doc[chain.start - 1].lower_ == "own"):
+                pass  # "its weapons", "its own missiles": the holder's arsenal, not the weapon named before
             elif launcher and not _definite(doc, chain.start):
                 # "Patriot systems ... launchers or batteries": a bare launcher of that system
                 sent_start = doc[chain.start].sent.start if doc.has_annotation("DEP") else 0
@@ -852,6 +854,61 @@ class MunitionFinder:
             taxonomy_id=(src or head.entry).id,
         )
         return Mention(chain.start, chain.end, head_tok, value)
+
+
+_INCLUDE = frozenset({"include", "includes", "included", "including", "comprise", "comprises", "comprised",
+                      "comprising", "contain", "contains", "contained", "containing"})
+
+
+def _without_umbrellas(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """``mentions`` without a vague noun whose members the sentence lists ("Weapons recovered
+    ... included rifles", "Among the weapons were Kornet missiles"): one entry per distinct
+    weapon (FORMAT)."""
+    if not doc.has_annotation("DEP") or len(mentions) < 2:
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    def lists_others(tok: Token, m: Mention[Munition]) -> bool:
+        return any(t.i in owner and owner[t.i] is not m for t in tok.subtree)
+
+    out = []
+    for m in mentions:
+        v = m.value
+        head = doc[m.head]
+        if _rank(v.category) <= 1 and not v.name and v.caliber_mm is None:
+            preps = []  # "American weapons, including Patriots" lists some of many: both stay
+            if head.dep_ in ("nsubj", "nsubjpass") and head.head.lower_ in _INCLUDE:
+                preps += [c for c in head.head.children if c.dep_ in ("dobj", "attr")]
+            if head.dep_ == "pobj" and head.head.lower_ == "among":
+                preps += [c for c in head.head.head.children if c.dep_ in ("nsubj", "attr")] if head.head.head != head else []
+            if any(lists_others(p, m) for p in preps):
+                continue
+        out.append(m)
+    return out
+
+
+def _appositions(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """A generic noun in apposition to a named system describes it ("the Caesar, a 155mm
+    truck-mounted gun"): it takes the system's name, so the claim holds the weapon once."""
+    if not doc.has_annotation("DEP"):
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for m in mentions:
+        head = doc[m.head]
+        named = None
+        if head.dep_ == "appos":
+            t = head.head
+            while (t.i not in owner or owner[t.i] is m) and t.dep_ == "appos":
+                t = t.head  # "the Caesar, a 155mm (6.1-inch) gun": past the calibre
+            named = owner.get(t.i)
+        if named is not None and named is not m and named.value.name and not m.value.name \
+                and named.value.category is m.value.category:
+            v = named.value
+            m = Mention(m.start, m.end, m.head, m.value.model_copy(
+                update={"name": v.name, "caliber_mm": m.value.caliber_mm or v.caliber_mm}))
+        out.append(m)
+    return out
 
 
 _CARRY = frozenset(
