@@ -25,3 +25,10 @@ def test_munitions_named_by_an_elided_count_or_it(extractor, text, expected):
     claims = extractor.extract(text, published=PUBLISHED)
     found = [(m.text, m.category.value, m.name) for c in claims for m in c.munitions]
     assert [f for f in found if f[0] in ("six", "ten", "it")] == expected
+
+
+def test_them_stands_for_all_the_coordinated_munitions(extractor):
+    text = "Hamas fired 3,000 rockets and mortar bombs at Israel. Israel says Iran supplied most of them."
+    claims = extractor.extract(text, published=PUBLISHED)
+    found = [(m.text, m.category.value) for c in claims for m in c.munitions if m.text == "them"]
+    assert found == [("them", "rocket"), ("them", "artillery_shell")]

@@ -1149,6 +1149,18 @@ def _mentions_before(doc: Doc, tok: Token, mentions: list[Mention[Munition]]) ->
     return [m for m in mentions if first <= m.start and m.end <= tok.i]
 
 
+def _with_conjuncts(doc: Doc, before: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The last mention of ``before`` with the ones coordinated with it ("rockets and
+    missiles ... most of them": both)."""
+    out = before[-1:]
+    for m in reversed(before[:-1]):
+        between = doc[m.end : out[0].start]
+        if not between or len(between) > 2 or any(t.lower_ not in ("and", "or", ",") for t in between):
+            break
+        out.insert(0, m)
+    return out
+
+
 def _elided_counts(doc: Doc, tokens: list[int]) -> set[int]:
     """The number tokens among ``tokens`` that the quantity finder read as a count whose noun
     is elided (its mention's head is the number itself: "24", "ten or more")."""
@@ -1191,7 +1203,7 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
         elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
             before = _mentions_before(doc, tok, mentions)
             if before and (lower in _OBJECT_PRONOUNS or not _plural_noun_between(doc, before[-1].end, tok)):
-                antecedent = before[-1:]
+                antecedent = _with_conjuncts(doc, before)
         for m in antecedent:
             v = m.value
             text, span = char_span(doc, i, i + 1)
