@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
-from ..models import Munition, Quantity
+from ..models import Munition, MunitionCategory, Quantity
 from .base import Mention, char_span
 from .munitions import alias_tokenizer, munition_unit, pluralise, singularise
 
@@ -62,7 +62,7 @@ _ADJ_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH", "NNP", "NNPS"}
 class CueEntry(LexiconEntry):
     """One line of ``quantity_cues.jsonl``."""
 
-    kind: Literal["cue", "vague", "lot", "nonmateriel"]
+    kind: Literal["cue", "vague", "lot", "nonmateriel", "variant"]
     phrases: tuple[str, ...]
     position: Literal["before", "after"] = "before"
     bound: Literal["lower", "upper"] | None = None
@@ -93,6 +93,8 @@ def cue_keys(entry: CueEntry) -> list[str]:
         return [f"cue:{entry.position}:{p}" for p in entry.phrases]
     if entry.kind == "vague":
         return [f"vague:{p}" for p in entry.phrases]
+    if entry.kind == "variant":
+        return [f"variant:{p}" for p in entry.phrases]
     return [f"noun:{p}" for p in entry.phrases]
 
 
@@ -106,6 +108,7 @@ class _Cues:
     nonmateriel: frozenset[str]
     carriers: frozenset[str]
     countable: frozenset[str]
+    variants: frozenset[str]
 
 
 @cache
@@ -119,10 +122,13 @@ def _cues(path: str | None = None) -> _Cues:
     non: set[str] = set()
     carriers: set[str] = set()
     countable: set[str] = set()
+    variants: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
-            if e.kind == "cue":
+            if e.kind == "variant":
+                variants.add(p)
+            elif e.kind == "cue":
                 (before if e.position == "before" else after)[key] = e
             elif e.kind == "vague":
                 vague[key] = float(e.lower or 0)
@@ -134,7 +140,7 @@ def _cues(path: str | None = None) -> _Cues:
                 for target in targets:
                     target.update([p, plural] if plural else [p])
     return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non),
-                 frozenset(carriers), frozenset(countable))
+                 frozenset(carriers), frozenset(countable), frozenset(variants))
 
 
 def carrier_units() -> frozenset[str]:
@@ -554,7 +560,7 @@ class _Finder:
         num = _read_number(self.doc, i)
         if num is None:
             return i + 1
-        if self._is_date_or_money(num) or self._is_calibre(num.end) or self._in_name(num):
+        if self._is_date_or_money(num) or self._is_calibre(num.end) or self._in_name(num) or self._model_number(num):
             return num.end
         found = self._range_end(num)
         if found is None:
@@ -575,6 +581,17 @@ class _Finder:
         if prev.tag_ not in ("NNP", "NNPS") or prev.ent_type_ in ("GPE", "NORP", "LOC") or not _is_digit_token(first):
             return False  # designations are digits after a name; "given Kyiv three Patriot systems" counts
         return _phrase_noun(prev).i == _phrase_noun(first).i != first.i
+
+    def _model_number(self, num: _Num) -> bool:
+        """A number that names a model by the variant word after it ("737 Max jets")."""
+        doc = self.doc
+        return num.end < len(doc) and doc[num.end].lower_ in self.cues.variants and _is_digit_token(doc[num.end - 1])
+
+    def _length(self, start: int, end: int, count: _Count) -> bool:
+        """"37m patrol boats": metres of a platform, not 37 million of them."""
+        m = self.ctx.owner.get(count.head)
+        return bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower())) and m is not None \
+            and m.value.category in _PLATFORMS
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
@@ -623,6 +640,8 @@ class _Finder:
         after_end, after = self._cue_after(end)
         rate = any(c.bound is None and not c.approximate for c in after)
         count = None if rate else self._count(start, after_end)  # "3,000 a month": noun elided
+        if count and self._length(start, end, count):
+            return after_end
         if count is False:
             if self._countable_follows(after_end):
                 self.rejected.append(start)
@@ -684,6 +703,8 @@ class _Finder:
 
 
 _MORE = frozenset({"more", "additional", "further", "extra"})
+_PLATFORMS = frozenset({MunitionCategory.ship, MunitionCategory.aircraft, MunitionCategory.tank,
+                        MunitionCategory.armored_vehicle, MunitionCategory.drone})
 
 
 def _phrase_noun(tok):
