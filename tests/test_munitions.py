@@ -158,6 +158,8 @@ CATEGORY_CASES = [
     ("Prague sent 155mm shells. The plant makes 5,000 shells a month.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
     ("Seoul sent 155mm shells and 105mm shells. It makes 5,000 shells a month.",
      [("artillery_shell", 155.0, None), ("artillery_shell", 105.0, None), ("artillery_shell", None, None)]),
+    # the materials of munition making are other materiel
+    ("The plant will make RDX, TNT and propellant.", [("other", None, "RDX"), ("other", None, "TNT"), ("other", None, None)]),
     # designations read from the text: classes, type and block numbers, a name with its number
     ("Egypt ordered two Gowind-class corvettes.", [("ship", None, "Gowind")]),
     ("India will buy Scorpene class submarines.", [("ship", None, "Scorpene")]),
