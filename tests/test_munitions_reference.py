@@ -32,3 +32,10 @@ def test_them_stands_for_all_the_coordinated_munitions(extractor):
     claims = extractor.extract(text, published=PUBLISHED)
     found = [(m.text, m.category.value) for c in claims for m in c.munitions if m.text == "them"]
     assert found == [("them", "rocket"), ("them", "artillery_shell")]
+
+
+def test_a_pronoun_adds_its_munition_to_a_claim_that_names_others(extractor):
+    text = "Oslo sent two NASAMS batteries to Kyiv in 2022. Ukrainian crews have used them against Russian drones."
+    claims = extractor.extract(text, published=PUBLISHED)
+    found = [[(m.text, m.category.value) for m in c.munitions] for c in claims if "crews" in c.text]
+    assert found == [[("them", "air_defense_system"), ("drones", "drone")]]
