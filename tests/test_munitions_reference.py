@@ -39,3 +39,12 @@ def test_a_pronoun_adds_its_munition_to_a_claim_that_names_others(extractor):
     claims = extractor.extract(text, published=PUBLISHED)
     found = [[(m.text, m.category.value) for m in c.munitions] for c in claims if "crews" in c.text]
     assert found == [[("them", "air_defense_system"), ("drones", "drone")]]
+
+
+def test_them_is_not_the_subject_of_its_own_clause(extractor):
+    text = "Russia launched 40 cruise missiles and 30 drones overnight. Ukrainian air defences shot down 60 of them."
+    claims = extractor.extract(text, published=PUBLISHED)
+    (claim,) = [c for c in claims if "shot down" in c.text]
+    assert [(m.text, m.category.value) for m in claim.munitions if m.text == "them"] == [
+        ("them", "cruise_missile"), ("them", "drone")]
+    assert [q.unit for q in claim.quantities] == ["drone"]

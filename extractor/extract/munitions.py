@@ -1138,8 +1138,17 @@ def _plural_noun_between(doc: Doc, start: int, pronoun: Token) -> bool:
     """Whether a plural common noun between ``start`` and the pronoun could be what it refers to
     ("exported defence stores only against guarantees that they would not be passed on"); the
     subject of the pronoun's own verb cannot ("gunners have fired them")."""
-    own_subjects = {t.i for c in pronoun.head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    own_subjects = clause_subject_tokens(pronoun)
     return any(doc[j].tag_ == "NNS" and j not in own_subjects for j in range(start, pronoun.i))
+
+
+def clause_subject_tokens(tok: Token) -> set[int]:
+    """The tokens of the subject of the verb ``tok`` belongs to ("Its air defences shot down 70
+    of them": "Its air defences"), which a pronoun or elided count there cannot stand for."""
+    verb = tok
+    while verb.tag_ not in _VERB_TAGS and verb.head.i != verb.i:
+        verb = verb.head
+    return {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
 
 
 def _mentions_before(doc: Doc, tok: Token, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
@@ -1155,8 +1164,9 @@ def _with_conjuncts(doc: Doc, before: list[Mention[Munition]]) -> list[Mention[M
     out = before[-1:]
     for m in reversed(before[:-1]):
         between = doc[m.end : out[0].start]
-        if not between or len(between) > 2 or any(t.lower_ not in ("and", "or", ",") for t in between):
-            break
+        if not between or len(between) > 4 or any(t.lower_ not in ("and", "or", ",") and not t.like_num for t in between) \
+                or not any(t.lower_ in ("and", "or", ",") for t in between):
+            break  # "rockets and missiles", "40 cruise missiles and 30 drones"
         out.insert(0, m)
     return out
 
@@ -1201,7 +1211,8 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
             scope = {t.i for t in noun.subtree} - inside
             antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
         elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
-            before = _mentions_before(doc, tok, mentions)
+            subject = clause_subject_tokens(tok)
+            before = [m for m in _mentions_before(doc, tok, mentions) if m.head not in subject]
             if before and (lower in _OBJECT_PRONOUNS or not _plural_noun_between(doc, before[-1].end, tok)):
                 antecedent = _with_conjuncts(doc, before)
         for m in antecedent:

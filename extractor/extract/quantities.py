@@ -28,7 +28,7 @@ from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory, Quantity
 from .base import Mention, char_span
-from .munitions import alias_tokenizer, munition_unit, pluralise, singularise
+from .munitions import alias_tokenizer, clause_subject_tokens, munition_unit, pluralise, singularise
 
 CUES_FILE = "quantity_cues.jsonl"
 
@@ -481,14 +481,17 @@ class _Finder:
             sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
             self._sent_starts = [sent.start for sent in doc.sents] if sents else []
         prev_start, start = _sentence_bounds(i, self._sent_starts)
+        # "Its air defences shot down 70 of them": the clause's subject is not what "them" is
+        partitive = i + 1 < len(doc) and doc[i + 1].lower_ == "of"
+        subject = clause_subject_tokens(doc[i]) if partitive and doc.has_annotation("DEP") else set()
         rejected = [r for r in self.rejected if start <= r < i]
         if rejected and not any(rejected[-1] < q.head < i for q in self.found):
             return None  # "12 states in 2023, down from 31": the count before it was of something else
         for lo, hi in ((start, i), (prev_start, start)):
-            counted = [q for q in self.found if lo <= q.head < hi and q.value.unit]
+            counted = [q for q in self.found if lo <= q.head < hi and q.value.unit and q.head not in subject]
             if counted:
                 return max(counted, key=lambda q: q.head).value.unit
-            mentioned = [m for m in self.ctx.munitions if lo <= m.head < hi]
+            mentioned = [m for m in self.ctx.munitions if lo <= m.head < hi and m.head not in subject]
             if mentioned:
                 return self.ctx.unit_of(max(mentioned, key=lambda m: m.head))
         return None
