@@ -163,6 +163,7 @@ CATEGORY_CASES = [
     # designations read from the text: classes, type and block numbers, a name with its number
     ("Egypt ordered two Gowind-class corvettes.", [("ship", None, "Gowind")]),
     ("India will buy Scorpene class submarines.", [("ship", None, "Scorpene")]),
+    ("Warsaw wants world-class fighter jets.", [("aircraft", None, None)]),
     ("China sold Type 056A corvettes and Type 69 tanks.", [("ship", None, "Type 056A"), ("tank", None, "Type 69")]),
     ("The Navy fired a Tomahawk Block V missile.", [("cruise_missile", None, "Tomahawk Block V")]),
     ("The rebels showed their Qaher 2 ballistic missiles.", [("ballistic_missile", None, "Qaher 2")]),
@@ -283,6 +284,7 @@ REFERENCE_CASES = [
     ("Madrid gave Patriot systems. Kyiv asked for four systems more.",
      [("Patriot systems", "air_defense_system", "Patriot"), ("systems", "air_defense_system", "Patriot")]),
     ("The phone's batteries and the heating system failed.", []),
+    ("Seoul bought Chunmoo launchers, car batteries and cooling systems.", [("Chunmoo launchers", "artillery_system", "Chunmoo")]),
     ("Tehran sent Shahed drones. The group builds its own weapons.",
      [("Shahed drones", "drone", "Shahed"), ("weapons", "weapon", None)]),
 ]

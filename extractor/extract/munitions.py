@@ -328,6 +328,7 @@ class _Piece:
     entry: MunitionEntry | None = None
     caliber: float | None = None
     label: str | None = None  # a designation read from the text ("Type 054A", "Hangor", "Block V")
+    ship_class: bool = False  # a class name ("Hangor-class"): names ships only ("world-class jets")
 
     @property
     def category(self) -> MunitionCategory | None:
@@ -557,7 +558,7 @@ class MunitionFinder:
                     start = j
                     while start > 0 and doc[start - 1].tag_ == "NNP" and doc[start - 1].ent_type_ not in _PLACE_ENTS:
                         start -= 1
-                    yield _Piece(start, i + 1, "shape", label=doc[start : j + 1].text)
+                    yield _Piece(start, i + 1, "shape", label=doc[start : j + 1].text, ship_class=True)
             elif low == _BLOCK and i + 1 < n and doc[i].text == "Block" and _ROMAN.match(doc[i + 1].text):
                 yield _Piece(i, i + 2, "shape", label=doc[i : i + 2].text)
         for i in digits:
@@ -788,6 +789,10 @@ class MunitionFinder:
             is_generic = all(p.generic for p in chain.pieces) and not chain.extra
             launcher = is_generic and head.entry.head == "open" and head.entry.category in PLATFORM_CATS
             if is_generic and head.entry.refers:
+                tok = doc[chain.pieces[-1].end - 1]
+                if not _definite(doc, chain.start) and any(
+                        c.dep_ in ("compound", "amod") and c.i < chain.start and c.tag_ in ("NN", "NNS", "VBG") for c in tok.lefts):
+                    continue  # "car batteries", "a cooling system": no weapon's ("the replacement systems" may be)
                 resolved = _system_antecedent(m, named)
                 if resolved is not None:
                     out.append(resolved)
@@ -833,8 +838,10 @@ class MunitionFinder:
             )
         if not _gun_rounds(doc, all_pieces):
             cat = _refine_by_calibre(cat, calibre)  # tank and cannon rounds stay ammunition (FORMAT)
+        if cat is not C.ship:  # "world-class fighter jets"
+            all_pieces = [p for p in all_pieces if not p.ship_class]
         names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
-        named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc)]
+        named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc) and not (p.ship_class and cat is not C.ship)]
         if names and len(named) > 1 and not chain.extra:
             a, b = chain.pieces[named[-2]], chain.pieces[named[-1]]
             if a.label is not None and a.label.startswith("Block ") and b.entry is not None:
