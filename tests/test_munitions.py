@@ -170,6 +170,8 @@ CATEGORY_CASES = [
     ("Israel sent Hamas 100 rockets.", [("rocket", None, None)]),
     # coordinated designations before one noun are two munitions
     ("It buys AN/TPY-2 and AN/SPY-6 radars.", [("other", None, "AN/TPY-2"), ("other", None, "AN/SPY-6")]),
+    ("Tokyo bought Tomahawk missiles, first the older Block IV missiles.",
+     [("cruise_missile", None, "Tomahawk"), ("cruise_missile", None, "Tomahawk Block IV")]),
     ("It ordered 50 Block IIIA and 20 Block IV Tomahawk missiles.",
      [("cruise_missile", None, "Tomahawk Block IIIA"), ("cruise_missile", None, "Tomahawk Block IV")]),
 ]

@@ -125,6 +125,8 @@ QUANTITY_CASES = [
     # model numbers and lengths are no counts: "737 Max", "37m patrol boats"; "1.5m shells" is
     ("The navy took 37m patrol boats, 737 Max jets and 1.5m shells.", [(1.5e6, None, None, False, "shell")]),
     ("Kyiv got two A330 MRTT tankers and 12 F-16s.", [(2, None, None, False, "aircraft"), (12, None, None, False, "fighter jet")]),
+    # a gapped clause: a country and its count
+    ("Oslo is giving six F-16s and Brussels 30.", [(6, None, None, False, "fighter jet"), (30, None, None, False, "fighter jet")]),
     # a country named before a count is the verb's recipient, not a model name
     ("Paris agreed to sell Yerevan 24 Caesar howitzers.", [(24, None, None, False, "howitzer")]),
 ]

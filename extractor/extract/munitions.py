@@ -437,6 +437,12 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
     return cat, src
 
 
+def _variant_only(chain: _Chain) -> bool:
+    """A chain named only by a block ("Block IV missiles"), with no system of its own."""
+    named = [p for p in chain.pieces if p.named]
+    return bool(named) and all(p.label is not None and p.label.startswith("Block ") for p in named)
+
+
 def _inherit_calibre(mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
     """Artillery shells without a calibre take the one calibre of the shells mentioned before
     them in the document ("155mm shells ... The plant will make 25,000 shells this year");
@@ -813,6 +819,13 @@ class MunitionFinder:
                     m = resolved
                 elif not head.entry.standalone:
                     continue
+            elif m.value.name and _variant_only(chain):
+                # "the older Block IV missiles": a variant of the system named before
+                resolved = _antecedent(m, named)
+                if resolved is not None:
+                    label = next(p.label for p in chain.pieces if p.label)
+                    m = Mention(m.start, m.end, m.head, resolved.value.model_copy(
+                        update={"name": f"{resolved.value.name} {label}"}))
             elif m.value.name:
                 ammo = next((p.entry.ammo for p in reversed(chain.pieces) if p.named and p.entry), None)
                 named.append((m, ammo or (head.entry.ammo if head and head.entry.category is m.value.category else None)))

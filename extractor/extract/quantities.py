@@ -698,8 +698,8 @@ class _Finder:
             return False  # "the strike killed 12", "at least 12 were wounded"
         if start > 0:
             prev = doc[start - 1]
-            if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper():
-                return False  # a label: "Article 5", "Minsk 2" (not "the Dutch government 24")
+            if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper() and prev.ent_type_ != "GPE":
+                return False  # a label: "Article 5" (not "the Dutch government 24", "and Belgium 30")
             if prev.lower_ == "the" and root.dep_ in ("nsubj", "nsubjpass") and value <= 10:
                 return False  # "the two agreed": people, not a count of materiel
         return True
