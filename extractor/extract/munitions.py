@@ -796,6 +796,8 @@ class MunitionFinder:
             launcher = is_generic and head.entry.head == "open" and head.entry.category in PLATFORM_CATS
             if is_generic and head.entry.refers:
                 tok = doc[chain.pieces[-1].end - 1]
+                if tok.text[:1].isupper() and not tok.is_sent_start:
+                    continue  # "BlueBird Aero Systems": a name
                 if not _definite(doc, chain.start) and any(
                         c.dep_ in ("compound", "amod") and c.i < chain.start and c.tag_ in ("NN", "NNS", "VBG") for c in tok.lefts):
                     continue  # "car batteries", "a cooling system": no weapon's ("the replacement systems" may be)
