@@ -111,6 +111,11 @@ QUANTITY_CASES = [
     # a compound noun counts by its head ("transport planes"), past a designation
     ("Six Chinese Y-20 transport planes landed in Belgrade.", [(6, None, None, False, "transport plane")]),
     ("Three Chinese Y-8 cargo planes brought the shells.", [(3, None, None, False, "cargo plane")]),
+    # an ordinal of a count is no count; the count is ("the third of eight" -> 8)
+    ("The third of eight Type 039B submarines was launched.", [(8, None, None, False, "submarine")]),
+    ("Two-thirds of the 300 tanks were lost.", [(300, None, None, False, "tank")]),
+    ("It got twenty-eight thousand shells, numerous drones, a number of tanks and a 5kW laser.",
+     [(28000, None, None, False, "shell")]),
     # spelled-out counts: half-a-dozen, a score of
     ("Kyiv received half-a-dozen howitzers and a score of tanks.", [(6, None, None, False, "howitzer"), (20, None, None, False, "tank")]),
     # a partitive over a plural name; "one of them" counts
