@@ -1193,16 +1193,20 @@ def _with_conjuncts(doc: Doc, before: list[Mention[Munition]]) -> list[Mention[M
     return out
 
 
+_ELIDED_KEY = "extractor_elided_counts"
+
+
 def _elided_counts(doc: Doc, tokens: list[int]) -> set[int]:
     """The number tokens among ``tokens`` that the quantity finder read as a count whose noun
     is elided (its mention's head is the number itself: "24", "ten or more")."""
     if QUANTITIES not in doc.spans or not tokens:
         return set()
+    heads = doc.user_data.get(_ELIDED_KEY)
+    if heads is None:  # once per Doc: the claims component asks for every claim
+        heads = doc.user_data[_ELIDED_KEY] = frozenset(
+            q.head for q in read_mentions(doc, QUANTITIES, CLAIMS) if doc[q.head].like_num or doc[q.head].tag_ == "CD")
     lo, hi = tokens[0], tokens[-1]
-    return {
-        q.head for q in read_mentions(doc, QUANTITIES, CLAIMS)
-        if lo <= q.head <= hi and (doc[q.head].like_num or doc[q.head].tag_ == "CD")
-    }
+    return {h for h in heads if lo <= h <= hi}
 
 
 def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
