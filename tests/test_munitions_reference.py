@@ -48,3 +48,11 @@ def test_them_is_not_the_subject_of_its_own_clause(extractor):
     assert [(m.text, m.category.value) for m in claim.munitions if m.text == "them"] == [
         ("them", "cruise_missile"), ("them", "drone")]
     assert [q.unit for q in claim.quantities] == ["drone"]
+
+
+def test_a_relative_clause_claim_takes_the_munition_it_describes(extractor):
+    text = "Chile refused a request to sell Spain tank ammunition that would have been passed on to Ukraine."
+    claims = extractor.extract(text, published=PUBLISHED)
+    relative = [c for c in claims if c.text.startswith("would")]
+    assert relative, [c.text for c in claims]
+    assert [(m.text, m.category.value) for m in relative[0].munitions] == [("tank ammunition", "ammunition")]

@@ -1173,6 +1173,24 @@ def clause_subject_tokens(tok: Token) -> set[int]:
     return {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
 
 
+def _relative_heads(doc: Doc, tokens: list[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The munition a relative clause among ``tokens`` describes when the claim left its
+    pronoun out ("tank ammunition that would have been passed on to Ukraine" -> the ammunition)."""
+    if not doc.has_annotation("DEP") or not tokens:
+        return []
+    lo, hi = tokens[0], tokens[-1]
+    out = []
+    for i in tokens:
+        tok = doc[i]
+        if tok.dep_ != "relcl" or lo <= tok.head.i <= hi:
+            continue
+        pronoun = next((c for c in tok.children if relative_antecedent(c) is not None), None)
+        if pronoun is None or lo <= pronoun.i <= hi:
+            continue  # the pronoun is in the claim: read as a pronoun
+        out += [m for m in mentions if m.start <= tok.head.i < m.end]
+    return out
+
+
 def _mentions_before(doc: Doc, tok: Token, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
     """The mentions before ``tok`` in its sentence and the previous one."""
     sent = tok.sent
@@ -1220,6 +1238,7 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
     out: list[Mention[Munition]] = []
     tokens = sorted(tokens)
     elided = _elided_counts(doc, tokens)
+    out.extend(_relative_heads(doc, tokens, mentions))
     for i in tokens:
         tok = doc[i]
         lower = tok.lower_
