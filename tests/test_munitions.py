@@ -197,6 +197,7 @@ def test_categories(nlp, finder, text, expected):
         "Hamas fighters crossed the border.",
         "Troops continued to shell the town.",
         "The blast damaged the engine room.",
+        "Tehran shares rocket-making expertise with drone-building firms.",
         "The patriot movement grew.",
         "Shell said profits rose and the talks ran round-the-clock.",
         "The Missile Defense Agency discussed gun control with Jeffrey Archer.",
@@ -223,6 +224,8 @@ def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):
 
 def test_ambiguous_noun_after_a_group_name_is_people(nlp, finder):
     _, mentions = found(nlp, finder, "Israel bought F-35 jets. Houthi fighters attacked ships.")
+    assert [m.value.text for m in mentions] == ["F-35 jets"]
+    _, mentions = found(nlp, finder, "Israel bought F-35 jets. The group said its fighters attacked ships.")
     assert [m.value.text for m in mentions] == ["F-35 jets"]
 
 

@@ -507,6 +507,8 @@ class MunitionFinder:
                 continue
             if entry.kind != "block" and _in_hyphen_compound(doc, start):
                 continue  # "twin-engine fighters", "anti-missile defences"
+            if entry.kind == "generic" and _activity_compound(doc, end):
+                continue  # "rocket-making expertise", "drone-producing plants"
             if entry.kind == "system" and _inside_person_name(doc, start, end):
                 continue  # "Jeffrey Archer", "Julius Caesar"
             if entry.kind == "generic" and _capitalised_name(doc, start, end):
@@ -735,8 +737,8 @@ class MunitionFinder:
             if single and not head.entry.standalone and not _definite(doc, chain.start) and not head.entry.refers:
                 continue
             ambiguous = single and head.entry.ambiguous
-            if ambiguous and chain.start > 0 and _group_name(doc[chain.start - 1]):
-                continue  # "Houthi fighters", "Hamas fighters": people
+            if ambiguous and chain.start > 0 and (_group_name(doc[chain.start - 1]) or doc[chain.start - 1].lower_ in _POSSESSIVE):
+                continue  # "Houthi fighters", "Hamas fighters", "its fighters": people
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
@@ -1124,6 +1126,14 @@ def _in_hyphen_compound(doc: Doc, start: int) -> bool:
         return False
     hyphen, before = doc[start - 1], doc[start - 2]
     return hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_
+
+
+def _activity_compound(doc: Doc, end: int) -> bool:
+    """True when the phrase ending before ``end`` opens a hyphenated activity word
+    ("rocket-making", "missile-producing"): a modifier, not the materiel itself."""
+    if end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_ or doc[end].whitespace_:
+        return False
+    return doc[end + 1].lower_.endswith("ing") and doc[end + 1].is_alpha
 
 
 def _only_determiners(span: Span) -> bool:
