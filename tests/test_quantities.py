@@ -121,6 +121,7 @@ QUANTITY_CASES = [
     # a partitive over a plural name; "one of them" counts
     ("Four of the Gripens were two-seaters.", [(4, None, None, False, "fighter jet")]),
     ("Rebels downed three helicopters, one of them an Mi-8.", [(3, None, None, False, "helicopter"), (1, None, None, False, "helicopter")]),
+    ("It downed five aircraft, two of them Su-25 ground-attack jets.", [(5, None, None, False, "aircraft"), (2, None, None, False, "jet")]),
     # a figure repeated in brackets is one count
     ("Oslo asked for ten (10) NSM launchers and six (6) missile seekers.", [(10, None, None, False, "launcher"), (6, None, None, False, "seeker")]),
     # an elided count after a count of states or people refers to them, not to the materiel

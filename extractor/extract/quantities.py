@@ -431,6 +431,11 @@ class _Finder:
             h = _first_noun(doc, k, limit=5)
             if h is None:
                 return False
+            if h.lower_ in _PRONOUNS:
+                # "three of them French-built Rafale fighters": the noun said after the pronoun
+                m = ctx.mention_after(h.i + 1, limit=3, determiners=True)
+                if m is not None and not _names_only(doc, m):
+                    return _Count(start, h.i + 1, m.head, ctx.unit_of(m))
             return self._noun_count(start, h)
         root = self._root(start, end)
         if doc.has_annotation("DEP") and root.head.i >= end and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod"):
