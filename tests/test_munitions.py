@@ -343,3 +343,8 @@ def test_its_own_missiles_are_not_the_missiles_named_before(nlp, finder):
     _, mentions = found(nlp, finder, "Iran sent Fateh missiles. The group now builds its own missiles.")
     assert [(m.value.category.value, m.value.name) for m in mentions] == [
         ("ballistic_missile", "Fateh-110"), ("missile", None)]
+
+
+def test_a_second_name_of_the_weapon_is_one_munition(nlp, finder):
+    _, mentions = found(nlp, finder, "Paris sent the SCALP-EG missile, known in Britain as Storm Shadow.")
+    assert [(m.value.text, m.value.name) for m in mentions] == [("SCALP-EG missile", "SCALP-EG")]

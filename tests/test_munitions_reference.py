@@ -56,3 +56,10 @@ def test_a_relative_clause_claim_takes_the_munition_it_describes(extractor):
     relative = [c for c in claims if c.text.startswith("would")]
     assert relative, [c.text for c in claims]
     assert [(m.text, m.category.value) for m in relative[0].munitions] == [("tank ammunition", "ammunition")]
+
+
+def test_a_relative_pronoun_stands_for_every_coordinated_munition(extractor):
+    text = "Tokyo will ship PAC-2 and PAC-3 interceptors, which Japan produces under licence, to the United States."
+    claims = extractor.extract(text, published=PUBLISHED)
+    found = [(m.text, m.name) for c in claims for m in c.munitions if m.text == "which"]
+    assert found == [("which", "PAC-2"), ("which", "PAC-3")]

@@ -742,7 +742,7 @@ class MunitionFinder:
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        resolved = _appositions(doc, self._resolve_definites(doc, self._interceptors(kept)))
+        resolved = _second_names(doc, _appositions(doc, self._resolve_definites(doc, self._interceptors(kept))))
         return _without_umbrellas(doc, _without_carriers(doc, resolved))
 
     def _interceptors(self, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[tuple[_Chain, Mention[Munition]]]:
@@ -906,6 +906,26 @@ def _without_umbrellas(doc: Doc, mentions: list[Mention[Munition]]) -> list[Ment
             if head.dep_ == "pobj" and head.head.lower_ == "among":
                 preps += [c for c in head.head.head.children if c.dep_ in ("nsubj", "attr")] if head.head.head != head else []
             if any(lists_others(p, m) for p in preps):
+                continue
+        out.append(m)
+    return out
+
+
+_KNOWN_AS = frozenset({"known", "called", "dubbed", "designated", "named", "marketed", "sold", "exported"})
+
+
+def _second_names(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """``mentions`` without a second name of the weapon just named ("the long-range missile,
+    known in Britain as Storm Shadow"): a weapon with two names is one entry (FORMAT)."""
+    if not doc.has_annotation("DEP"):
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for m in mentions:
+        head = doc[m.head]
+        if head.dep_ == "pobj" and head.head.lower_ == "as" and head.head.head.lower_ in _KNOWN_AS:
+            named = owner.get(head.head.head.head.i)
+            if named is not None and named is not m and named.value.category is m.value.category:
                 continue
         out.append(m)
     return out
@@ -1265,6 +1285,9 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
             inside = {t.i for t in tok.head.subtree}
             scope = {t.i for t in noun.subtree} - inside
             antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
+            if antecedent:  # "PAC-2 and PAC-3 interceptors, which ...": both
+                antecedent = _with_conjuncts(doc, [m for m in mentions if m.end <= antecedent[0].start] + antecedent[:1]) \
+                    + antecedent[1:]
         elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
             subject = clause_subject_tokens(tok)
             before = [m for m in _mentions_before(doc, tok, mentions) if m.head not in subject]
