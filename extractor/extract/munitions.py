@@ -742,7 +742,7 @@ class MunitionFinder:
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        resolved = _second_names(doc, _appositions(doc, self._resolve_definites(doc, self._interceptors(kept))))
+        resolved = _same_weapon(doc, self._resolve_definites(doc, self._interceptors(kept)))
         return _without_umbrellas(doc, _without_carriers(doc, resolved))
 
     def _interceptors(self, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[tuple[_Chain, Mention[Munition]]]:
@@ -914,9 +914,11 @@ def _without_umbrellas(doc: Doc, mentions: list[Mention[Munition]]) -> list[Ment
 _KNOWN_AS = frozenset({"known", "called", "dubbed", "designated", "named", "marketed", "sold", "exported"})
 
 
-def _second_names(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
-    """``mentions`` without a second name of the weapon just named ("the long-range missile,
-    known in Britain as Storm Shadow"): a weapon with two names is one entry (FORMAT)."""
+def _same_weapon(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """One weapon described twice: a generic noun in apposition to a named system takes its
+    name ("the Caesar, a 155mm truck-mounted gun"), so the claim holds the weapon once; a
+    second name ("the long-range missile, known in Britain as Storm Shadow") is dropped (a
+    weapon with two names is one entry, FORMAT)."""
     if not doc.has_annotation("DEP"):
         return mentions
     owner = {i: m for m in mentions for i in range(m.start, m.end)}
@@ -927,19 +929,6 @@ def _second_names(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[M
             named = owner.get(head.head.head.head.i)
             if named is not None and named is not m and named.value.category is m.value.category:
                 continue
-        out.append(m)
-    return out
-
-
-def _appositions(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
-    """A generic noun in apposition to a named system describes it ("the Caesar, a 155mm
-    truck-mounted gun"): it takes the system's name, so the claim holds the weapon once."""
-    if not doc.has_annotation("DEP"):
-        return mentions
-    owner = {i: m for m in mentions for i in range(m.start, m.end)}
-    out = []
-    for m in mentions:
-        head = doc[m.head]
         named = None
         if head.dep_ == "appos":
             t = head.head
