@@ -154,8 +154,9 @@ CATEGORY_CASES = [
     # tank and cannon rounds stay ammunition whatever their calibre (FORMAT)
     ("Rome bought 120mm tank rounds and 30mm cannon rounds.", [("ammunition", 120.0, None), ("ammunition", 30.0, None)]),
     ("Berlin wants 105mm rounds for Leopard 1 tanks.", [("ammunition", 105.0, "Leopard 1")]),
-    # later shells take the one calibre named before them; with two, none
+    # shells take the one calibre the document names; with two, none
     ("Prague sent 155mm shells. The plant makes 5,000 shells a month.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
+    ("Kyiv got 5,000 shells in May. Europe makes 155mm shells.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
     ("Seoul sent 155mm shells and 105mm shells. It makes 5,000 shells a month.",
      [("artillery_shell", 155.0, None), ("artillery_shell", 105.0, None), ("artillery_shell", None, None)]),
     # the materials of munition making are other materiel

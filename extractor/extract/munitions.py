@@ -444,20 +444,18 @@ def _variant_only(chain: _Chain) -> bool:
 
 
 def _inherit_calibre(mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
-    """Artillery shells without a calibre take the one calibre of the shells mentioned before
-    them in the document ("155mm shells ... The plant will make 25,000 shells this year");
-    with two calibres before, which one is meant is left open."""
-    seen: set[float] = set()
-    out = []
-    for m in mentions:
-        v = m.value
-        if v.category is C.artillery_shell:
-            if v.caliber_mm is not None:
-                seen.add(v.caliber_mm)
-            elif len(seen) == 1 and v.name is None:
-                m = Mention(m.start, m.end, m.head, v.model_copy(update={"caliber_mm": next(iter(seen))}))
-        out.append(m)
-    return out
+    """Artillery shells without a calibre take the one calibre of the shells the document
+    names ("About 524,000 shells will arrive ... 155mm shells within 12 months"); with two
+    calibres, which one is meant is left open."""
+    seen = {m.value.caliber_mm for m in mentions if m.value.category is C.artillery_shell and m.value.caliber_mm}
+    if len(seen) != 1:
+        return mentions
+    (calibre,) = seen
+    return [
+        Mention(m.start, m.end, m.head, m.value.model_copy(update={"caliber_mm": calibre}))
+        if m.value.category is C.artillery_shell and m.value.caliber_mm is None and m.value.name is None else m
+        for m in mentions
+    ]
 
 
 _GUN_WORDS = frozenset({"tank", "tanks", "cannon", "autocannon"})
