@@ -135,6 +135,46 @@ CATEGORY_CASES = [
     ("Turkey sent T-155 Firtina howitzers and China sold CH-4 drones.",
      [("artillery_system", 155.0, "T-155 Firtina"), ("drone", None, "CH-4 Rainbow")]),
     ("Hamas used IEDs and guns.", [("bomb", None, None), ("weapon", None, None)]),
+    # a model-prefix guess gives way to the generic platform noun it names
+    ("Egypt bought SH-15 truck-mounted 155mm howitzers.", [("artillery_system", 155.0, "SH-15")]),
+    ("Serbia received CH-92A armed drones.", [("drone", None, "CH-92A")]),
+    # a named munition does not turn a platform noun into a munition
+    ("Iraq deployed MIM-23 Hawk batteries.", [("air_defense_system", None, "Hawk")]),
+    ("Militants carried Sayyad .50-calibre sniper rifles.", [("small_arms", 12.7, "Sayyad")]),
+    ("Qatar ordered Korkut air defence guns.", [("air_defense_system", 35.0, "Korkut")]),
+    # "air-to-air missiles" stay missiles whatever family names them; interceptors do not
+    ("Norway sent AIM-120 air-to-air missiles.", [("missile", None, "AMRAAM")]),
+    ("Norway sent AIM-120 interceptor missiles.", [("air_defense_missile", None, "AMRAAM")]),
+    ("Norway sent AIM-120 missiles.", [("missile", None, "AMRAAM")]),
+    # ... but interceptors where the document names a ground air-defence system that fires them
+    ("Kyiv got NASAMS launchers and AIM-120 missiles.", [("air_defense_system", None, "NASAMS"), ("air_defense_missile", None, "AMRAAM")]),
+    # a name spelt out in title case is one munition
+    ("Seoul buys AIM-9X Short Range Air-to-Air Missiles.", [("missile", None, "AIM-9 Sidewinder")]),
+    ("Gaza fighters fired 9M133 Kornet missiles.", [("anti_tank_missile", 152.0, "Kornet")]),
+    # tank and cannon rounds stay ammunition whatever their calibre (FORMAT)
+    ("Rome bought 120mm tank rounds and 30mm cannon rounds.", [("ammunition", 120.0, None), ("ammunition", 30.0, None)]),
+    ("Berlin wants 105mm rounds for Leopard 1 tanks.", [("ammunition", 105.0, "Leopard 1")]),
+    # shells take the one calibre the document names; with two, none
+    ("Prague sent 155mm shells. The plant makes 5,000 shells a month.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
+    ("Kyiv got 5,000 shells in May. Europe makes 155mm shells.", [("artillery_shell", 155.0, None), ("artillery_shell", 155.0, None)]),
+    ("Seoul sent 155mm shells and 105mm shells. It makes 5,000 shells a month.",
+     [("artillery_shell", 155.0, None), ("artillery_shell", 105.0, None), ("artillery_shell", None, None)]),
+    # the materials of munition making are other materiel
+    ("The plant will make RDX, TNT and propellant.", [("other", None, "RDX"), ("other", None, "TNT"), ("other", None, None)]),
+    # designations read from the text: classes, type and block numbers, a name with its number
+    ("Egypt ordered two Gowind-class corvettes.", [("ship", None, "Gowind")]),
+    ("India will buy Scorpene class submarines.", [("ship", None, "Scorpene")]),
+    ("Warsaw wants world-class fighter jets.", [("aircraft", None, None)]),
+    ("China sold Type 056A corvettes and Type 69 tanks.", [("ship", None, "Type 056A"), ("tank", None, "Type 69")]),
+    ("The Navy fired a Tomahawk Block V missile.", [("cruise_missile", None, "Tomahawk Block V")]),
+    ("The rebels showed their Qaher 2 ballistic missiles.", [("ballistic_missile", None, "Qaher 2")]),
+    ("Israel sent Hamas 100 rockets.", [("rocket", None, None)]),
+    # coordinated designations before one noun are two munitions
+    ("It buys AN/TPY-2 and AN/SPY-6 radars.", [("other", None, "AN/TPY-2"), ("other", None, "AN/SPY-6")]),
+    ("Tokyo bought Tomahawk missiles, first the older Block IV missiles.",
+     [("cruise_missile", None, "Tomahawk"), ("cruise_missile", None, "Tomahawk Block IV")]),
+    ("It ordered 50 Block IIIA and 20 Block IV Tomahawk missiles.",
+     [("cruise_missile", None, "Tomahawk Block IIIA"), ("cruise_missile", None, "Tomahawk Block IV")]),
 ]
 
 
@@ -157,6 +197,8 @@ def test_categories(nlp, finder, text, expected):
         "A friend of mine visited the fourth round of talks.",
         "Hamas fighters crossed the border.",
         "Troops continued to shell the town.",
+        "The blast damaged the engine room.",
+        "Tehran shares rocket-making expertise with drone-building firms.",
         "The patriot movement grew.",
         "Shell said profits rose and the talks ran round-the-clock.",
         "The Missile Defense Agency discussed gun control with Jeffrey Archer.",
@@ -167,6 +209,14 @@ def test_not_munitions(nlp, finder, text):
     assert mentions == []
 
 
+def test_a_line_break_ends_a_noun_phrase(nlp, finder):
+    _, mentions = found(nlp, finder, "The package includes:\n- Harpoon missiles\n- 155mm artillery ammunition")
+    assert [(m.value.text, m.value.caliber_mm) for m in mentions] == [
+        ("Harpoon missiles", None),
+        ("155mm artillery ammunition", 155.0),
+    ]
+
+
 def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):
     _, mentions = found(nlp, finder, "Slovakia sent MiG-29 jets. Ten of the Soviet-designed fighters are complete.")
     assert [m.value.category.value for m in mentions] == ["aircraft", "aircraft"]
@@ -175,6 +225,8 @@ def test_ambiguous_noun_kept_when_the_document_names_its_category(nlp, finder):
 
 def test_ambiguous_noun_after_a_group_name_is_people(nlp, finder):
     _, mentions = found(nlp, finder, "Israel bought F-35 jets. Houthi fighters attacked ships.")
+    assert [m.value.text for m in mentions] == ["F-35 jets"]
+    _, mentions = found(nlp, finder, "Israel bought F-35 jets. The group said its fighters attacked ships.")
     assert [m.value.text for m in mentions] == ["F-35 jets"]
 
 
@@ -223,3 +275,77 @@ def test_lexicon_rejects_bad_entries(tmp_path):
     bad.write_text('{"id": "x", "kind": "system", "category": "tank", "aliases": ["T"], "colour": "red"}\n', encoding="utf-8")
     with pytest.raises(LexiconError, match="colour"):
         load_entries(bad, MunitionEntry)
+
+
+# (text, [(text, category, name)]) — a noun standing for a named system takes it, launching
+# platforms first; a holder's own weapons are its arsenal, not the weapon named before.
+REFERENCE_CASES = [
+    ("Oslo sold NASAMS launchers and AMRAAM interceptor missiles. Kongsberg will build the missile systems.",
+     [("NASAMS launchers", "air_defense_system", "NASAMS"), ("AMRAAM interceptor missiles", "air_defense_missile", "AMRAAM"),
+      ("missile systems", "air_defense_system", "NASAMS")]),
+    ("Rome lent an IRIS-T unit with its missiles. That system arrived in May.",
+     [("IRIS-T", "air_defense_system", "IRIS-T"), ("missiles", "air_defense_missile", "IRIS-T"),
+      ("system", "air_defense_system", "IRIS-T")]),
+    ("Hanoi bought BrahMos missiles. The deal covers two batteries.",
+     [("BrahMos missiles", "cruise_missile", "BrahMos"), ("batteries", "cruise_missile", "BrahMos")]),
+    ("Madrid gave Patriot systems. Kyiv asked for four systems more.",
+     [("Patriot systems", "air_defense_system", "Patriot"), ("systems", "air_defense_system", "Patriot")]),
+    ("The phone's batteries and the heating system failed.", []),
+    ("Rome bought Aster missiles from Thales Air Systems.", [("Aster missiles", "air_defense_missile", "Aster")]),
+    ("Seoul bought Chunmoo launchers, car batteries and cooling systems.", [("Chunmoo launchers", "artillery_system", "Chunmoo")]),
+    ("Tehran sent Shahed drones. The group builds its own weapons.",
+     [("Shahed drones", "drone", "Shahed"), ("weapons", "weapon", None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REFERENCE_CASES)
+def test_reference_to_a_named_system(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [(m.value.text, m.value.category.value, m.value.name) for m in mentions] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Pakistani C-130 Hercules carrying the rockets landed in Rzeszow.", ["rockets"]),
+        ("Four An-124 transport planes arrived carrying the S-300 launchers.", ["S-300 launchers"]),
+        ("Two Il-76 jets that ferried Grad rockets landed.", ["Grad rockets"]),
+        ("Russian Tu-95 bombers launched Kh-101 missiles.", ["Tu-95 bombers", "Kh-101 missiles"]),
+        ("Norway is sending F-16 jets and Hellfire missiles.", ["F-16 jets", "Hellfire missiles"]),
+    ],
+)
+def test_an_aircraft_or_ship_that_only_carries_materiel_is_no_munition(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [m.value.text for m in mentions] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a vague noun whose members the sentence lists is not a weapon of its own
+        ("Arms seized in the raid included AK-47 rifles and hand grenades.", ["AK-47 rifles", "hand grenades"]),
+        ("Among the weapons were dozens of Kornet missiles.", ["Kornet missiles"]),
+        # listing some of many keeps both
+        ("Europe buys American weapons, including Patriots, for Ukraine.", ["weapons", "Patriots"]),
+    ],
+)
+def test_a_listed_umbrella_noun_is_no_weapon_of_its_own(nlp, finder, text, expected):
+    _, mentions = found(nlp, finder, text)
+    assert [m.value.text for m in mentions] == expected
+
+
+def test_a_generic_in_apposition_names_the_system(nlp, finder):
+    _, mentions = found(nlp, finder, "Nexter builds the Caesar, a 155mm truck-mounted gun.")
+    assert [(m.value.category.value, m.value.name) for m in mentions] == [
+        ("artillery_system", "Caesar"), ("artillery_system", "Caesar")]
+
+
+def test_its_own_missiles_are_not_the_missiles_named_before(nlp, finder):
+    _, mentions = found(nlp, finder, "Iran sent Fateh missiles. The group now builds its own missiles.")
+    assert [(m.value.category.value, m.value.name) for m in mentions] == [
+        ("ballistic_missile", "Fateh-110"), ("missile", None)]
+
+
+def test_a_second_name_of_the_weapon_is_one_munition(nlp, finder):
+    _, mentions = found(nlp, finder, "Paris sent the SCALP-EG missile, known in Britain as Storm Shadow.")
+    assert [(m.value.text, m.value.name) for m in mentions] == [("SCALP-EG missile", "SCALP-EG")]

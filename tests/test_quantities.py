@@ -108,6 +108,33 @@ QUANTITY_CASES = [
     # a number after a name on the same noun is its designation ("600M" is no 600 million)
     ("The package includes 291 Altius 600M systems.", [(291, None, None, False, "system")]),
     ("Germany sent Ukraine 300 tanks.", [(300, None, None, False, "tank")]),
+    # a compound noun counts by its head ("transport planes"), past a designation
+    ("Six Chinese Y-20 transport planes landed in Belgrade.", [(6, None, None, False, "transport plane")]),
+    ("Three Chinese Y-8 cargo planes brought the shells.", [(3, None, None, False, "cargo plane")]),
+    # an ordinal of a count is no count; the count is ("the third of eight" -> 8)
+    ("The third of eight Type 039B submarines was launched.", [(8, None, None, False, "submarine")]),
+    ("Two-thirds of the 300 tanks were lost.", [(300, None, None, False, "tank")]),
+    ("It got twenty-eight thousand shells, numerous drones, a number of tanks and a 5kW laser.",
+     [(28000, None, None, False, "shell")]),
+    # spelled-out counts: half-a-dozen, a score of
+    ("Kyiv received half-a-dozen howitzers and a score of tanks.", [(6, None, None, False, "howitzer"), (20, None, None, False, "tank")]),
+    # a partitive over a plural name; "one of them" counts
+    ("Four of the Gripens were two-seaters.", [(4, None, None, False, "fighter jet")]),
+    ("Rebels downed three helicopters, one of them an Mi-8.", [(3, None, None, False, "helicopter"), (1, None, None, False, "helicopter")]),
+    ("It downed five aircraft, two of them Su-25 ground-attack jets.", [(5, None, None, False, "aircraft"), (2, None, None, False, "jet")]),
+    # a figure repeated in brackets is one count
+    ("Oslo asked for ten (10) NSM launchers and six (6) missile seekers.", [(10, None, None, False, "launcher"), (6, None, None, False, "seeker")]),
+    # an elided count after a count of states or people refers to them, not to the materiel
+    ("Paris sold rifles to 14 countries last year, up from 9.", []),
+    ("It pays for 12 of the howitzers at a cost of 50 million euros, but 60 still need money.",
+     [(12, None, None, False, "howitzer"), (60, None, None, False, "howitzer")]),
+    # model numbers and lengths are no counts: "737 Max", "37m patrol boats"; "1.5m shells" is
+    ("The navy took 37m patrol boats, 737 Max jets and 1.5m shells.", [(1.5e6, None, None, False, "shell")]),
+    ("Kyiv got two A330 MRTT tankers and 12 F-16s.", [(2, None, None, False, "aircraft"), (12, None, None, False, "fighter jet")]),
+    # a gapped clause: a country and its count
+    ("Oslo is giving six F-16s and Brussels 30.", [(6, None, None, False, "fighter jet"), (30, None, None, False, "fighter jet")]),
+    # a country named before a count is the verb's recipient, not a model name
+    ("Paris agreed to sell Yerevan 24 Caesar howitzers.", [(24, None, None, False, "howitzer")]),
 ]
 
 

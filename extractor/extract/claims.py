@@ -297,8 +297,8 @@ class ClaimAssembler(SpanComponent):
             return self._denial(ctx, clause, rng, own or governing,
                                 dedupe_links([a for f in own for a in f.links]) or links, doc_id)
         munitions = [m for m in ctx.munitions if start <= m.start < end]
-        if not munitions:
-            munitions = pronoun_munitions(doc, range(start, end), ctx.munitions)
+        # pronouns and elided counts name munitions too ("have used them against drones")
+        munitions = sorted(munitions + pronoun_munitions(doc, range(start, end), ctx.munitions), key=lambda m: m.start)
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
         frame_dates = []

@@ -31,7 +31,8 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
-from spacy.attrs import SHAPE
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import hash_string
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -40,6 +41,7 @@ from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
 from .base import DESIGNATION, Mention, char_span
 from .clauses import relative_antecedent
+from .spans import CLAIMS, QUANTITIES, read_mentions
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +99,9 @@ class MunitionEntry(LexiconEntry):
     ammo: MunitionCategory | None = None
     #: How a head noun combines with modifiers: ``final`` keeps its own category unless a
     #: modifier is more specific; ``open`` ("munitions", "systems", "equipment") takes the
-    #: modifier's identity; ``measure`` ("rounds") also takes an ``of`` complement.
-    head: Literal["final", "open", "measure"] = "final"
+    #: modifier's identity; ``measure`` ("rounds") also takes an ``of`` complement; ``fixed``
+    #: ("air-to-air missiles") keeps its own category whatever names it.
+    head: Literal["final", "open", "measure", "fixed"] = "final"
     #: False for nouns that are only munitions inside a larger phrase ("Patriot *systems*").
     standalone: bool = True
     #: True for nouns with a common non-military sense ("fighters"): kept only when the
@@ -108,6 +111,12 @@ class MunitionEntry(LexiconEntry):
     cased: bool = False
     #: Generate the plural of the aliases (false for mass nouns and acronyms ending in S).
     plural: bool = True
+    #: A noun that stands for a named system mentioned before ("the system", "three
+    #: batteries"): it takes the nearest named launching platform, else the nearest named missile.
+    refers: bool = False
+    #: An air-to-air missile (AMRAAM, Sidewinder): a ``missile``, but an air-defence missile in
+    #: a document that names a ground air-defence system, which fires it as an interceptor.
+    air_to_air: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "MunitionEntry":
@@ -299,6 +308,10 @@ _VARIANT = re.compile(r"^\d+[A-Z][A-Z0-9]*$")
 _CAL_NUM = re.compile(r"^(\d+(\.\d+)?([x×]\d+(\.\d+)?)?|\.\d+)$")
 _CAL_TOKEN = re.compile(r"^\d+(\.\d+)?([x×]\d+)?mm(/\d+)?$", re.IGNORECASE)
 _CAL_UNITS = frozenset(vocabulary.calibre_units())
+_CLASS, _BLOCK = hash_string("class"), hash_string("block")
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)[A-Z]?$")
+_MODEL_NUMBER = re.compile(r"^\d{1,3}[A-Z]?$")
+_PLACE_ENTS = {"GPE", "NORP", "LOC", "DATE", "TIME", "CARDINAL", "MONEY"}
 _GAP_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH"}
 _GAP_TEXT = {"-", "–", "(", ")", "/"}
 _VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
@@ -314,6 +327,8 @@ class _Piece:
     kind: Literal["lex", "cal", "shape", "block"]
     entry: MunitionEntry | None = None
     caliber: float | None = None
+    label: str | None = None  # a designation read from the text ("Type 054A", "Hangor", "Block V")
+    ship_class: bool = False  # a class name ("Hangor-class"): names ships only ("world-class jets")
 
     @property
     def category(self) -> MunitionCategory | None:
@@ -354,6 +369,8 @@ class _Chain:
 
 
 def _name_of(piece: _Piece, doc: Doc) -> str | None:
+    if piece.label is not None:
+        return piece.label
     if piece.kind == "shape":
         text = doc[piece.start : piece.end].text
         if re.search(r"[0-9A-Z]s$", text):
@@ -390,6 +407,8 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
         if ecat is not None:
             mods.append((ecat, eammo, enamed, c.head_piece.entry if c.head_piece else None))
     for mcat, mammo, mnamed, mentry in mods:
+        if head.entry.head == "fixed":
+            break
         if head.entry.head in ("open", "measure"):
             if head.entry.category in AMMO_CATS:
                 cand = mammo or (mcat if mcat in AMMO_CATS else None)
@@ -400,7 +419,13 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
             continue
         cand = None
         if mnamed and cat in PLATFORM_CATS:
-            cand = mcat  # "Patriot launchers", "AT4 launchers", "Su-35 fighter jets"
+            # "Patriot launchers", "Su-35 fighter jets": a named platform gives its identity; a
+            # named munition does not turn the platform noun into it ("Hawk batteries",
+            # "Sayyad sniper rifles"), nor a model-prefix guess override a generic platform noun
+            # ("SH-15 howitzers", "CH-92A drones")
+            family_guess = mentry is not None and mentry.kind == "family" and head.generic
+            if mcat in PLATFORM_CATS and not (family_guess and mcat is not cat):
+                cand = mcat
         elif cat in AMMO_CATS and mammo:
             cand = mammo
         elif cat in AMMO_CATS and mcat in AMMO_CATS:
@@ -410,6 +435,37 @@ def _combine(chain: _Chain) -> tuple[MunitionCategory, MunitionEntry | None]:
     if chain.as_ammo and head.entry.ammo:
         cat, src = head.entry.ammo, head.entry
     return cat, src
+
+
+def _variant_only(chain: _Chain) -> bool:
+    """A chain named only by a block ("Block IV missiles"), with no system of its own."""
+    named = [p for p in chain.pieces if p.named]
+    return bool(named) and all(p.label is not None and p.label.startswith("Block ") for p in named)
+
+
+def _inherit_calibre(mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """Artillery shells without a calibre take the one calibre of the shells the document
+    names ("About 524,000 shells will arrive ... 155mm shells within 12 months"); with two
+    calibres, which one is meant is left open."""
+    seen = {m.value.caliber_mm for m in mentions if m.value.category is C.artillery_shell and m.value.caliber_mm}
+    if len(seen) != 1:
+        return mentions
+    (calibre,) = seen
+    return [
+        Mention(m.start, m.end, m.head, m.value.model_copy(update={"caliber_mm": calibre}))
+        if m.value.category is C.artillery_shell and m.value.caliber_mm is None and m.value.name is None else m
+        for m in mentions
+    ]
+
+
+_GUN_WORDS = frozenset({"tank", "tanks", "cannon", "autocannon"})
+
+
+def _gun_rounds(doc: Doc, pieces: list[_Piece]) -> bool:
+    """Rounds of a tank or cannon: "125mm tank rounds", "rounds for Leopard 1 tanks"."""
+    return any(p.entry is not None and p.entry.category in (C.tank, C.armored_vehicle) for p in pieces) or any(
+        t.lower_ in _GUN_WORDS for p in pieces if p.kind == "lex" for t in doc[p.start : p.end]
+    )
 
 
 def _refine_by_calibre(cat: MunitionCategory, calibre: float | None) -> MunitionCategory:
@@ -449,6 +505,8 @@ class MunitionFinder:
                 continue
             if entry.kind != "block" and _in_hyphen_compound(doc, start):
                 continue  # "twin-engine fighters", "anti-missile defences"
+            if entry.kind == "generic" and _activity_compound(doc, end):
+                continue  # "rocket-making expertise", "drone-producing plants"
             if entry.kind == "system" and _inside_person_name(doc, start, end):
                 continue  # "Jeffrey Archer", "Julius Caesar"
             if entry.kind == "generic" and _capitalised_name(doc, start, end):
@@ -456,12 +514,12 @@ class MunitionFinder:
             kind = "block" if entry.kind == "block" else "lex"
             yield _Piece(start, end, kind, entry)
 
-    def _shape_pieces(self, doc: Doc) -> Iterator[_Piece]:
+    def _shape_pieces(self, doc: Doc, digits: list[int]) -> Iterator[_Piece]:
         """Calibres ("152mm", "6-inch", ".50 cal") and model designations ("Su-35s", "Su 35",
         "T-72B3", "2A6") found by token shape; only tokens with a digit are looked at."""
         n = len(doc)
         prefixes = self.lexicon.prefixes
-        for i in _digit_tokens(doc):
+        for i in digits:
             tok = doc[i]
             text = tok.text
             if i > 0 and doc[i - 1].text in self.long_prefixes and _MODEL_NUM.match(text):
@@ -481,13 +539,77 @@ class MunitionFinder:
                 continue
             m = DESIGNATION.match(text)
             if m:
-                yield _Piece(i, i + 1, "shape", prefixes.get(m.group(1)))
+                start = i
+                if i > 1 and doc[i - 1].text == "/" and doc[i - 2].text.isupper() and doc[i - 2].is_alpha \
+                        and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_:
+                    start = i - 2  # "AN/TPS-77" split at the slash
+                yield _Piece(start, i + 1, "shape", prefixes.get(m.group(1)) if start == i else None)
             elif _VARIANT.match(text):
                 yield _Piece(i, i + 1, "shape", None)
 
     @staticmethod
+    def _label_pieces(doc: Doc, digits: list[int]) -> Iterator[_Piece]:
+        """Designations that are no lexicon entry, read from the text around a munition noun:
+        a class name ("Hangor-class", "Virginia class"), a type number ("Type 054A/P", "Type
+        56"), a block ("Block V"), a name with a model number ("Al-Mandab 1", "Long-Range 2";
+        only when the name belongs to the noun, so "sent Hamas 100 rockets" is a count)."""
+        n = len(doc)
+        lowers = doc.to_array(LOWER).tolist()
+        for i, low in enumerate(lowers):
+            if low == _CLASS and i > 0:
+                j = i - 1
+                if doc[j].text in ("-", "–") and not doc[j].whitespace_ and j > 0:
+                    j -= 1
+                if j < i and doc[j].is_alpha and doc[j].text[:1].isupper():  # classes are often named after places
+                    start = j
+                    while start > 0 and doc[start - 1].tag_ == "NNP" and doc[start - 1].ent_type_ not in _PLACE_ENTS:
+                        start -= 1
+                    yield _Piece(start, i + 1, "shape", label=doc[start : j + 1].text, ship_class=True)
+            elif low == _BLOCK and i + 1 < n and doc[i].text == "Block" and _ROMAN.match(doc[i + 1].text):
+                yield _Piece(i, i + 2, "shape", label=doc[i : i + 2].text)
+        for i in digits:
+            if i == 0:
+                continue
+            prev = doc[i - 1]
+            end = i + 1
+            if end + 1 < n and doc[end].text == "/" and doc[end + 1].is_alpha and not doc[i].whitespace_ and not doc[end].whitespace_:
+                end += 2  # "054A/P"
+            if prev.text in ("Type", "Block", "Project"):
+                yield _Piece(i - 1, end, "shape", label=doc[i - 1 : end].text)
+            elif (
+                _MODEL_NUMBER.match(doc[i].text)
+                and prev.tag_ in ("NNP", "NNPS")
+                and prev.ent_type_ not in _PLACE_ENTS
+                and prev.dep_ in ("compound", "nmod", "amod")
+                and prev.head.i > i
+            ):
+                start = i - 1
+                while start > 0 and (doc[start - 1].tag_ in ("NNP", "NNPS", "HYPH") or not doc[start - 1].whitespace_) and (
+                    doc[start - 1].ent_type_ not in _PLACE_ENTS and doc[start - 1].is_alpha or doc[start - 1].text == "-"
+                ) and i - start < 4:
+                    start -= 1
+                if doc[start].text == "-":
+                    start += 1
+                if start > 0 and doc[start - 1].tag_ in _VERB_TAGS:
+                    continue  # "sell Armenia 36 howitzers": the verb's recipient, then a count
+                yield _Piece(start, end, "shape", label=doc[start:end].text)
+
+    @staticmethod
     def _select(pieces: Iterable[_Piece]) -> list[_Piece]:
-        """Longest non-overlapping pieces (lexicon over calibre over shape on ties)."""
+        """Longest non-overlapping pieces (lexicon over calibre over shape on ties); a label
+        gives way to a lexicon entry it overlaps, keeping the part after it ("Spike" |
+        "Long-Range 2")."""
+        pieces = list(pieces)
+        lex = [p for p in pieces if p.kind in ("lex", "block")]
+        kept: list[_Piece] = []
+        for p in pieces:
+            clash = next((q for q in lex if q.start < p.end and p.start < q.end), None) if p.label else None
+            if clash is not None:
+                if clash.start > p.start or p.end - clash.end < 2:
+                    continue
+                p = _Piece(clash.end, p.end, "shape")  # named by its text
+            kept.append(p)
+        pieces = kept
         order = {"block": 0, "lex": 1, "cal": 2, "shape": 3}
         taken: list[_Piece] = []
         used: set[int] = set()
@@ -506,11 +628,16 @@ class MunitionFinder:
         only by adjectives, hyphens, brackets or a noun modifier of the right-hand noun
         ("Harpoon coastal defence missiles", "122mm (4.8-inch) rockets")."""
         gap = doc[left.end : right.start]
-        if len(gap) > 3:
-            return False
+        if len(gap) > 3 or "\n" in doc[left.end - 1 : right.start].text:
+            return False  # a line break ends a noun phrase (list items)
+        if left.named and gap and all(t.tag_ in ("NNP", "HYPH") and t.text[:1].isupper() or t.text == "-" for t in gap) \
+                and all(t.text[:1].isupper() for t in doc[right.start : right.end] if t.is_alpha):
+            return True  # a name spelt out in title case: "AIM-120D Advanced Medium Range Air-to-Air Missiles"
         for t in gap:
             if t.text in _GAP_TEXT or t.tag_ in _GAP_TAGS:
                 continue
+            if t.i + 1 < right.start and doc[t.i + 1].text == "-" and not t.whitespace_:
+                continue  # the noun of a hyphenated modifier ("truck-mounted")
             if t.tag_ == "NNP" and len(gap) == 1:
                 continue
             if t.dep_ == "compound" and left.end <= t.head.i < right.end:
@@ -518,6 +645,8 @@ class MunitionFinder:
             return False
         if not gap or left.kind == "cal" or right.kind == "cal" or not doc.has_annotation("DEP"):
             return True
+        if left.named and right.generic:
+            return True  # "CH-92A armed drones": a designation before its noun's modifiers, whatever the parse
         head = doc[left.start : left.end].root.head.i
         return head >= right.start or doc[left.end - 1].head.i >= left.end
 
@@ -585,25 +714,68 @@ class MunitionFinder:
 
     def find(self, doc: Doc) -> list[Mention[Munition]]:
         """All munition mentions of ``doc``, sorted, non-overlapping."""
-        pieces = self._select(list(self._lex_pieces(doc)) + list(self._shape_pieces(doc)))
+        digits = _digit_tokens(doc)
+        pieces = self._select(
+            list(self._lex_pieces(doc)) + list(self._shape_pieces(doc, digits)) + list(self._label_pieces(doc, digits))
+        )
         if not pieces:
             return []
         chains = self._complements(doc, self._chains(doc, pieces))
         built: list[tuple[_Chain, Mention[Munition], bool]] = []
-        for chain in chains:
+        for k, chain in enumerate(chains):
             head = chain.head_piece
+            if head is None and k + 1 < len(chains):
+                shared = self._shared_head(doc, chain, chains[k + 1])
+                if shared is not None:
+                    built.append((chain, shared, False))
+                continue
             if head is None or head.entry is None or self._blocked_by_head(doc, chain):
                 continue
             single = len([p for p in chain.pieces if p.category]) == 1 and not chain.extra
-            if single and not head.entry.standalone and not _definite(doc, chain.start):
+            if single and not head.entry.standalone and not _definite(doc, chain.start) and not head.entry.refers:
                 continue
             ambiguous = single and head.entry.ambiguous
-            if ambiguous and chain.start > 0 and _group_name(doc[chain.start - 1]):
-                continue  # "Houthi fighters", "Hamas fighters": people
+            if ambiguous and chain.start > 0 and (_group_name(doc[chain.start - 1]) or doc[chain.start - 1].lower_ in _POSSESSIVE):
+                continue  # "Houthi fighters", "Hamas fighters", "its fighters": people
             built.append((chain, self._mention(doc, chain), ambiguous))
         sure = {m.value.category for _, m, amb in built if not amb}
         kept = [(c, m) for c, m, amb in built if not amb or m.value.category in sure]
-        return self._resolve_definites(doc, kept)
+        resolved = _same_weapon(doc, self._resolve_definites(doc, self._interceptors(kept)))
+        return _without_umbrellas(doc, _without_carriers(doc, resolved))
+
+    def _interceptors(self, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[tuple[_Chain, Mention[Munition]]]:
+        """Air-to-air missiles as interceptors where the document names a ground air-defence
+        system (NASAMS fires AMRAAMs); "air-to-air missiles" said in words stay missiles."""
+        pieces = [p for c, _ in chains for p in c.pieces + [q for e in c.extra for q in e.pieces]]
+        if not any(p.category is C.air_defense_system for p in pieces):
+            return chains  # "munitions for Patriot systems" names one too
+        out = []
+        for c, m in chains:
+            entry = self.lexicon.entries.get(m.value.taxonomy_id or "")
+            if m.value.category is C.missile and entry is not None and entry.air_to_air:
+                m = Mention(m.start, m.end, m.head, m.value.model_copy(update={"category": C.air_defense_missile}))
+            out.append((c, m))
+        return out
+
+    def _shared_head(self, doc: Doc, chain: _Chain, nxt: _Chain) -> Mention[Munition] | None:
+        """A bare designation coordinated with the next one before their shared noun
+        ("AN/TPS-77 and AN/TPS-78 radars", "200 Block IV and 200 Block V Tomahawk missiles"):
+        a munition of its own with the noun's category (and the named system, for a block)."""
+        if not all(p.kind == "shape" for p in chain.pieces) or not nxt.pieces[0].kind == "shape":
+            return None
+        between = [t for t in doc[chain.end : nxt.start] if not t.like_num]
+        if not between or len(between) > 2 or between[-1].lower_ not in ("and", "or", ",", "&"):
+            return None
+        if nxt.head_piece is None or nxt.head_piece.entry is None or self._blocked_by_head(doc, nxt):
+            return None
+        other = self._mention(doc, nxt)
+        name = _name_of(chain.pieces[-1], doc)
+        system = next((p.entry for p in nxt.pieces if p.entry is not None and p.entry.kind == "system"), None)
+        if system is not None and name and name.startswith("Block "):
+            name = f"{system.name} {name}"
+        text, span = char_span(doc, chain.start, chain.end)
+        value = other.value.model_copy(update={"text": text, "span": span, "name": name, "caliber_mm": None})
+        return Mention(chain.start, chain.end, chain.end - 1, value)
 
     @staticmethod
     def _resolve_definites(doc: Doc, chains: list[tuple[_Chain, Mention[Munition]]]) -> list[Mention[Munition]]:
@@ -622,7 +794,23 @@ class MunitionFinder:
             head = chain.head_piece
             is_generic = all(p.generic for p in chain.pieces) and not chain.extra
             launcher = is_generic and head.entry.head == "open" and head.entry.category in PLATFORM_CATS
-            if launcher and not _definite(doc, chain.start):
+            if is_generic and head.entry.refers:
+                tok = doc[chain.pieces[-1].end - 1]
+                if tok.text[:1].isupper() and not tok.is_sent_start:
+                    continue  # "BlueBird Aero Systems": a name
+                if not _definite(doc, chain.start) and any(
+                        c.dep_ in ("compound", "amod") and c.i < chain.start and c.tag_ in ("NN", "NNS", "VBG") for c in tok.lefts):
+                    continue  # "car batteries", "a cooling system": no weapon's ("the replacement systems" may be)
+                resolved = _system_antecedent(m, named)
+                if resolved is not None:
+                    out.append(resolved)
+                    continue
+                if not head.entry.standalone:
+                    continue  # "two systems", "the system" with no system named before
+            if is_generic and (m.value.category is C.weapon and _determiner(doc, chain.start) in _POSSESSIVE
+                               or chain.start > 0 and doc[chain.start - 1].lower_ == "own"):
+                pass  # "its weapons", "its own missiles": the holder's arsenal, not the weapon named before
+            elif launcher and not _definite(doc, chain.start):
                 # "Patriot systems ... launchers or batteries": a bare launcher of that system
                 sent_start = doc[chain.start].sent.start if doc.has_annotation("DEP") else 0
                 resolved = _antecedent(m, [(p, a) for p, a in named if p.start >= sent_start], any_platform=True)
@@ -633,9 +821,16 @@ class MunitionFinder:
                     m = resolved
                 elif not head.entry.standalone:
                     continue
+            elif m.value.name and _variant_only(chain):
+                # "the older Block IV missiles": a variant of the system named before
+                resolved = _antecedent(m, named)
+                if resolved is not None:
+                    label = next(p.label for p in chain.pieces if p.label)
+                    m = Mention(m.start, m.end, m.head, resolved.value.model_copy(
+                        update={"name": f"{resolved.value.name} {label}"}))
             elif m.value.name:
                 ammo = next((p.entry.ammo for p in reversed(chain.pieces) if p.named and p.entry), None)
-                named.append((m, ammo))
+                named.append((m, ammo or (head.entry.ammo if head and head.entry.category is m.value.category else None)))
             elif is_generic and head.entry.head == "measure" and m.value.category is C.ammunition and not m.value.caliber_mm:
                 bare_rounds.add(len(out))
             out.append(m)
@@ -645,7 +840,7 @@ class MunitionFinder:
                 for k in bare_rounds:
                     m = out[k]
                     out[k] = Mention(m.start, m.end, m.head, m.value.model_copy(update={"category": kinds[0][0]}))
-        return out
+        return _inherit_calibre(out)
 
     def _mention(self, doc: Doc, chain: _Chain) -> Mention[Munition]:
         head = chain.head_piece
@@ -656,8 +851,20 @@ class MunitionFinder:
             calibre = next(
                 (p.entry.caliber_mm for p in all_pieces if p.entry is not None and p.entry.caliber_mm), None
             )
-        cat = _refine_by_calibre(cat, calibre)
+        if not _gun_rounds(doc, all_pieces):
+            cat = _refine_by_calibre(cat, calibre)  # tank and cannon rounds stay ammunition (FORMAT)
+        if cat is not C.ship:  # "world-class fighter jets"
+            all_pieces = [p for p in all_pieces if not p.ship_class]
         names = [n for n in (_name_of(p, doc) for p in all_pieces) if n]
+        named = [k for k, p in enumerate(chain.pieces) if _name_of(p, doc) and not (p.ship_class and cat is not C.ship)]
+        if names and len(named) > 1 and not chain.extra:
+            a, b = chain.pieces[named[-2]], chain.pieces[named[-1]]
+            if a.label is not None and a.label.startswith("Block ") and b.entry is not None:
+                names[-1] = f"{names[-1]} {a.label}"  # "Block V Tomahawk missiles"
+            elif a.end == b.start and a.kind == "shape" and b.kind != "shape":
+                names[-1] = f"{_name_of(a, doc)} {names[-1]}"  # "MIM-23 Hawk", "9M133 Kornet"
+            elif a.entry is not None and a.entry.kind == "system" and b.kind == "shape" and b.entry is None:
+                names[-1] = f"{_name_of(a, doc)} {names[-1]}"  # "Tomahawk Block V", "Spike Long-Range 2"
         head_tok = head.end - 1
         text, span = char_span(doc, chain.start, chain.end)
         value = Munition(
@@ -669,6 +876,104 @@ class MunitionFinder:
             taxonomy_id=(src or head.entry).id,
         )
         return Mention(chain.start, chain.end, head_tok, value)
+
+
+_INCLUDE = frozenset({"include", "includes", "included", "including", "comprise", "comprises", "comprised",
+                      "comprising", "contain", "contains", "contained", "containing"})
+
+
+def _without_umbrellas(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """``mentions`` without a vague noun whose members the sentence lists ("Weapons recovered
+    ... included rifles", "Among the weapons were Kornet missiles"): one entry per distinct
+    weapon (FORMAT)."""
+    if not doc.has_annotation("DEP") or len(mentions) < 2:
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    def lists_others(tok: Token, m: Mention[Munition]) -> bool:
+        return any(t.i in owner and owner[t.i] is not m for t in tok.subtree)
+
+    out = []
+    for m in mentions:
+        v = m.value
+        head = doc[m.head]
+        if _rank(v.category) <= 1 and not v.name and v.caliber_mm is None:
+            preps = []  # "American weapons, including Patriots" lists some of many: both stay
+            if head.dep_ in ("nsubj", "nsubjpass") and head.head.lower_ in _INCLUDE:
+                preps += [c for c in head.head.children if c.dep_ in ("dobj", "attr")]
+            if head.dep_ == "pobj" and head.head.lower_ == "among":
+                preps += [c for c in head.head.head.children if c.dep_ in ("nsubj", "attr")] if head.head.head != head else []
+            if any(lists_others(p, m) for p in preps):
+                continue
+        out.append(m)
+    return out
+
+
+_KNOWN_AS = frozenset({"known", "called", "dubbed", "designated", "named", "marketed", "sold", "exported"})
+
+
+def _same_weapon(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """One weapon described twice: a generic noun in apposition to a named system takes its
+    name ("the Caesar, a 155mm truck-mounted gun"), so the claim holds the weapon once; a
+    second name ("the long-range missile, known in Britain as Storm Shadow") is dropped (a
+    weapon with two names is one entry, FORMAT)."""
+    if not doc.has_annotation("DEP"):
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for m in mentions:
+        head = doc[m.head]
+        if head.dep_ == "pobj" and head.head.lower_ == "as" and head.head.head.lower_ in _KNOWN_AS:
+            named = owner.get(head.head.head.head.i)
+            if named is not None and named is not m and named.value.category is m.value.category:
+                continue
+        named = None
+        if head.dep_ == "appos":
+            t = head.head
+            while (t.i not in owner or owner[t.i] is m) and t.dep_ == "appos":
+                t = t.head  # "the Caesar, a 155mm (6.1-inch) gun": past the calibre
+            named = owner.get(t.i)
+        if named is not None and named is not m and named.value.name and not m.value.name \
+                and named.value.category is m.value.category:
+            v = named.value
+            m = Mention(m.start, m.end, m.head, m.value.model_copy(
+                update={"name": v.name, "caliber_mm": m.value.caliber_mm or v.caliber_mm}))
+        out.append(m)
+    return out
+
+
+_CARRY = frozenset(
+    f"{stem}{end}" for stem in ("carry", "transport", "ferry", "haul", "airlift") for end in ("", "s", "ed", "ing")
+) | {"carries", "carried", "ferries", "ferried", "airlifted"}
+_CARRIER_CATS = frozenset({C.aircraft, C.ship})
+
+
+def _without_carriers(doc: Doc, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """``mentions`` without the aircraft and ships that only transport other materiel ("a C-17
+    carrying the missiles", "six transport planes landed carrying the system"): the carried
+    materiel is what the text is about (FORMAT: carrier aircraft and cargo ships are no munition)."""
+    if not doc.has_annotation("DEP") or len(mentions) < 2:
+        return mentions
+    owner = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    def carries(verb: Token, m: Mention[Munition]) -> bool:
+        if verb.lower_ not in _CARRY:
+            return False
+        return any(c.dep_ == "dobj" and c.i in owner and owner[c.i] is not m for c in verb.children)
+
+    out = []
+    for m in mentions:
+        head = doc[m.head]
+        while head.dep_ in ("compound", "nmod") and head.head.i > head.i:
+            head = head.head  # "C-17 Globemaster"
+        if m.value.category in _CARRIER_CATS:
+            verbs = [c for c in head.children if c.dep_ in ("acl", "relcl")]
+            if head.dep_ == "nsubj":
+                verbs += [head.head] + [c for c in head.head.children if c.dep_ in ("advcl", "xcomp", "conj")]
+            if any(carries(v, m) for v in verbs):
+                continue
+        out.append(m)
+    return out
 
 
 def _digit_tokens(doc: Doc) -> list[int]:
@@ -707,13 +1012,45 @@ ANAPHORA_WINDOW = 250
 WEAPON_ANAPHORA_WINDOW = 60
 
 
+_POSSESSIVE = frozenset({"its", "their", "his", "her", "our", "my", "your"})
+
+
+def _determiner(doc: Doc, start: int) -> str | None:
+    """The word before the noun phrase starting at ``start`` and its modifiers (lower case)."""
+    i = start - 1
+    while i >= 0 and start - i <= 4 and (doc[i].tag_ in _MODIFIER_TAGS or doc[i].dep_ == "compound" or doc[i].text == "-"
+                                         or doc[i].lower_ == "own"):
+        i -= 1
+    return doc[i].lower_ if i >= 0 else None
+
+
 def _definite(doc: Doc, start: int) -> bool:
     """True when the noun phrase starting at ``start`` opens with a definite determiner
     (possibly after adjectives): "the missiles", "the truck-mounted guns", "such weapons"."""
-    i = start - 1
-    while i >= 0 and start - i <= 4 and (doc[i].tag_ in _MODIFIER_TAGS or doc[i].dep_ == "compound" or doc[i].text == "-"):
-        i -= 1
-    return i >= 0 and doc[i].lower_ in _DEFINITE
+    return _determiner(doc, start) in _DEFINITE
+
+
+def _system_antecedent(
+    m: Mention[Munition], named: list[tuple[Mention[Munition], MunitionCategory | None]]
+) -> Mention[Munition] | None:
+    """"the missile systems", "That system", "three batteries": the nearest earlier named
+    launching platform (a missile system's platform fires missiles), else the nearest named
+    missile ("a contract for three batteries" after "BrahMos missiles")."""
+    cat = m.value.category
+    for platform in (True, False):
+        for prev, ammo in reversed(named):
+            if m.start - prev.end > ANAPHORA_WINDOW:
+                break
+            pcat = prev.value.category
+            if platform:
+                ok = pcat in PLATFORM_CATS and ammo is not None and (cat not in MISSILE_CATS or ammo in MISSILE_CATS)
+            else:
+                ok = pcat in MISSILE_CATS and pcat is not C.anti_tank_missile
+            if ok:
+                v = prev.value
+                update = {"category": pcat, "name": v.name, "caliber_mm": m.value.caliber_mm or v.caliber_mm}
+                return Mention(m.start, m.end, m.head, m.value.model_copy(update=update))
+    return None
 
 
 def _antecedent(
@@ -798,6 +1135,14 @@ def _in_hyphen_compound(doc: Doc, start: int) -> bool:
     return hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_
 
 
+def _activity_compound(doc: Doc, end: int) -> bool:
+    """True when the phrase ending before ``end`` opens a hyphenated activity word
+    ("rocket-making", "missile-producing"): a modifier, not the materiel itself."""
+    if end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_ or doc[end].whitespace_:
+        return False
+    return doc[end + 1].lower_.endswith("ing") and doc[end + 1].is_alpha
+
+
 def _only_determiners(span: Span) -> bool:
     return all(t.tag_ in ("DT", "PRP$", "JJ", "POS", "CD") or t.lower_ in ("the", "its", "their") for t in span) and len(span) <= 3
 
@@ -832,8 +1177,71 @@ def _plural_noun_between(doc: Doc, start: int, pronoun: Token) -> bool:
     """Whether a plural common noun between ``start`` and the pronoun could be what it refers to
     ("exported defence stores only against guarantees that they would not be passed on"); the
     subject of the pronoun's own verb cannot ("gunners have fired them")."""
-    own_subjects = {t.i for c in pronoun.head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    own_subjects = clause_subject_tokens(pronoun)
     return any(doc[j].tag_ == "NNS" and j not in own_subjects for j in range(start, pronoun.i))
+
+
+def clause_subject_tokens(tok: Token) -> set[int]:
+    """The tokens of the subject of the verb ``tok`` belongs to ("Its air defences shot down 70
+    of them": "Its air defences"), which a pronoun or elided count there cannot stand for."""
+    verb = tok
+    while verb.tag_ not in _VERB_TAGS and verb.head.i != verb.i:
+        verb = verb.head
+    return {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+
+
+def _relative_heads(doc: Doc, tokens: list[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The munition a relative clause among ``tokens`` describes when the claim left its
+    pronoun out ("tank ammunition that would have been passed on to Ukraine" -> the ammunition)."""
+    if not doc.has_annotation("DEP") or not tokens:
+        return []
+    lo, hi = tokens[0], tokens[-1]
+    out = []
+    for i in tokens:
+        tok = doc[i]
+        if tok.dep_ != "relcl" or lo <= tok.head.i <= hi:
+            continue
+        pronoun = next((c for c in tok.children if relative_antecedent(c) is not None), None)
+        if pronoun is None or lo <= pronoun.i <= hi:
+            continue  # the pronoun is in the claim: read as a pronoun
+        out += [m for m in mentions if m.start <= tok.head.i < m.end]
+    return out
+
+
+def _mentions_before(doc: Doc, tok: Token, mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The mentions before ``tok`` in its sentence and the previous one."""
+    sent = tok.sent
+    first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return [m for m in mentions if first <= m.start and m.end <= tok.i]
+
+
+def _with_conjuncts(doc: Doc, before: list[Mention[Munition]]) -> list[Mention[Munition]]:
+    """The last mention of ``before`` with the ones coordinated with it ("rockets and
+    missiles ... most of them": both)."""
+    out = before[-1:]
+    for m in reversed(before[:-1]):
+        between = doc[m.end : out[0].start]
+        if not between or len(between) > 4 or any(t.lower_ not in ("and", "or", ",") and not t.like_num for t in between) \
+                or not any(t.lower_ in ("and", "or", ",") for t in between):
+            break  # "rockets and missiles", "40 cruise missiles and 30 drones"
+        out.insert(0, m)
+    return out
+
+
+_ELIDED_KEY = "extractor_elided_counts"
+
+
+def _elided_counts(doc: Doc, tokens: list[int]) -> set[int]:
+    """The number tokens among ``tokens`` that the quantity finder read as a count whose noun
+    is elided (its mention's head is the number itself: "24", "ten or more")."""
+    if QUANTITIES not in doc.spans or not tokens:
+        return set()
+    heads = doc.user_data.get(_ELIDED_KEY)
+    if heads is None:  # once per Doc: the claims component asks for every claim
+        heads = doc.user_data[_ELIDED_KEY] = frozenset(
+            q.head for q in read_mentions(doc, QUANTITIES, CLAIMS) if doc[q.head].like_num or doc[q.head].tag_ == "CD")
+    lo, hi = tokens[0], tokens[-1]
+    return {h for h in heads if lo <= h <= hi}
 
 
 def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Munition]]) -> list[Mention[Munition]]:
@@ -845,21 +1253,33 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
     Each result points at the pronoun and carries the antecedent's category, calibre, name and
     taxonomy entry. ``mentions`` are the Doc's munition mentions in text order."""
     out: list[Mention[Munition]] = []
-    for i in sorted(tokens):
+    tokens = sorted(tokens)
+    elided = _elided_counts(doc, tokens)
+    out.extend(_relative_heads(doc, tokens, mentions))
+    for i in tokens:
         tok = doc[i]
         lower = tok.lower_
         antecedent: list[Mention[Munition]] = []
         noun = relative_antecedent(tok)
-        if noun is not None:
+        if i in elided or lower == "it" and tok.dep_ == "dobj":
+            # "Norway is giving six", "the remaining five in 2025": the materiel counted
+            # before; "will deliver it": the last singular munition named before
+            before = _mentions_before(doc, tok, mentions)
+            if lower == "it":
+                before = [m for m in before if doc[m.head].tag_ in ("NN", "NNP")]
+            antecedent = before[-1:]
+        elif noun is not None:
             inside = {t.i for t in tok.head.subtree}
             scope = {t.i for t in noun.subtree} - inside
             antecedent = [m for m in mentions if m.head in scope and m.end <= tok.i]
+            if antecedent:  # "PAC-2 and PAC-3 interceptors, which ...": both
+                antecedent = _with_conjuncts(doc, [m for m in mentions if m.end <= antecedent[0].start] + antecedent[:1]) \
+                    + antecedent[1:]
         elif lower in _OBJECT_PRONOUNS or lower in _PASSIVE_PRONOUNS and tok.dep_ == "nsubjpass":
-            sent = tok.sent
-            first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-            before = [m for m in mentions if first <= m.start and m.end <= i]
+            subject = clause_subject_tokens(tok)
+            before = [m for m in _mentions_before(doc, tok, mentions) if m.head not in subject]
             if before and (lower in _OBJECT_PRONOUNS or not _plural_noun_between(doc, before[-1].end, tok)):
-                antecedent = before[-1:]
+                antecedent = _with_conjuncts(doc, before)
         for m in antecedent:
             v = m.value
             text, span = char_span(doc, i, i + 1)

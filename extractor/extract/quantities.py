@@ -26,9 +26,9 @@ from spacy.tokens import Doc, Token
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
-from ..models import Munition, Quantity
+from ..models import Munition, MunitionCategory, Quantity
 from .base import Mention, char_span
-from .munitions import alias_tokenizer, munition_unit, pluralise, singularise
+from .munitions import alias_tokenizer, clause_subject_tokens, munition_unit, pluralise, singularise
 
 CUES_FILE = "quantity_cues.jsonl"
 
@@ -62,7 +62,7 @@ _ADJ_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH", "NNP", "NNPS"}
 class CueEntry(LexiconEntry):
     """One line of ``quantity_cues.jsonl``."""
 
-    kind: Literal["cue", "vague", "lot", "nonmateriel"]
+    kind: Literal["cue", "vague", "lot", "nonmateriel", "variant"]
     phrases: tuple[str, ...]
     position: Literal["before", "after"] = "before"
     bound: Literal["lower", "upper"] | None = None
@@ -71,11 +71,16 @@ class CueEntry(LexiconEntry):
     #: A lot noun that carries materiel without naming it ("containers", "shipments"): a claim
     #: counting only such units takes the sentence's munitions.
     carrier: bool = False
+    #: Non-materiel nouns that count things an elided count after them may still refer to
+    #: ("12 states in 2023, down from 31"), unlike money or measures.
+    countable: bool = False
 
     @model_validator(mode="after")
     def _shape(self) -> "CueEntry":
         if self.carrier and self.kind != "lot":
             raise ValueError("only a lot entry is a carrier")
+        if self.countable and self.kind != "nonmateriel":
+            raise ValueError("only a nonmateriel entry is countable")
         if (self.kind == "vague") != (self.lower is not None):
             raise ValueError("a vague count (and only a vague count) has a lower bound")
         if self.kind != "cue" and (self.bound is not None or self.approximate or self.position != "before"):
@@ -88,6 +93,8 @@ def cue_keys(entry: CueEntry) -> list[str]:
         return [f"cue:{entry.position}:{p}" for p in entry.phrases]
     if entry.kind == "vague":
         return [f"vague:{p}" for p in entry.phrases]
+    if entry.kind == "variant":
+        return [f"variant:{p}" for p in entry.phrases]
     return [f"noun:{p}" for p in entry.phrases]
 
 
@@ -100,6 +107,8 @@ class _Cues:
     lot: frozenset[str]
     nonmateriel: frozenset[str]
     carriers: frozenset[str]
+    countable: frozenset[str]
+    variants: frozenset[str]
 
 
 @cache
@@ -112,23 +121,26 @@ def _cues(path: str | None = None) -> _Cues:
     lot: set[str] = set()
     non: set[str] = set()
     carriers: set[str] = set()
+    countable: set[str] = set()
+    variants: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
             key = tuple(t.lower_ for t in tok(p))
-            if e.kind == "cue":
+            if e.kind == "variant":
+                variants.add(p)
+            elif e.kind == "cue":
                 (before if e.position == "before" else after)[key] = e
             elif e.kind == "vague":
                 vague[key] = float(e.lower or 0)
             else:
                 if e.carrier:
                     carriers.add(p)
-                target = lot if e.kind == "lot" else non
-                target.add(p)
+                targets = [lot if e.kind == "lot" else non] + ([countable] if e.countable else [])
                 plural = pluralise(p)
-                if plural:
-                    target.add(plural)
+                for target in targets:
+                    target.update([p, plural] if plural else [p])
     return _Cues(before, after, vague, frozenset(k[0] for k in vague), frozenset(lot), frozenset(non),
-                 frozenset(carriers))
+                 frozenset(carriers), frozenset(countable), frozenset(variants))
 
 
 def carrier_units() -> frozenset[str]:
@@ -207,8 +219,14 @@ def _read_number(doc: Doc, i: int) -> _Num | None:
     j = i
     if t.lower_ in ("a", "an", "half"):
         k = i + 1
-        if t.lower_ == "half" and k < n and doc[k].lower_ in ("a", "an"):
+        if t.lower_ == "half" and k + 1 < n and doc[k].text == "-" and doc[k + 1].lower_ in ("a", "an"):
+            k += 2  # "half-a-dozen"
+            if k + 1 < n and doc[k].text == "-":
+                k += 1
+        elif t.lower_ == "half" and k < n and doc[k].lower_ in ("a", "an"):
             k += 1
+        if t.lower_ in ("a", "an") and k + 1 < n and doc[k].lower_ == "score" and doc[k + 1].lower_ == "of":
+            return _Num(i, k + 1, 20.0, 1.0)  # "a score of howitzers"
         if k >= n or doc[k].lower_ not in _WORD_SCALES:
             return None
         j = k
@@ -276,14 +294,17 @@ class _Context:
     def unit_of(self, m: Mention[Munition]) -> str:
         return munition_unit(self.doc, m)
 
-    def mention_after(self, i: int, limit: int = 4) -> Mention[Munition] | None:
-        """A munition mention starting at ``i`` or after a few modifiers ("North Korean", "more")."""
+    def mention_after(self, i: int, limit: int = 4, determiners: bool = False) -> Mention[Munition] | None:
+        """A munition mention starting at ``i`` or after a few modifiers ("North Korean", "more"),
+        and determiners for a partitive ("of the Rafales")."""
         doc = self.doc
         for j in range(i, min(len(doc), i + limit + 1)):
             if j in self.starts:
                 return self.starts[j]
             t = doc[j]
             if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.text in _SKIP_QUOTES:
+                continue
+            if determiners and t.tag_ in ("DT", "PRP$", "CD"):
                 continue
             return None
         return None
@@ -329,6 +350,8 @@ def _first_noun(doc: Doc, i: int, limit: int = 4) -> Token | None:
     for j in range(i, min(len(doc), i + limit + 1)):
         t = doc[j]
         if t.tag_ in ("NN", "NNS") or t.lower_ in _PRONOUNS:
+            while t.dep_ == "compound" and t.i < t.head.i <= t.i + 2 and t.head.tag_ in ("NN", "NNS"):
+                t = t.head  # "transport planes": the noun is the compound's head
             return t
         if t.lower_ in _FILLERS or t.tag_ in _ADJ_TAGS or t.tag_ in ("DT", "PRP$", "CD", "POS") or t.text in _SKIP_QUOTES:
             continue
@@ -342,6 +365,7 @@ class _Finder:
         self.ctx = _Context(doc, munitions, cues)
         self.cues = self.ctx.cues
         self.found: list[Mention[Quantity]] = []
+        self.rejected: list[int] = []  # numbers that count something else ("12 states")
         self._sent_starts: list[int] | None = None
 
     # -- exclusions --------------------------------------------------------------------------
@@ -365,6 +389,12 @@ class _Finder:
             if after is None or after.tag_ not in ("NN", "NNS"):
                 return True
         return False
+
+    def _countable_follows(self, i: int) -> bool:
+        """A noun of people, states or units follows ("12 states"): a count of something else."""
+        doc = self.doc
+        h = _first_noun(doc, i)
+        return h is not None and (h.lower_ in self.cues.countable or singularise(h.lower_) in self.cues.countable)
 
     def _non_materiel_follows(self, i: int) -> bool:
         doc = self.doc
@@ -395,12 +425,17 @@ class _Finder:
             k = j + 1
             if any(t.lower_ in _NOT_PARTITIVE or t.tag_ == "JJS" for t in doc[k : k + 3]):
                 return False  # "one of the few systems", "one of the largest"
-            m = ctx.mention_after(k, limit=5)
+            m = ctx.mention_after(k, limit=5, determiners=True)
             if m is not None:
                 return _Count(start, m.end, m.head, ctx.unit_of(m))
             h = _first_noun(doc, k, limit=5)
             if h is None:
                 return False
+            if h.lower_ in _PRONOUNS:
+                # "three of them French-built Rafale fighters": the noun said after the pronoun
+                m = ctx.mention_after(h.i + 1, limit=3, determiners=True)
+                if m is not None and not _names_only(doc, m):
+                    return _Count(start, h.i + 1, m.head, ctx.unit_of(m))
             return self._noun_count(start, h)
         root = self._root(start, end)
         if doc.has_annotation("DEP") and root.head.i >= end and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod"):
@@ -451,11 +486,17 @@ class _Finder:
             sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
             self._sent_starts = [sent.start for sent in doc.sents] if sents else []
         prev_start, start = _sentence_bounds(i, self._sent_starts)
+        # "Its air defences shot down 70 of them": the clause's subject is not what "them" is
+        partitive = i + 1 < len(doc) and doc[i + 1].lower_ == "of"
+        subject = clause_subject_tokens(doc[i]) if partitive and doc.has_annotation("DEP") else set()
+        rejected = [r for r in self.rejected if start <= r < i]
+        if rejected and not any(rejected[-1] < q.head < i for q in self.found):
+            return None  # "12 states in 2023, down from 31": the count before it was of something else
         for lo, hi in ((start, i), (prev_start, start)):
-            counted = [q for q in self.found if lo <= q.head < hi and q.value.unit]
+            counted = [q for q in self.found if lo <= q.head < hi and q.value.unit and q.head not in subject]
             if counted:
                 return max(counted, key=lambda q: q.head).value.unit
-            mentioned = [m for m in self.ctx.munitions if lo <= m.head < hi]
+            mentioned = [m for m in self.ctx.munitions if lo <= m.head < hi and m.head not in subject]
             if mentioned:
                 return self.ctx.unit_of(max(mentioned, key=lambda m: m.head))
         return None
@@ -483,6 +524,8 @@ class _Finder:
 
     def _cue_after(self, i: int) -> tuple[int, list[CueEntry]]:
         doc = self.doc
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 1].like_num and doc[i + 2].text == ")":
+            i += 3  # "six (6) guidance sections"
         if i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
             i += 1  # "1,000-plus", "300-odd"
         for n in (2, 1):
@@ -515,6 +558,9 @@ class _Finder:
         return self.found
 
     def _at(self, i: int) -> int:
+        doc = self.doc
+        if 1 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")" and doc[i - 2].like_num:
+            return i + 2  # "four hundred (400)": the figure repeated in brackets
         vague = self._vague_at(i)
         if vague is not None:
             end, lower = vague
@@ -522,7 +568,7 @@ class _Finder:
         num = _read_number(self.doc, i)
         if num is None:
             return i + 1
-        if self._is_date_or_money(num) or self._is_calibre(num.end) or self._in_name(num):
+        if self._is_date_or_money(num) or self._is_calibre(num.end) or self._in_name(num) or self._model_number(num):
             return num.end
         found = self._range_end(num)
         if found is None:
@@ -543,6 +589,17 @@ class _Finder:
         if prev.tag_ not in ("NNP", "NNPS") or prev.ent_type_ in ("GPE", "NORP", "LOC") or not _is_digit_token(first):
             return False  # designations are digits after a name; "given Kyiv three Patriot systems" counts
         return _phrase_noun(prev).i == _phrase_noun(first).i != first.i
+
+    def _model_number(self, num: _Num) -> bool:
+        """A number that names a model by the variant word after it ("737 Max jets")."""
+        doc = self.doc
+        return num.end < len(doc) and doc[num.end].lower_ in self.cues.variants and _is_digit_token(doc[num.end - 1])
+
+    def _length(self, start: int, end: int, count: _Count) -> bool:
+        """"37m patrol boats": metres of a platform, not 37 million of them."""
+        m = self.ctx.owner.get(count.head)
+        return bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower())) and m is not None \
+            and m.value.category in _PLATFORMS
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
@@ -591,7 +648,11 @@ class _Finder:
         after_end, after = self._cue_after(end)
         rate = any(c.bound is None and not c.approximate for c in after)
         count = None if rate else self._count(start, after_end)  # "3,000 a month": noun elided
+        if count and self._length(start, end, count):
+            return after_end
         if count is False:
+            if self._countable_follows(after_end):
+                self.rejected.append(start)
             return after_end
         approximate = any(c.approximate for c in before + after)
         number = value
@@ -626,8 +687,10 @@ class _Finder:
         doc = self.doc
         if value is None or not doc.has_annotation("TAG"):
             return False  # without tags an unknown noun cannot be told from an elided one
-        if end - start == 1 and doc[start].lower_ == "one":
-            return False
+        if end - start == 1 and doc[start].lower_ == "one" and not (
+            end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].lower_ in _PRONOUNS
+        ):
+            return False  # "one" on its own is an article-like word; "one of them" counts
         for t in doc[start:end]:
             if t.ent_type_ in ("TIME", "PERCENT", "ORDINAL"):
                 return False
@@ -640,14 +703,16 @@ class _Finder:
             return False  # "the strike killed 12", "at least 12 were wounded"
         if start > 0:
             prev = doc[start - 1]
-            if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper():
-                return False  # a label: "Article 5", "Minsk 2" (not "the Dutch government 24")
+            if root.head.i == prev.i and prev.tag_ in _NOUN_TAGS and prev.text[:1].isupper() and prev.ent_type_ != "GPE":
+                return False  # a label: "Article 5" (not "the Dutch government 24", "and Belgium 30")
             if prev.lower_ == "the" and root.dep_ in ("nsubj", "nsubjpass") and value <= 10:
                 return False  # "the two agreed": people, not a count of materiel
         return True
 
 
 _MORE = frozenset({"more", "additional", "further", "extra"})
+_PLATFORMS = frozenset({MunitionCategory.ship, MunitionCategory.aircraft, MunitionCategory.tank,
+                        MunitionCategory.armored_vehicle, MunitionCategory.drone})
 
 
 def _phrase_noun(tok):
@@ -670,7 +735,8 @@ def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
         if low in starters:
             out.append(i)
         elif low in _ARTICLE_HASHES:
-            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES):
+            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES
+                                     or arr[i + 1][0] in _SCORE_HYPHEN):
                 out.append(i)
         else:
             digit = _SHAPE_STARTS_DIGIT.get(shape)
@@ -689,6 +755,8 @@ def _hashes(words: frozenset[str]) -> frozenset[int]:
 _NUMBER_WORD_HASHES = _hashes(frozenset(_UNITS) | frozenset(_TENS))
 _SCALE_HASHES = _hashes(frozenset(_WORD_SCALES))
 _ARTICLE_HASHES = frozenset(hash_string(w) for w in ("a", "an", "half"))
+#: What else can follow an article-like starter: "a score of", "half-a-dozen".
+_SCORE_HYPHEN = frozenset(hash_string(w) for w in ("score", "-"))
 #: Token shape hash → whether the token starts with a digit (filled as shapes are seen).
 _SHAPE_STARTS_DIGIT: dict[int, bool] = {}
 
