@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from signals import default_sigint
 
 from extractor.batch.runner import RunError, RunOptions, run
 from extractor.batch.state import StateError
@@ -179,7 +180,7 @@ def test_a_signal_ends_the_run_with_130_and_leaves_no_temporary_file(tmp_path, s
                                                for i in range(400)])
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "extractor", "extract", str(src), "-o", str(out), "-q"],
-                            cwd=ROOT, stderr=subprocess.PIPE)
+                            cwd=ROOT, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".out.jsonl.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

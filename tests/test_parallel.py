@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
+from signals import default_sigint
 
 from extractor import pipeline
 from extractor.models import Document
@@ -209,7 +210,8 @@ def test_a_killed_or_interrupted_run_leaves_no_workers(tmp_path, sig):
     src.write_text("".join(json.dumps({**seed, "doc_id": f"copy{i}"}) + "\n" for i in range(400)))
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "extractor", "extract", str(src), "-o", str(out),
-                             "--workers", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=default_sigint)
     try:
         deadline = time.monotonic() + 120
         workers: set[int] = set()
