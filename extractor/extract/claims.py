@@ -54,7 +54,7 @@ from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
 from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
-from .triggers import adj_trigger, noun_trigger, verb_trigger
+from .triggers import adj_trigger, controlled_verb, noun_trigger, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
 
@@ -436,6 +436,8 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
     if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
         return False
+    if frame in _TRANSFER_FRAMES and controlled_verb(first) is not None:
+        return False  # "All 30 jets are due to be handed over by 2028": a scheduled transfer
     # a generic statement (present tense or "can") describes; a past event ("Iron Dome
     # interceptors shot down most of them") reports
     verb = clause.chain[-1]

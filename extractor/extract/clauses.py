@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .domain import trade_verbs
-from .triggers import Trigger, adj_trigger, noun_trigger, verb_trigger
+from .triggers import Trigger, adj_trigger, control_words, controlled_verb, noun_trigger, verb_trigger
 
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "conj", "relcl", "advcl", "parataxis", "csubj", "pcomp"})
 #: Leading/trailing tokens trimmed from an evidence span.
@@ -57,8 +57,10 @@ def is_clause_head(tok) -> bool:
         return False
     dep = tok.dep_
     if dep == "xcomp":
-        # "enough to carry 4.8 million shells", "able to hold": a complement of an adjective
-        return tok.head.pos_ in ("ADJ", "ADV")
+        # "enough to carry 4.8 million shells", "able to hold": a complement of an adjective; "are
+        # due to arrive" belongs to the copula's verb chain
+        governed = controlled_verb(tok.head.head) if tok.head.lower_ in control_words() else None
+        return tok.head.pos_ in ("ADJ", "ADV") and (governed is None or governed.i != tok.i)
     if dep == "acl":
         # "reports that the country is about to receive": a noun's complement clause
         return any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
@@ -100,6 +102,8 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
     cur = head
     while len(chain) < 6:
         nxt = [c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if not nxt and controlled_verb(cur) is not None:
+            nxt = [controlled_verb(cur)]  # "the jets are due to arrive", "is set to send"
         if nxt and verb_trigger(cur) is not None and verb_trigger(nxt[0]) is None:
             nxt = []  # a purpose clause after a trigger ("needs jets to challenge") is not the claim
         if not nxt:

@@ -40,6 +40,24 @@ class Trigger(LexiconEntry):
     holder_type: bool = False
 
 
+@cache
+def control_words() -> frozenset[str]:
+    """Adjectives of control after "be" ("are due to arrive", "is set to send"): see control_words.jsonl."""
+    from ..vocabulary import WordsEntry, _form_keys
+
+    return frozenset(f for e in load_package_lexicon("control_words.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+def controlled_verb(token):
+    """The infinitive a control adjective on ``token`` governs ("are due to arrive" → arrive), or None."""
+    for adj in token.children:
+        if adj.dep_ in ("acomp", "oprd", "advmod", "xcomp") and adj.lower_ in control_words():
+            for verb in adj.children:
+                if verb.dep_ == "xcomp" and verb.pos_ in ("VERB", "AUX"):
+                    return verb
+    return None
+
+
 def _keys(entry: Trigger) -> list[str]:
     return [f"{entry.pos}:{form.lower()}" for form in entry.forms]
 

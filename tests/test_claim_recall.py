@@ -1,0 +1,43 @@
+"""Claim recall mechanisms (issue #11): events carried by control adjectives, split coordinated
+assertions, stocks, evidence of sight. The sentences are written for these tests.
+
+A document needs a party somewhere to yield claims (the domain check), so each case opens with a
+sentence that names one; the claims checked are those of the sentence after it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PUBLISHED = "2025-03-14"
+LEAD = "Germany has pledged 18 Leopard 2 tanks to Ukraine. "
+
+
+def _claims(extractor, text):
+    """(evidence, type) of the claims after the lead sentence."""
+    claims = extractor.extract(LEAD + text, published=PUBLISHED, doc_id="t")
+    return [(c.text, c.claim_type.value) for c in claims if c.span.start >= len(LEAD)]
+
+
+@pytest.mark.parametrize(
+    "text, evidence, claim_type",
+    [
+        # "be due / set / poised to V": the infinitive is the event, the copula's subject its subject
+        ("The remaining 12 howitzers are due to be handed over by 2027.",
+         "The remaining 12 howitzers are due to be handed over by 2027", "transfer"),
+        ("The first batch of interceptors is scheduled to arrive in Warsaw next month.",
+         "The first batch of interceptors is scheduled to arrive in Warsaw next month", "transfer"),
+        ("Canada is poised to buy 88 F-35 jets from the United States.",
+         "Canada is poised to buy 88 F-35 jets from the United States", "transfer"),
+        ("The plant is due to produce 200,000 shells a year from 2026.",
+         "The plant is due to produce 200,000 shells a year from 2026", "production"),
+    ],
+)
+def test_a_control_adjective_keeps_the_subject_in_the_event(extractor, text, evidence, claim_type):
+    assert _claims(extractor, text) == [(evidence, claim_type)]
+
+
+def test_an_adjective_of_ability_still_describes(extractor):
+    # "able to" is not a control adjective of schedule: the capability stays out
+    assert _claims(extractor, "The launcher is able to fire missiles at aircraft.") == []
+
