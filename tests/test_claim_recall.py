@@ -41,3 +41,22 @@ def test_an_adjective_of_ability_still_describes(extractor):
     # "able to" is not a control adjective of schedule: the capability stays out
     assert _claims(extractor, "The launcher is able to fire missiles at aircraft.") == []
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "can" on a verb of use with no party, or whose subject is the weapon: a capability
+        "Each launcher holds four rockets and can fire all of them in under a minute.",
+        "Poland ordered K9 howitzers, which can strike targets 40 km away.",
+        "The heavier drones can carry up to eight guided bombs.",
+    ],
+)
+def test_a_capability_is_no_claim(extractor, text):
+    claims = _claims(extractor, text)
+    assert all(t != "use" and not ev.startswith(("can", "which")) for ev, t in claims), claims
+    assert "carry" not in text or claims == []
+
+
+def test_a_party_that_can_act_and_a_refusal_stay_claims(extractor):
+    # a party's "can" keeps its claim; "cannot give more" is a refusal (negated), not a capability
+    assert _claims(extractor, "Italy cannot give Ukraine more Patriot batteries.") != []

@@ -202,7 +202,7 @@ class ClaimAssembler(SpanComponent):
         has_mun = any(m.start in toks for m in ctx.munitions)
         has_qty = any(q.start in toks for q in ctx.quantities)
         has_actor = any(e.start in toks and acts(e.value) for e in ctx.entities)
-        if _describes_weapon(ctx, clause, toks, has_actor):
+        if _describes_weapon(ctx, clause, toks, has_actor) or _capability(ctx, clause, has_actor):
             return False
         if clause.trigger is None and clause.nominal is None:
             return has_mun and has_qty
@@ -444,6 +444,30 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     modal = any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for t in clause.chain for c in t.children)
     return modal or first.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in first.children) \
         or verb.tag_ in ("VBZ", "VBP") and verb is first
+
+
+_CAPABILITY_MODALS = frozenset({"can"})
+
+
+def _capability(ctx, clause: Clause, has_actor: bool) -> bool:
+    """A capability ("can fire two missiles within 10 seconds", "rockets, which can reach the
+    capital", "the larger drones can carry a dozen bombs"): "can" on a verb whose subject is the
+    weapon (its own, a relative pronoun's antecedent or that of the verb it is conjoined to), or a
+    verb of use with no party in the clause. Not a claim (FORMAT: capability statements)."""
+    first = clause.chain[0]
+    if not any(c.dep_ == "aux" and c.lower_ in _CAPABILITY_MODALS for t in clause.chain for c in t.children):
+        return False
+    if any(c.dep_ == "neg" for t in clause.chain for c in t.children):
+        return False  # "cannot give more": a refusal, negated
+    subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and first.dep_ == "conj":
+        subj = next((c for c in first.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and relative_antecedent(subj) is not None:
+        subj = relative_antecedent(subj)
+    if subj is not None and subj.i in ctx.munition_tokens:
+        return True
+    frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
+    return frame == "use" and not has_actor and (subj is None or subj.pos_ != "PRON")
 
 
 def _shift(item: T, offset: int) -> T:
