@@ -60,3 +60,27 @@ def test_a_capability_is_no_claim(extractor, text):
 def test_a_party_that_can_act_and_a_refusal_stay_claims(extractor):
     # a party's "can" keeps its claim; "cannot give more" is a refusal (negated), not a capability
     assert _claims(extractor, "Italy cannot give Ukraine more Patriot batteries.") != []
+
+
+@pytest.mark.parametrize(
+    "text, evidences",
+    [
+        # a verb said once for several counts, dates or subjects: one claim per conjunct
+        ("Spain will deliver four launchers in May, six more in July and three in September.",
+         ["Spain will deliver four launchers in May", "six more in July", "three in September"]),
+        ("Latvia supplied most of the mortars and Estonia most of the rifles.",
+         ["Latvia supplied most of the mortars", "Estonia most of the rifles"]),
+        # two objects of one verb, a list inside one object, an apposition: no gap
+        ("Britain sent Ukraine 14 Challenger tanks.", ["Britain sent Ukraine 14 Challenger tanks"]),
+        ("The firm has sold Chile 20 Hermes and Heron surveillance drones.",
+         ["The firm has sold Chile 20 Hermes and Heron surveillance drones"]),
+    ],
+)
+def test_gapped_conjuncts_are_claims_of_their_own(extractor, text, evidences):
+    assert [ev for ev, _ in _claims(extractor, text)] == evidences
+
+
+def test_a_gapped_subject_is_the_party_of_its_own_claim(extractor):
+    claims = extractor.extract(LEAD + "Latvia supplied most of the mortars and Estonia most of the rifles.",
+                               published=PUBLISHED, doc_id="t")
+    assert {(a.name, a.role.value) for a in claims[-1].actors} == {("Estonia", "supplier")}

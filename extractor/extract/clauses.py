@@ -159,27 +159,88 @@ def segment(sent) -> list[Clause]:
     return sorted(by_head.values(), key=lambda c: (c.depth, c.head.i))
 
 
+_GAP_BOUNDARY = frozenset({",", ";", "and", "but", "while", "whereas"})
+
+
 def _gapped(clause: Clause) -> list[Clause]:
-    """Gapped conjuncts that repeat the verb with a new subject and count:
-    "Copenhagen has pledged 19 jets and the Dutch government 24" → a clause "the Dutch government 24"."""
-    out = []
-    for obj in clause.chain[-1].children:
-        if obj.dep_ != "dobj":
-            continue
+    """Gapped conjuncts that repeat the verb with a new subject, count or date:
+    "Copenhagen has pledged 19 jets and the Dutch government 24" → a clause "the Dutch government 24";
+    "will hand over six in 2024, eight more later that year and the remaining five in 2025" → three;
+    "Italy supplied most of the launchers and France most of the missiles" → two.
+
+    A gap is a second direct object of the verb, a conjunct of an object that has a count of its
+    own, or a verbless conjunct of the verb that is a count or a counted noun; its words are the
+    run of the clause's tokens around it between two commas or coordinators."""
+    verb = clause.chain[-1]
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ")]
+    # a second object is a gap only with a count or a new subject before it (an apposition, "a deal,
+    # the first such accord", or a list, "WanderB and ThunderB drones", is none)
+    cands = [(o, True) for o in objects[1:] if _counted_or_led(clause, o)]
+    for obj in objects[:1]:
         for conj in obj.children:
-            if conj.dep_ != "conj" or conj.lower_ == obj.lower_ or conj.pos_ not in ("NOUN", "PROPN"):
-                continue
-            if not any(c.dep_ == "nummod" and c.i > conj.i for c in conj.children):
-                continue
-            toks = {t.i for t in conj.subtree} & clause.tokens
-            if not toks:
-                continue
-            clause.tokens -= toks
-            gap = Clause(head=conj, chain=clause.chain, tokens=toks, parent=clause, trigger=clause.trigger,
-                         frame_trigger=clause.frame_trigger, gapped=True)
-            clause.children.append(gap)
-            out.append(gap)
+            if conj.dep_ == "conj" and conj.lower_ != obj.lower_ and conj.pos_ in ("NOUN", "PROPN") \
+                    and any(c.dep_ == "nummod" and c.i > conj.i for c in conj.children):
+                cands.append((conj, False))  # "the Dutch government 24"
+    for obj in objects[1:]:
+        for conj in obj.children:
+            if conj.dep_ == "conj" and (conj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in conj.children)):
+                cands.append((conj, True))  # "six more in July and the last two in September"
+    if objects:
+        for tok in clause.chain:
+            for conj in tok.children:
+                if conj.dep_ != "conj" or conj.i < objects[0].i:
+                    continue
+                if conj.pos_ == "NUM" or conj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" for c in conj.children):
+                    cands.append((conj, True))  # "..., and the remaining five in 2025", "and Sweden 8"
+                elif conj.pos_ == "PROPN" and max(_gap_run(clause, conj), default=conj.i) > conj.right_edge.i:
+                    cands.append((conj, True))  # "and Estonia most of the rifles": a new subject
+    out = []
+    for head, linear in sorted(cands, key=lambda c: c[0].i):
+        if linear:
+            toks = _gap_run(clause, head)
+        else:
+            toks = {t.i for t in head.subtree} & clause.tokens
+        if not toks or head.i not in toks:
+            continue
+        clause.tokens -= toks
+        gap = Clause(head=head, chain=clause.chain, tokens=toks, parent=clause, trigger=clause.trigger,
+                     frame_trigger=clause.frame_trigger, gapped=True)
+        clause.children.append(gap)
+        out.append(gap)
     return out
+
+
+def _counted_or_led(clause: Clause, obj) -> bool:
+    """A second object with a count of its own ("eight more", "12 howitzers") or a name before it
+    that is not in it ("and France most of its missiles")."""
+    run = _gap_run(clause, obj)
+    if not run or obj.doc[min(run) - 1].lower_ not in _GAP_BOUNDARY:
+        return False  # "sent Russia 6,700 containers": two objects of one verb, no gap between
+    if obj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in obj.children):
+        return True
+    return any(i < obj.left_edge.i and obj.doc[i].pos_ == "PROPN" for i in run)
+
+
+def _gap_run(clause: Clause, head) -> set[int]:
+    """The clause's tokens around ``head`` up to the nearest comma or coordinator on each side."""
+    doc = head.doc
+    own = {head.i}
+    coord = min((c.i for c in head.children if c.dep_ in ("conj", "cc")), default=len(doc))
+    for c in head.children:
+        if c.dep_ not in ("conj", "cc", "punct") and c.i < coord:
+            # its conjuncts, and what comes after them, are gaps of their own
+            own |= {t.i for t in c.subtree}
+    left, right = min(own), max(own)
+    verb = clause.chain[-1]
+    first = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    floor = max([t.i for t in clause.chain] + ([first.right_edge.i] if first is not None and first.i < head.i else []))
+    if left <= floor:
+        return set()  # the verb or its first object lies inside: no gap
+    while left - 1 in clause.tokens and left - 1 > floor and doc[left - 1].lower_ not in _GAP_BOUNDARY:
+        left -= 1
+    while right + 1 in clause.tokens and doc[right + 1].lower_ not in _GAP_BOUNDARY:
+        right += 1
+    return set(range(left, right + 1)) & clause.tokens
 
 
 #: Trigger nouns naming a party by its role in the trade ("buyer", "exporter"): a claim as a
