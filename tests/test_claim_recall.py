@@ -84,3 +84,23 @@ def test_a_gapped_subject_is_the_party_of_its_own_claim(extractor):
     claims = extractor.extract(LEAD + "Latvia supplied most of the mortars and Estonia most of the rifles.",
                                published=PUBLISHED, doc_id="t")
     assert {(a.name, a.role.value) for a in claims[-1].actors} == {("Estonia", "supplier")}
+
+
+@pytest.mark.parametrize(
+    "text, evidence",
+    [
+        # arms-trade rankings and volumes (FORMAT: "India was the largest recipient" is a claim)
+        ("Brazil and Chile followed as the second- and third-largest arms importers in the region.",
+         "Brazil and Chile followed as the second- and third-largest arms importers in the region"),
+        ("Turkey overtook Israel to become the region's largest arms exporter.",
+         "Turkey overtook Israel to become the region's largest arms exporter"),
+        ("The total volume of global arms exports rose by 7% in the decade.",
+         "The total volume of global arms exports rose by 7% in the decade"),
+    ],
+)
+def test_rankings_and_volumes_of_the_arms_trade_are_transfers(extractor, text, evidence):
+    assert _claims(extractor, text) == [(evidence, "transfer")]
+
+
+def test_a_ranking_in_another_trade_is_no_claim(extractor):
+    assert _claims(extractor, "The total volume of coffee imports rose by 7% in the decade.") == []

@@ -246,18 +246,36 @@ def _gap_run(clause: Clause, head) -> set[int]:
 #: Trigger nouns naming a party by its role in the trade ("buyer", "exporter"): a claim as a
 #: predicate ("India was the largest buyer"), not as a subject ("those buyers did").
 _ROLE_TRIGGERS = frozenset({"noun.trade_buyer", "noun.trade_seller"})
+_BECOME = frozenset({"become", "becoming", "remain", "remaining", "be"})
 
 
 def _nominal_trigger(clause: Clause):
     """A trigger noun that carries the assertion when the verb does not ("verified the shipments",
     "India was the largest recipient", "followed as the largest suppliers"); a trade noun as the
     subject of any verb ("Russian arms exports fell by 53%", "shipments began last month")."""
-    for child in clause.head.children:
+    children = list(clause.head.children)
+    for verb in clause.head.children:
+        # "overtook Russia to become the second-largest exporter": the infinitive's predicate
+        if verb.dep_ in ("advcl", "xcomp") and verb.lower_ in _BECOME and verb.i in clause.tokens:
+            children += [c for c in verb.children if c.dep_ in ("attr", "oprd")]
+    for child in children:
         copula = clause.head.lower_ in _COPULA
         if child.dep_ == "prep" and child.lower_ == "as":
             child = next((c for c in child.children if c.dep_ == "pobj"), child)
+        elif child.dep_ == "prep":
+            # "followed as the fourth- to sixth-largest suppliers": a trade role as a rank
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            tr = noun_trigger(pobj) if pobj is not None else None
+            if tr is not None and tr.id in _ROLE_TRIGGERS and pobj.i in clause.tokens \
+                    and any(c.tag_ == "JJS" for c in pobj.children):
+                return pobj
         if child.dep_ in ("nsubj", "nsubjpass") and not copula and child.i in clause.tokens:
             tr = noun_trigger(child)
+            if tr is None:
+                # "the volume of arms transfers fell", "the share of exports rose"
+                child = next((p for g in child.children if g.dep_ == "prep" and g.lower_ == "of"
+                              for p in g.children if p.dep_ == "pobj"), child)
+                tr = noun_trigger(child)
             if tr is not None and tr.frame in ("out", "in", "produce") and clause.chain[-1].lower_ in trade_verbs() \
                     and tr.id not in _ROLE_TRIGGERS:
                 return child
