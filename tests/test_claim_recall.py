@@ -104,3 +104,16 @@ def test_rankings_and_volumes_of_the_arms_trade_are_transfers(extractor, text, e
 
 def test_a_ranking_in_another_trade_is_no_claim(extractor):
     assert _claims(extractor, "The total volume of coffee imports rose by 7% in the decade.") == []
+
+
+@pytest.mark.parametrize(
+    "text, claim_type",
+    [
+        # "operate" with a weapon as object is an inventory; with none, the plant's production
+        ("Chile's navy operates four Scorpene submarines.", "assessment"),
+        ("Greece is believed to operate about 170 Leopard 2 tanks.", "assessment"),
+        ("The Army's shell plants in Texas were operating around the clock to make 155mm rounds.", "production"),
+    ],
+)
+def test_operating_weapons_is_an_inventory(extractor, text, claim_type):
+    assert [t for _, t in _claims(extractor, text)][:1] == [claim_type]

@@ -245,6 +245,11 @@ class ClaimAssembler(SpanComponent):
             held = noun_trigger(holder) if holder is not None else None
             if held is not None:
                 claim_type = held.claim_type
+        if clause.trigger is not None and clause.trigger.weapon_object is not None and any(
+                obj.dep_ == "dobj" and any(t.i in ctx.munition_tokens for t in obj.subtree)
+                for obj in clause.chain[-1].children):
+            frame, claim_type = clause.trigger.weapon_object
+            frame_trigger = clause.trigger.model_copy(update={"frame": frame, "claim_type": claim_type})
         if clause.head.dep_ == "xcomp" and adj_trigger(clause.head.head) is not None:
             # "enough to carry 4.8 million shells": a capacity, assessed like "enough for"
             claim_type = adj_trigger(clause.head.head).claim_type

@@ -38,6 +38,9 @@ class Trigger(LexiconEntry):
     #: noun that holds the items, its subject or the noun its relative clause modifies ("the
     #: deliveries included" is a transfer, "the package includes" an agreement)
     holder_type: bool = False
+    #: the frame and type the verb takes when its object is a weapon: "the army operates 200
+    #: tanks" is an inventory (assessment), "the plants were operating flat out" production
+    weapon_object: tuple[Frame, ClaimType] | None = None
 
 
 @cache
