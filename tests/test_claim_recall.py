@@ -117,3 +117,31 @@ def test_a_ranking_in_another_trade_is_no_claim(extractor):
 )
 def test_operating_weapons_is_an_inventory(extractor, text, claim_type):
     assert [t for _, t in _claims(extractor, text)][:1] == [claim_type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # reactions, policy pledges and changes of things that are no materiel (FORMAT: not claims)
+        "Greece condemned the sale.",
+        "The prime minister praised the strike.",
+        "The president has pledged to strengthen the country's defences.",
+        "Tensions between Athens and Ankara have risen since the summer.",
+        "The drone maker's reputation rose after the war.",
+    ],
+)
+def test_reactions_policy_pledges_and_other_changes_are_no_claims(extractor, text):
+    assert _claims(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, claim_type",
+    [
+        ("The president has pledged to send more howitzers.", "agreement"),
+        ("Arms deliveries to Kyiv rose sharply in May.", "transfer"),
+        # evidence of sight: what images show is an assessment
+        ("Satellite images show four Su-35 jets at the air base.", "assessment"),
+    ],
+)
+def test_pledges_of_materiel_changes_of_trade_and_images_stay_claims(extractor, text, claim_type):
+    assert [t for _, t in _claims(extractor, text)] == [claim_type]

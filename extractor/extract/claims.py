@@ -48,7 +48,7 @@ from .attributions import (
     depth,
 )
 from .base import ClaimDraft, offset_span
-from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
+from .clauses import RELATIVE_PRONOUNS, Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
@@ -216,6 +216,15 @@ class ClaimAssembler(SpanComponent):
         if clause.head.dep_ == "relcl" and not (has_mun or has_qty) and clause.frame_trigger is not None \
                 and clause.frame_trigger.frame in ("out", "in", "arrive", "agree"):
             return False  # "the jets it promised Ukraine": restates the goods of its parent
+        if clause.nominal is not None and clause.trigger is None and clause.head.lower_ in _STANCE_VERBS \
+                and not (has_mun or has_qty):
+            # "Iran's leaders praised the attack": a reaction (FORMAT: not a claim); "condemns the
+            # sale of Western tanks to Kyiv" still says what was sold
+            return False
+        if _empty_commitment(ctx, clause, toks, has_mun or has_qty):
+            return False
+        if _moves_no_materiel(ctx, clause):
+            return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         if frame in _TRANSFER_FRAMES and any(
                 c.dep_ in ("nsubj", "nsubjpass") and (noun_trigger(c) is not None or c.lower_.rstrip("s") in CARRIER_UNITS)
@@ -452,6 +461,51 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
 
 
 _CAPABILITY_MODALS = frozenset({"can"})
+
+
+def _stance_verbs() -> frozenset[str]:
+    from ..lexicon import load_package_lexicon
+
+    entries = load_package_lexicon("no_party_verbs.jsonl", vocabulary.VerbEntry, vocabulary._verb_keys)
+    return frozenset(k for e in entries if e.group == "stance" for k in vocabulary._verb_keys(e))
+
+
+_STANCE_VERBS = _stance_verbs()
+
+
+def _empty_commitment(ctx, clause: Clause, toks: set[int], has_goods: bool) -> bool:
+    """A commitment to do something that is no trigger, with no materiel in it ("pledged to
+    strengthen the island's defences", "promised to deepen cooperation"): a general statement of
+    policy (FORMAT: general relationship statements are not claims)."""
+    if has_goods or clause.trigger is None or clause.trigger.frame != "agree" or len(clause.chain) > 1:
+        return False
+    if _has_materiel_word(ctx.doc, toks):
+        return False
+    return any(c.dep_ == "xcomp" and c.pos_ == "VERB" and verb_trigger(c) is None for c in clause.chain[0].children)
+
+
+def _moves_no_materiel(ctx, clause: Clause) -> bool:
+    """A verb of movement or change with many senses ("rise", "change", "come") whose subject holds
+    no materiel, count or trade noun ("Tensions between Manila and Beijing have risen", "The J-10C's
+    reputation rose"): it moves nothing. A pronoun subject refers back and is not judged."""
+    trigger = clause.frame_trigger or clause.trigger
+    if trigger is None or trigger.frame != "arrive" or not trigger.generic:
+        return False
+    subj = next((c for c in clause.chain[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ == "PRON" or subj.lower_ in RELATIVE_PRONOUNS:
+        return False
+    head_words = {subj.i} | {p.i for g in subj.children if g.dep_ == "prep" and g.lower_ == "of"
+                             for p in g.children if p.dep_ == "pobj"}
+    for i in head_words:
+        tok = ctx.doc[i]
+        if i in ctx.munition_tokens or noun_trigger(tok) is not None or tok.lower_ in _MATERIEL_WORDS \
+                or tok.lower_.rstrip("s") in CARRIER_UNITS or tok.like_num \
+                or any(q.start <= i < q.end for q in ctx.quantities):
+            return False
+        if any(c.dep_ in ("compound", "amod") and (c.i in ctx.munition_tokens or c.lower_ in _MATERIEL_WORDS
+                                                   or noun_trigger(c) is not None) for c in tok.children):
+            return False  # "arms deliveries", "weapons flows", "the export plan"
+    return True
 
 
 def _capability(ctx, clause: Clause, has_actor: bool) -> bool:
