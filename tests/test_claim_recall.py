@@ -145,3 +145,35 @@ def test_reactions_policy_pledges_and_other_changes_are_no_claims(extractor, tex
 )
 def test_pledges_of_materiel_changes_of_trade_and_images_stay_claims(extractor, text, claim_type):
     assert [t for _, t in _claims(extractor, text)] == [claim_type]
+
+
+def test_items_of_a_package_are_agreements_each_one_a_claim(extractor):
+    text = ("Norway has approved its largest aid package for Ukraine so far. The package includes:\n"
+            "• 12 Leopard 2 tanks, to be bought together with Denmark\n"
+            "• NASAMS air defence systems with missiles\n"
+            "• 155mm artillery shells\n")
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    items = [(c.text, c.claim_type.value) for c in claims if c.span.start > text.index(":")]
+    assert items == [("12 Leopard 2 tanks, to be bought together with Denmark", "agreement"),
+                     ("NASAMS air defence systems with missiles", "agreement"),
+                     ("155mm artillery shells", "agreement")]
+
+
+class _Sent:
+    def __init__(self, text, start):
+        self.text, self.start_char = text[start:], start
+
+
+@pytest.mark.parametrize(
+    "text, start, expected",
+    [
+        ("Intro:\n• 12 tanks\n", 7, True),
+        # the parser cut the bullet off: the sentence after it is still the item
+        ("Intro:\n• CV90 vehicles\n", 9, True),
+        ("Intro:\nTanks arrived. More came\n", 22, False),
+    ],
+)
+def test_a_list_item_whose_bullet_the_parser_cut_off(text, start, expected):
+    from extractor.extract.claims import _list_item
+
+    assert _list_item(text, _Sent(text, start)) is expected

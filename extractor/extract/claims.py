@@ -114,6 +114,7 @@ class ClaimAssembler(SpanComponent):
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
+        lead_type: ClaimType | None = None  # the type the lead-in's holder noun gives ("The package includes:")
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
             if _list_item(ctx.text, sent):
@@ -122,7 +123,7 @@ class ClaimAssembler(SpanComponent):
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
                     # with the lead-in's type, parties, dates and sources; the lead-in is none
                     claims[:] = [c for c in claims if not any(c is x for x in lead_claims)]
-                    item = _item_claim(ctx, sent, own, lead, doc_id)
+                    item = _item_claim(ctx, sent, own, lead, doc_id, lead_type)
                     own = [item] if item is not None else []
                 claims.extend(own)
                 continue
@@ -134,6 +135,7 @@ class ClaimAssembler(SpanComponent):
                 # the list's context: this sentence's claim, else the last claim with parties
                 lead_claims = found
                 lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
+                lead_type = _holder_type(sent)
             else:
                 lead = None
         apply_citations(claims, ctx.citations)
@@ -607,12 +609,29 @@ _BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
 def _list_item(text: str, sent) -> bool:
     """A sentence that opens a bulleted line ("• 18 Archer artillery systems")."""
     line_start = text.rfind("\n", 0, sent.start_char) + 1
-    if text[line_start:sent.start_char].strip():
-        return False
+    prefix = text[line_start:sent.start_char].strip()
+    if prefix:
+        # the parser may cut the bullet off as a sentence of its own ("•" / "CV90 vehicles, ...")
+        return prefix in _BULLETS
     return sent.text.lstrip().startswith(_BULLETS)
 
 
-def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str) -> ClaimDraft | None:
+def _holder_type(sent) -> ClaimType | None:
+    """The claim type a list's lead-in gives by the noun that holds the items: "The package
+    includes:" → agreement (a package is pledged or approved), "The shipment contained:" → transfer."""
+    for tok in sent:
+        trigger = verb_trigger(tok)
+        if trigger is None or not trigger.holder_type:
+            continue
+        holder = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        held = noun_trigger(holder) if holder is not None else None
+        if held is not None:
+            return held.claim_type
+    return None
+
+
+def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str,
+                lead_type: ClaimType | None = None) -> ClaimDraft | None:
     """One claim for a listed item: the item's own words (bullet and closing punctuation left
     out), its munitions and quantities, its own named parties after the lead-in's; type,
     modality, dates and sources are the lead-in's where the item has none of its own."""
@@ -645,7 +664,7 @@ def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id
     s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     return ClaimDraft(
         **_claim_head(ctx, doc_id, s_char, e_char),
-        claim_type=base.claim_type,
+        claim_type=lead_type or base.claim_type,
         modality=base.modality,
         actors=actors,
         quantities=[_shift(q.value, offset) for q in quantities],
