@@ -165,15 +165,17 @@ class _Sent:
 
 
 @pytest.mark.parametrize(
-    "text, start, expected",
+    "text, start, in_list, expected",
     [
-        ("Intro:\n• 12 tanks\n", 7, True),
-        # the parser cut the bullet off: the sentence after it is still the item
-        ("Intro:\n• CV90 vehicles\n", 9, True),
-        ("Intro:\nTanks arrived. More came\n", 22, False),
+        ("Intro:\n• 12 tanks\n", 7, True, True),
+        # inside a list, the parser cut the bullet off: the sentence after it is still the item
+        ("Intro:\n• CV90 vehicles\n", 9, True, True),
+        # a bulleted headline with no lead-in is no item
+        ("Intro\n• CV90 vehicles\n", 8, False, False),
+        ("Intro:\nTanks arrived. More came\n", 22, True, False),
     ],
 )
-def test_a_list_item_whose_bullet_the_parser_cut_off(text, start, expected):
+def test_a_list_item_whose_bullet_the_parser_cut_off(text, start, in_list, expected):
     from extractor.extract.claims import _list_item
 
-    assert _list_item(text, _Sent(text, start)) is expected
+    assert _list_item(text, _Sent(text, start), in_list) is expected

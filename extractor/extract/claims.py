@@ -117,7 +117,7 @@ class ClaimAssembler(SpanComponent):
         lead_type: ClaimType | None = None  # the type the lead-in's holder noun gives ("The package includes:")
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
-            if _list_item(ctx.text, sent):
+            if _list_item(ctx.text, sent, in_list=lead is not None):
                 own = self._sentence_claims(ctx, sent, memory, doc_id)
                 if lead is not None:
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
@@ -606,13 +606,14 @@ def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
 _BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
 
 
-def _list_item(text: str, sent) -> bool:
+def _list_item(text: str, sent, in_list: bool = False) -> bool:
     """A sentence that opens a bulleted line ("• 18 Archer artillery systems")."""
     line_start = text.rfind("\n", 0, sent.start_char) + 1
     prefix = text[line_start:sent.start_char].strip()
     if prefix:
-        # the parser may cut the bullet off as a sentence of its own ("•" / "CV90 vehicles, ...")
-        return prefix in _BULLETS
+        # inside a list the parser may cut the bullet off as a sentence of its own ("•" / "CV90
+        # vehicles, ..."); a bulleted headline without a lead-in stays a headline
+        return in_list and prefix in _BULLETS
     return sent.text.lstrip().startswith(_BULLETS)
 
 
