@@ -68,6 +68,8 @@ def test_a_party_that_can_act_and_a_refusal_stay_claims(extractor):
         # a verb said once for several counts, dates or subjects: one claim per conjunct
         ("Spain will deliver four launchers in May, six more in July and three in September.",
          ["Spain will deliver four launchers in May", "six more in July", "three in September"]),
+        ("The first of the howitzers are due to arrive in June and the rest in 2027.",
+         ["The first of the howitzers are due to arrive in June", "the rest in 2027"]),
         ("Latvia supplied most of the mortars and Estonia most of the rifles.",
          ["Latvia supplied most of the mortars", "Estonia most of the rifles"]),
         # two objects of one verb, a list inside one object, an apposition: no gap
@@ -179,3 +181,20 @@ def test_a_list_item_whose_bullet_the_parser_cut_off(text, start, in_list, expec
     from extractor.extract.claims import _list_item
 
     assert _list_item(text, _Sent(text, start), in_list) is expected
+
+
+@pytest.mark.parametrize(
+    "text, evidences",
+    [
+        ("Spain is thought to operate six Patriot batteries and Greece's army four.",
+         ["Spain is thought to operate six Patriot batteries", "Greece's army four"]),
+        # a multiplier after the count is no gap (FORMAT: multipliers are no quantities)
+        ("The plant is now producing 30,000 shells a month, nearly four times its output in 2022.",
+         ["The plant is now producing 30,000 shells a month, nearly four times its output in 2022"]),
+        # money after a list of weapons is no gap
+        ("Washington approved the sale of 40 Stinger missiles and related equipment for $90 million.",
+         ["Washington approved the sale of 40 Stinger missiles and related equipment for $90 million"]),
+    ],
+)
+def test_verbless_conjuncts_with_a_count_or_a_year(extractor, text, evidences):
+    assert [ev for ev, _ in _claims(extractor, text)] == evidences

@@ -204,6 +204,13 @@ class ClaimAssembler(SpanComponent):
         has_mun = any(m.start in toks for m in ctx.munitions)
         has_qty = any(q.start in toks for q in ctx.quantities)
         has_actor = any(e.start in toks and acts(e.value) for e in ctx.entities)
+        if clause.gapped and _stray_number(ctx, toks):
+            return False  # "..., nearly four times its output": a multiplier or money, no count of its own
+        if clause.gapped and (has_mun or has_qty or has_actor or any(d.start in toks for d in ctx.dates)) \
+                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens):
+            # "... are due to arrive next year and the rest in 2026": the verb's claim again, with a
+            # count, weapon, party or date of its own ("nearly three times its output" has none)
+            return True
         if _describes_weapon(ctx, clause, toks, has_actor) or _capability(ctx, clause, has_actor):
             return False
         if clause.trigger is None and clause.nominal is None:
@@ -463,6 +470,23 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
 
 
 _CAPABILITY_MODALS = frozenset({"can"})
+
+
+def _stray_number(ctx, toks: set[int]) -> bool:
+    """A number of something that is no materiel ("nearly four times its output", "30 km"): the
+    measure words are the quantity finder's (quantity_cues.jsonl, kind nonmateriel)."""
+    from .quantities import _cues
+
+    measures = _cues().nonmateriel
+    for i in toks:
+        tok = ctx.doc[i]
+        if tok.pos_ != "NUM" or any(q.start <= i < q.end for q in ctx.quantities) \
+                or any(d.start <= i < d.end for d in ctx.dates):
+            continue
+        words = [tok.head] + ([ctx.doc[i + 1]] if i + 1 < len(ctx.doc) else [])
+        if any(singularise(w.lower_) in measures for w in words):
+            return True
+    return False
 
 
 def _stance_verbs() -> frozenset[str]:

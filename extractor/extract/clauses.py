@@ -185,15 +185,20 @@ def _gapped(clause: Clause) -> list[Clause]:
         for conj in obj.children:
             if conj.dep_ == "conj" and (conj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in conj.children)):
                 cands.append((conj, True))  # "six more in July and the last two in September"
-    if objects:
-        for tok in clause.chain:
-            for conj in tok.children:
-                if conj.dep_ != "conj" or conj.i < objects[0].i:
-                    continue
-                if conj.pos_ == "NUM" or conj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" for c in conj.children):
-                    cands.append((conj, True))  # "..., and the remaining five in 2025", "and Sweden 8"
-                elif conj.pos_ == "PROPN" and max(_gap_run(clause, conj), default=conj.i) > conj.right_edge.i:
-                    cands.append((conj, True))  # "and Estonia most of the rifles": a new subject
+    after = objects[0].i if objects else verb.i
+    for tok in clause.chain:
+        for conj in tok.children:
+            if conj.dep_ != "conj" or conj.i < after:
+                continue
+            if conj.pos_ == "NUM" or conj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" for c in conj.children):
+                cands.append((conj, True))  # "..., and the remaining five in 2025", "and Sweden 8"
+            elif conj.pos_ == "PROPN" and objects and max(_gap_run(clause, conj), default=conj.i) > conj.right_edge.i:
+                cands.append((conj, True))  # "and Estonia most of the rifles": a new subject
+            elif conj.pos_ == "NOUN" and (any(c.pos_ == "NUM" and c.dep_ in ("appos", "nummod") for c in conj.children)
+                                          or any(_is_year(conj.doc[i]) for i in _gap_run(clause, conj))):
+                # "are due to arrive next year and the rest in 2026", "operates five batteries and
+                # France's air force eight": a verbless conjunct with a count or a year of its own
+                cands.append((conj, True))
     out = []
     for head, linear in sorted(cands, key=lambda c: c[0].i):
         if linear:
@@ -219,6 +224,10 @@ def _counted_or_led(clause: Clause, obj) -> bool:
     if obj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in obj.children):
         return True
     return any(i < obj.left_edge.i and obj.doc[i].pos_ == "PROPN" for i in run)
+
+
+def _is_year(tok) -> bool:
+    return tok.shape_ == "dddd" and 1900 <= int(tok.text) <= 2100
 
 
 def _gap_run(clause: Clause, head) -> set[int]:
