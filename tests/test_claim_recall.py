@@ -198,3 +198,15 @@ def test_a_list_item_whose_bullet_the_parser_cut_off(text, start, in_list, expec
 )
 def test_verbless_conjuncts_with_a_count_or_a_year(extractor, text, evidences):
     assert [ev for ev, _ in _claims(extractor, text)] == evidences
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # signing an agreement is a claim even with no weapon named (FORMAT: a treaty, parties)
+        ("The two governments signed a 10-year defence cooperation agreement on Monday.", ["agreement"]),
+        ("The two governments have not signed the 10-year defence cooperation agreement.", ["agreement"]),
+    ],
+)
+def test_signing_an_agreement_is_a_claim(extractor, text, expected):
+    assert [t for _, t in _claims(extractor, text)] == expected

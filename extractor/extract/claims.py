@@ -239,8 +239,11 @@ class ClaimAssembler(SpanComponent):
                 c.dep_ in ("nsubj", "nsubjpass") and (noun_trigger(c) is not None or c.lower_.rstrip("s") in CARRIER_UNITS)
                 for c in clause.chain[0].children):
             return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
-        generic = clause.trigger is not None and all(
-            t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
+        if frame == "agree" and not generic_trigger(clause) and any(
+                obj.dep_ == "dobj" and noun_trigger(obj) is not None and noun_trigger(obj).frame == "agree"
+                for obj in clause.chain[-1].children):
+            return True  # "the two countries signed a 10-year security agreement": a treaty (FORMAT: party)
+        generic = generic_trigger(clause)
         acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic \
             and not _names_other_goods(ctx, clause)
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
@@ -470,6 +473,12 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
 
 
 _CAPABILITY_MODALS = frozenset({"can"})
+
+
+def generic_trigger(clause: Clause) -> bool:
+    """Whether every trigger of the clause is a verb of many senses ("join", "include")."""
+    return clause.trigger is not None and all(
+        t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
 
 
 def _stray_number(ctx, toks: set[int]) -> bool:
