@@ -210,3 +210,24 @@ def test_verbless_conjuncts_with_a_count_or_a_year(extractor, text, evidences):
 )
 def test_signing_an_agreement_is_a_claim(extractor, text, expected):
     assert [t for _, t in _claims(extractor, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, evidences",
+    [
+        # building a place of production is production, with or without a weapon named
+        ("Nammo is building a new propellant plant in Raufoss.",
+         ["Nammo is building a new propellant plant in Raufoss"]),
+        ("Turkish engineers helped set up the assembly line near Ankara.",
+         ["Turkish engineers helped set up the assembly line near Ankara"]),
+        # what the site will produce carries the claim, once
+        ("Nammo opened a factory in Finland that will produce 20,000 shells a year.",
+         ["will produce 20,000 shells a year"]),
+        # a site visited is no production
+        ("The minister visited a tank factory in Kharkiv.", []),
+    ],
+)
+def test_building_a_production_site_is_production(extractor, text, evidences):
+    claims = _claims(extractor, text)
+    assert [ev for ev, _ in claims] == evidences
+    assert all(t == "production" for _, t in claims)

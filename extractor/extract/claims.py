@@ -20,9 +20,11 @@ validated :class:`~extractor.models.Claim` objects; offsets are shifted by
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import cache
 from typing import TypeVar
 
 from .. import vocabulary
+from ..lexicon import load_package_lexicon
 from ..models import (
     Actor,
     ActorType,
@@ -54,7 +56,7 @@ from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
 from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
-from .triggers import adj_trigger, controlled_verb, noun_trigger, verb_trigger
+from .triggers import adj_trigger, controlled_verb, noun_trigger, trigger_index, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
 
@@ -213,6 +215,13 @@ class ClaimAssembler(SpanComponent):
             return True
         if _describes_weapon(ctx, clause, toks, has_actor) or _capability(ctx, clause, has_actor):
             return False
+        if _builds_site(clause) is not None:
+            # "is building a new TNT plant", "set up a factory": production, unless a clause under
+            # it says what the site will produce ("opened a factory that will produce 350,000
+            # shells a year"), which is the claim
+            return not any(
+                c.frame_trigger is not None and c.frame_trigger.frame == "produce"
+                and any(q.start in c.tokens for q in ctx.quantities) for c in _descendants(clause))
         if clause.trigger is None and clause.nominal is None:
             return has_mun and has_qty
         if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
@@ -283,6 +292,10 @@ class ClaimAssembler(SpanComponent):
                 # "200 packages of missile components": parcels carrying materiel, not aid packages
                 claim_type = ClaimType.transfer
                 frame_trigger = nt.model_copy(update={"frame": "out", "claim_type": claim_type})
+        if _builds_site(clause) is not None:
+            # "set up a factory in Morocco to build them": whoever builds the site produces
+            claim_type = ClaimType.production
+            frame_trigger = trigger_index()["verb:build"]
         if claim_type is None:
             claim_type = ClaimType.other
         if clause.trigger is not None and clause.trigger.generic:
@@ -475,6 +488,37 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
 _CAPABILITY_MODALS = frozenset({"can"})
 
 
+def _descendants(clause: Clause) -> list[Clause]:
+    out = []
+    for child in clause.children:
+        out.append(child)
+        out.extend(_descendants(child))
+    return out
+
+
+@cache
+def _sites() -> dict[str, frozenset[str]]:
+    entries = load_package_lexicon("production_sites.jsonl", vocabulary.WordsEntry, vocabulary._form_keys)
+    return {e.id: frozenset(e.forms) for e in entries}
+
+
+def _builds_site(clause: Clause):
+    """The verb of the clause that builds a place of production ("building a shell plant",
+    "set up the production line"), or None (production_sites.jsonl)."""
+    sites = _sites()
+    for verb in clause.chain:
+        words = {verb.lower_} | {f"{verb.lower_} {c.lower_}" for c in verb.children if c.dep_ == "prt"}
+        if not words & sites["site.verb"]:
+            continue
+        for obj in verb.children:
+            if obj.dep_ != "dobj":
+                continue
+            if obj.lower_ in sites["site.noun"] or obj.lower_ in ("line", "lines") and any(
+                    c.dep_ in ("compound", "amod") and c.lower_ in sites["site.line_modifier"] for c in obj.children):
+                return verb
+    return None
+
+
 def generic_trigger(clause: Clause) -> bool:
     """Whether every trigger of the clause is a verb of many senses ("join", "include")."""
     return clause.trigger is not None and all(
@@ -499,8 +543,6 @@ def _stray_number(ctx, toks: set[int]) -> bool:
 
 
 def _stance_verbs() -> frozenset[str]:
-    from ..lexicon import load_package_lexicon
-
     entries = load_package_lexicon("no_party_verbs.jsonl", vocabulary.VerbEntry, vocabulary._verb_keys)
     return frozenset(k for e in entries if e.group == "stance" for k in vocabulary._verb_keys(e))
 
