@@ -231,3 +231,20 @@ def test_building_a_production_site_is_production(extractor, text, evidences):
     claims = _claims(extractor, text)
     assert [ev for ev, _ in claims] == evidences
     assert all(t == "production" for _, t in claims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Satellite images show four Su-35 jets at the air base, analysts at the institute said.",
+        "Commercial imagery showed at least two S-300 launchers near the port, the think tank said.",
+    ],
+)
+def test_what_images_show_is_an_assessment_under_a_speaker(extractor, text):
+    # the images assert what they show; the speaker is the attribution, not a frame over nothing
+    assert [t for _, t in _claims(extractor, text)] == ["assessment"]
+
+
+def test_a_denial_with_a_weapon_object_stays_a_denial(extractor):
+    claims = extractor.extract(LEAD + "Moscow and Minsk deny any arms transfers.", published=PUBLISHED, doc_id="t")
+    assert claims[-1].modality.value == "negated"
