@@ -248,3 +248,20 @@ def test_what_images_show_is_an_assessment_under_a_speaker(extractor, text):
 def test_a_denial_with_a_weapon_object_stays_a_denial(extractor):
     claims = extractor.extract(LEAD + "Moscow and Minsk deny any arms transfers.", published=PUBLISHED, doc_id="t")
     assert claims[-1].modality.value == "negated"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # talks and negotiations: an agreement, hedged (nothing is agreed yet)
+        ("The firm is in talks with Chile and Peru about further sales.", [("agreement", "hedged")]),
+        ("Qatar was brokering secret talks on the transfer of anti-ship missiles to the rebels.",
+         [("agreement", "hedged")]),
+        ("Hanwha is negotiating to supply Romania with K9 howitzers.", [("agreement", "hedged")]),
+        # talks with no materiel or trade are no claim
+        ("The two sides held peace talks in Istanbul.", []),
+    ],
+)
+def test_talks_are_hedged_agreements(extractor, text, expected):
+    claims = extractor.extract(LEAD + text, published=PUBLISHED, doc_id="t")
+    assert [(c.claim_type.value, c.modality.value) for c in claims if c.span.start >= len(LEAD)] == expected

@@ -239,6 +239,10 @@ class ClaimAssembler(SpanComponent):
             # "Iran's leaders praised the attack": a reaction (FORMAT: not a claim); "condemns the
             # sale of Western tanks to Kyiv" still says what was sold
             return False
+        if _tentative(clause) and not (has_mun or has_qty) and not any(
+                noun_trigger(ctx.doc[i]) is not None and not noun_trigger(ctx.doc[i]).tentative
+                or ctx.doc[i].lower_ in _MATERIEL_WORDS for i in toks):
+            return False  # "peace talks": no materiel, no trade
         if _empty_commitment(ctx, clause, toks, has_mun or has_qty):
             return False
         if _moves_no_materiel(ctx, clause):
@@ -325,6 +329,8 @@ class ClaimAssembler(SpanComponent):
         modality = modality_for(sent, ctx.cues, clause.chain[-1].i)
         if any(f.negating for f in governing):
             modality = Modality.negated
+        if modality is Modality.asserted and _tentative(clause):
+            modality = Modality.hedged  # talks or negotiations: nothing is agreed yet (FORMAT)
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
         acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
         # "Japan will ship ..., the government said": the bare body is the acting state's, or,
@@ -517,6 +523,13 @@ def _builds_site(clause: Clause):
                     c.dep_ in ("compound", "amod") and c.lower_ in sites["site.line_modifier"] for c in obj.children):
                 return verb
     return None
+
+
+def _tentative(clause: Clause) -> bool:
+    """A clause of talks or negotiations ("is negotiating to supply", "brokering talks on the transfer")."""
+    if clause.trigger is not None:
+        return clause.trigger.tentative
+    return clause.nominal is not None and noun_trigger(clause.nominal).tentative
 
 
 def generic_trigger(clause: Clause) -> bool:

@@ -278,6 +278,8 @@ def _nominal_trigger(clause: Clause):
             if tr is not None and tr.id in _ROLE_TRIGGERS and pobj.i in clause.tokens \
                     and any(c.tag_ == "JJS" for c in pobj.children):
                 return pobj
+            if tr is not None and tr.tentative and child.lower_ == "in" and pobj.i in clause.tokens:
+                return pobj  # "is in talks with Indonesia about further sales"
         if child.dep_ in ("nsubj", "nsubjpass") and not copula and child.i in clause.tokens:
             tr = noun_trigger(child)
             if tr is None:

@@ -41,6 +41,9 @@ class Trigger(LexiconEntry):
     #: the frame and type the verb takes when its object is a weapon: "the army operates 200
     #: tanks" is an inventory (assessment), "the plants were operating flat out" production
     weapon_object: tuple[Frame, ClaimType] | None = None
+    #: talks and negotiations: nothing is agreed yet, so the claim is hedged (FORMAT) and it needs
+    #: materiel or a trade noun of its own ("in talks about further sales", not "peace talks")
+    tentative: bool = False
 
 
 @cache
