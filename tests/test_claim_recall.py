@@ -265,3 +265,18 @@ def test_a_denial_with_a_weapon_object_stays_a_denial(extractor):
 def test_talks_are_hedged_agreements(extractor, text, expected):
     claims = extractor.extract(LEAD + text, published=PUBLISHED, doc_id="t")
     assert [(c.claim_type.value, c.modality.value) for c in claims if c.span.start >= len(LEAD)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # lifting a ban on arms sales approves them; lifting sanctions with no materiel is no claim
+        ("Berlin has lifted its ban on sales of battle tanks to Riyadh.", ["agreement"]),
+        ("The ministry is lifting its freeze on transfers of artillery ammunition to Kyiv.", ["agreement"]),
+        ("The European Union lifted sanctions on Syria.", []),
+        # developing a weapon is production
+        ("Japan and Britain are developing a new fighter jet together.", ["production"]),
+    ],
+)
+def test_lifting_bans_and_developing_weapons(extractor, text, expected):
+    assert [t for _, t in _claims(extractor, text)] == expected
