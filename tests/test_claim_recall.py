@@ -280,3 +280,19 @@ def test_talks_are_hedged_agreements(extractor, text, expected):
 )
 def test_lifting_bans_and_developing_weapons(extractor, text, expected):
     assert [t for _, t in _claims(extractor, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, evidences",
+    [
+        # an infinitive on a noun that moves a count of its own, an event after "before"/"after"
+        ("Poland will buy 32 F-35 jets from 2026, with an option to buy up to 16 more, before building "
+         "its own drones with Korea.",
+         ["Poland will buy 32 F-35 jets from 2026, with an option", "to buy up to 16 more",
+          "building its own drones with Korea"]),
+        ("Seoul signed a deal to sell 180 K2 tanks to Warsaw.",
+         ["Seoul signed a deal to sell 180 K2 tanks to Warsaw"]),
+    ],
+)
+def test_infinitives_with_counts_and_events_after_before(extractor, text, evidences):
+    assert [ev for ev, _ in _claims(extractor, text)] == evidences

@@ -226,9 +226,11 @@ class ClaimAssembler(SpanComponent):
             return has_mun and has_qty
         if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
             return False  # "able to intercept ballistic missiles": a capability, not a count
-        if not has_mun and clause.head.head.i in ctx.munition_tokens and any(
-                relative_antecedent(c) is not None for c in clause.head.children):
-            has_mun = True  # "drones, which Russian forces have launched at Ukrainian cities"
+        if not has_mun and clause.head.head.i in ctx.munition_tokens and (clause.head.dep_ == "acl" or any(
+                relative_antecedent(c) is not None for c in clause.head.children)):
+            # "drones, which Russian forces have launched at Ukrainian cities", "submarines, with
+            # the potential to acquire two more"
+            has_mun = True
         if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
             return False
         if clause.head.dep_ == "relcl" and not (has_mun or has_qty) and clause.frame_trigger is not None \
@@ -348,6 +350,9 @@ class ClaimAssembler(SpanComponent):
         munitions = [m for m in ctx.munitions if start <= m.start < end]
         if not munitions:
             munitions = pronoun_munitions(doc, range(start, end), ctx.munitions)
+        if not munitions and clause.head.dep_ == "acl":
+            # "three submarines, with the potential to acquire two more": the weapon it counts again
+            munitions = [m for m in ctx.munitions if m.start <= clause.head.head.i < m.end]
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
         frame_dates = []

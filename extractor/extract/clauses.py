@@ -63,14 +63,24 @@ def is_clause_head(tok) -> bool:
         return tok.head.pos_ in ("ADJ", "ADV") and (governed is None or governed.i != tok.i)
     if dep == "acl":
         # "reports that the country is about to receive": a noun's complement clause
-        return any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+        if any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
+            return True
+        trigger = verb_trigger(tok)
+        if trigger is None:
+            return False
+        # "with the potential to acquire up to two more": a count moved by the infinitive (not "a
+        # deal to buy 54 tanks", whose noun is the agreement itself)
+        return trigger.frame in ("out", "in") and noun_trigger(tok.head) is None \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+            and any(t.pos_ == "NUM" for t in tok.subtree)
     if dep not in CLAUSE_DEPS:
         return False
     has_subject = any(c.dep_ in _SUBJECTS for c in tok.children)
     if dep == "pcomp":
         # "a quarter of what Russian forces were using" (its own subject); "accused X of
-        # supplying" has none and stays in the verb chain
-        return has_subject
+        # supplying" has none and stays in the verb chain; "..., before building its own
+        # submarines" / "after signing an agreement" is an event of its own
+        return has_subject or tok.head.lower_ in _TIME_PREPOSITIONS and verb_trigger(tok) is not None
     if dep in ("conj", "advcl") and not has_subject and tok.tag_ == "VBN" \
             and not any(c.dep_ in ("aux", "auxpass") for c in tok.children) \
             and not any(t.like_num for t in tok.subtree):
@@ -87,6 +97,7 @@ def is_clause_head(tok) -> bool:
     return True
 
 
+_TIME_PREPOSITIONS = frozenset({"before", "after", "while", "since"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _COPULA = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "'re"})
 
