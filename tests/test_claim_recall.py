@@ -296,3 +296,18 @@ def test_lifting_bans_and_developing_weapons(extractor, text, expected):
 )
 def test_infinitives_with_counts_and_events_after_before(extractor, text, evidences):
     assert [ev for ev, _ in _claims(extractor, text)] == evidences
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # stated stocks are assessments; a stock with no weapon named says nothing
+        ("Chile's army keeps large stocks of 105mm shells.", ["assessment"]),
+        ("Germany must replenish its own stocks.", []),
+        # a part of a shipment or package moves like the whole
+        ("Part of the package will be delivered this spring.", ["transfer"]),
+        ("The first of the shipments arrived in Gdansk on Monday.", ["transfer"]),
+    ],
+)
+def test_stocks_and_parts_of_shipments(extractor, text, expected):
+    assert [t for _, t in _claims(extractor, text)] == expected

@@ -251,9 +251,13 @@ class ClaimAssembler(SpanComponent):
             return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         if frame in _TRANSFER_FRAMES and any(
-                c.dep_ in ("nsubj", "nsubjpass") and (noun_trigger(c) is not None or c.lower_.rstrip("s") in CARRIER_UNITS)
-                for c in clause.chain[0].children):
-            return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
+                c.dep_ in ("nsubj", "nsubjpass") and any(_trade_word(w) for w in _partitive(c))
+                for c in clause.chain[0].children) and (
+                not generic_trigger(clause) or has_mun or has_qty
+                or any(ctx.doc[i].lower_ in _MATERIEL_WORDS for i in toks)):
+            # "The shipment, which included ..., arrived in Rzeszow on Monday", "Part of the
+            # package will be delivered this year"
+            return True
         if frame == "agree" and not generic_trigger(clause) and any(
                 obj.dep_ == "dobj" and noun_trigger(obj) is not None and noun_trigger(obj).frame == "agree"
                 for obj in clause.chain[-1].children):
@@ -543,6 +547,18 @@ def generic_trigger(clause: Clause) -> bool:
         t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
 
 
+def _partitive(noun) -> list:
+    """A noun and, for a part of a whole ("part of the package", "the first of the shipments"),
+    the whole."""
+    return [noun] + [p for g in noun.children if g.dep_ == "prep" and g.lower_ == "of"
+                     for p in g.children if p.dep_ == "pobj"]
+
+
+def _trade_word(tok) -> bool:
+    trigger = noun_trigger(tok)
+    return trigger is not None and trigger.frame != "assess" or tok.lower_.rstrip("s") in CARRIER_UNITS
+
+
 def _stray_number(ctx, toks: set[int]) -> bool:
     """A number of something that is no materiel ("nearly four times its output", "30 km"): the
     measure words are the quantity finder's (quantity_cues.jsonl, kind nonmateriel)."""
@@ -677,7 +693,10 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
     """A clause with parties but no munition counts when a trigger noun or "weapons"-like word is there."""
     for i in toks:
         word = doc[i].lower_
-        if noun_trigger(doc[i]) is not None or word in _MATERIEL_WORDS or word.rstrip("s") in CARRIER_UNITS:
+        trigger = noun_trigger(doc[i])
+        if trigger is not None and trigger.frame != "assess" or word in _MATERIEL_WORDS \
+                or word.rstrip("s") in CARRIER_UNITS:
+            # a stock or an arsenal says nothing about materiel on its own ("replenish its stocks")
             return True
     return False
 
