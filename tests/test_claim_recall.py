@@ -311,3 +311,8 @@ def test_infinitives_with_counts_and_events_after_before(extractor, text, eviden
 )
 def test_stocks_and_parts_of_shipments(extractor, text, expected):
     assert [t for _, t in _claims(extractor, text)] == expected
+
+
+def test_an_arsenal_is_materiel(extractor):
+    # "arsenal" names the weapons themselves: a party making its arsenal makes materiel
+    assert [t for _, t in _claims(extractor, "Most of Hezbollah's arsenal is made in Lebanon.")] == ["production"]
