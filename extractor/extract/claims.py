@@ -311,7 +311,8 @@ class ClaimAssembler(SpanComponent):
         if clause.trigger is not None and clause.trigger.generic:
             # "had not made a final decision on ... the shipment": a generic verb takes its type
             # from the materiel noun that made the clause a claim
-            noun = next((noun_trigger(ctx.doc[i]) for i in sorted(toks) if noun_trigger(ctx.doc[i]) is not None), None)
+            noun = next((noun_trigger(ctx.doc[i]) for i in sorted(toks) if _trade_word(ctx.doc[i])
+                         and noun_trigger(ctx.doc[i]) is not None), None)
             if noun is not None and not any(m.start in toks for m in ctx.munitions):
                 claim_type, frame_trigger = noun.claim_type, noun
         governing = [f for f in frames if clause.head.i in f.governs]
