@@ -316,3 +316,18 @@ def test_stocks_and_parts_of_shipments(extractor, text, expected):
 def test_an_arsenal_is_materiel(extractor):
     # "arsenal" names the weapons themselves: a party making its arsenal makes materiel
     assert [t for _, t in _claims(extractor, "Most of Hezbollah's arsenal is made in Lebanon.")] == ["production"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # money with no weapon named or counted is money-only aid: other
+        ("Portugal will provide 100 million euros in military aid to Ukraine this year.", ["other"]),
+        ("Belgium has earmarked $500 million for Ukraine.", ["other"]),
+        # money for weapons named or counted stays a transfer or agreement
+        ("Russia has not delivered weapons worth $400 million to Armenia.", ["transfer"]),
+        ("Canberra committed $1.6 billion to acquire HIMARS launchers.", ["agreement"]),
+    ],
+)
+def test_money_only_aid_is_other(extractor, text, expected):
+    assert [t for _, t in _claims(extractor, text)] == expected

@@ -134,9 +134,11 @@ class ClaimAssembler(SpanComponent):
             found = self._sentence_claims(ctx, sent, memory, doc_id)
             claims.extend(found)
             if sent.text.rstrip().endswith(":"):
-                # the list's context: this sentence's claim, else the last claim with parties
                 lead_claims = found
-                lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
+                # the list's context: this sentence's claim, else the last claim with parties
+                # about materiel (a sum of money before it is no lead of a list of weapons)
+                lead = found[-1:] or [c for c in ctx.history if c.actors and c.claim_type is not ClaimType.other][-1:] \
+                    or [c for c in ctx.history if c.actors][-1:] or None
                 lead_type = _holder_type(sent)
             else:
                 lead = None
@@ -315,6 +317,8 @@ class ClaimAssembler(SpanComponent):
                          and noun_trigger(ctx.doc[i]) is not None), None)
             if noun is not None and not any(m.start in toks for m in ctx.munitions):
                 claim_type, frame_trigger = noun.claim_type, noun
+        if claim_type in (ClaimType.transfer, ClaimType.agreement) and _money_only(ctx, clause, toks):
+            claim_type = ClaimType.other  # "will provide 126 million euros in military aid" (FORMAT)
         governing = [f for f in frames if clause.head.i in f.governs]
         governing.sort(key=lambda f: depth(f.verb))
         if any(f.assessing for f in governing) and claim_type in (ClaimType.transfer, ClaimType.other):
@@ -558,6 +562,27 @@ def _partitive(noun) -> list:
 def _trade_word(tok) -> bool:
     trigger = noun_trigger(tok)
     return trigger is not None and trigger.frame != "assess" or tok.lower_.rstrip("s") in CARRIER_UNITS
+
+
+@cache
+def _money_words() -> frozenset[str]:
+    """Money nouns (the quantity finder's, quantity_cues.jsonl ``nonmateriel.money``) and currency signs."""
+    from .quantities import CUES_FILE, CueEntry, cue_keys
+
+    entries = load_package_lexicon(CUES_FILE, CueEntry, cue_keys)
+    return frozenset(p for e in entries if e.id == "nonmateriel.money" for p in e.phrases) | vocabulary.currencies()
+
+
+def _money_only(ctx, clause: Clause, toks: set[int]) -> bool:
+    """Money given or set aside with no weapon named ("will provide 126 million euros in military
+    aid", "earmarked $500 million for Ukraine"): FORMAT's money-only aid, type ``other``. A sum for
+    weapons named or counted ("committed $1.6 billion to acquire HIMARS launchers", "weapons worth
+    $400 million") stays what its verb says."""
+    money = _money_words()
+    if not any(obj.dep_ == "dobj" and any(singularise(t.lower_) in money or t.lower_ in money for t in obj.subtree)
+               for verb in clause.chain for obj in verb.children):
+        return False
+    return not any(m.start in toks for m in ctx.munitions) and not any(q.start in toks for q in ctx.quantities)
 
 
 def _stray_number(ctx, toks: set[int]) -> bool:
