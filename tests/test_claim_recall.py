@@ -331,3 +331,25 @@ def test_an_arsenal_is_materiel(extractor):
 )
 def test_money_only_aid_is_other(extractor, text, expected):
     assert [t for _, t in _claims(extractor, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a seizure of arms is a transfer (FORMAT: the seizing party is other)
+        ("The Greek coast guard seized 400 rifles from a cargo ship bound for Libya.", ["transfer"]),
+        ("Another warship seized a similar cache off the coast of Oman.", ["transfer"]),
+        # what a cache or a set of weapons included is an inventory: an assessment
+        ("The cache included 300 AK-47 rifles and 40 RPG launchers.", ["assessment"]),
+        # a package's contents stay an agreement
+        ("The package includes 100 Stinger missiles.", ["agreement"]),
+    ],
+)
+def test_seizures_and_inventories(extractor, text, expected):
+    assert [t for _, t in _claims(extractor, text)] == expected
+
+
+def test_the_seizing_party_is_no_supplier(extractor):
+    claims = extractor.extract(LEAD + "The Greek coast guard seized 400 rifles from a cargo ship bound for Libya.",
+                               published=PUBLISHED, doc_id="t")
+    assert ("Greece", "supplier") not in {(a.name, a.role.value) for a in claims[-1].actors}

@@ -224,6 +224,9 @@ class ClaimAssembler(SpanComponent):
             return not any(
                 c.frame_trigger is not None and c.frame_trigger.frame == "produce"
                 and any(q.start in c.tokens for q in ctx.quantities) for c in _descendants(clause))
+        if clause.trigger is None and clause.head.lower_ in _INTERDICTION_VERBS and (
+                has_mun or _has_materiel_word(ctx.doc, toks)):
+            return True  # "another warship seized a similar cache": a seizure of arms
         if clause.trigger is None and clause.nominal is None:
             return has_mun and has_qty
         if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
@@ -287,6 +290,10 @@ class ClaimAssembler(SpanComponent):
             held = noun_trigger(holder) if holder is not None else None
             if held is not None:
                 claim_type = held.claim_type
+            elif holder is not None and (holder.i in ctx.munition_tokens or holder.lower_ in _MATERIEL_WORDS):
+                # "Weapons recovered from the gunmen included rifles", "The cache included ...": an
+                # inventory of what was found, an assessment
+                claim_type = ClaimType.assessment
         if clause.trigger is not None and clause.trigger.weapon_object is not None and any(
                 obj.dep_ == "dobj" and any(t.i in ctx.munition_tokens for t in obj.subtree)
                 for obj in clause.chain[-1].children):
@@ -308,6 +315,8 @@ class ClaimAssembler(SpanComponent):
             # "set up a factory in Morocco to build them": whoever builds the site produces
             claim_type = ClaimType.production
             frame_trigger = trigger_index()["verb:build"]
+        if claim_type is None and clause.head.lower_ in _INTERDICTION_VERBS:
+            claim_type = ClaimType.transfer  # "The Navy seized thousands of assault rifles"
         if claim_type is None:
             claim_type = ClaimType.other
         if clause.trigger is not None and clause.trigger.generic:
@@ -602,12 +611,14 @@ def _stray_number(ctx, toks: set[int]) -> bool:
     return False
 
 
-def _stance_verbs() -> frozenset[str]:
+def _no_party_verbs(group: str) -> frozenset[str]:
     entries = load_package_lexicon("no_party_verbs.jsonl", vocabulary.VerbEntry, vocabulary._verb_keys)
-    return frozenset(k for e in entries if e.group == "stance" for k in vocabulary._verb_keys(e))
+    return frozenset(k for e in entries if e.group == group for k in vocabulary._verb_keys(e))
 
 
-_STANCE_VERBS = _stance_verbs()
+_STANCE_VERBS = _no_party_verbs("stance")
+#: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
+_INTERDICTION_VERBS = _no_party_verbs("interdiction")
 
 
 def _empty_commitment(ctx, clause: Clause, toks: set[int], has_goods: bool) -> bool:
