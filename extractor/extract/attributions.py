@@ -19,7 +19,7 @@ from .. import vocabulary
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
 from .clauses import Clause
-from .triggers import announces_agreement
+from .triggers import announces_agreement, verb_trigger
 
 if TYPE_CHECKING:
     from .context import DocContext
@@ -584,6 +584,16 @@ _PERSON_NOUNS = vocabulary.source_nouns("person")
 _DEFINITE_KINDS = vocabulary.definite_source_kinds()
 
 
+def _shows_materiel(ctx, verb) -> bool:
+    """A report verb that is also a claim trigger of assessment ("images show two drones at the
+    base") with a direct object holding materiel: it asserts what it shows, it frames no other
+    clause ("Moscow denies any arms transfers" stays a denial)."""
+    trigger = verb_trigger(verb)
+    if trigger is None or trigger.frame != "assess":
+        return False
+    return any(c.dep_ == "dobj" and any(t.i in ctx.munition_tokens for t in c.subtree) for c in verb.children)
+
+
 class FrameFinder:
     """Finds the attribution frames of a sentence and the sources each one names."""
 
@@ -610,6 +620,8 @@ class FrameFinder:
                          and any(k.dep_ == "dobj" for k in c.head.children)
                          and not any(k.dep_ in ("ccomp", "xcomp") for k in c.head.children))
                 or _misplaced_complement(v, c.head))]
+            if not comps and not calls_untrue and _shows_materiel(ctx, v):
+                continue  # "Satellite images show two drones at the base, analysts said": it asserts
             frame = Frame(verb=v, denies=calls_untrue)
             if any(c.dep_ == "dobj" and c.i < v.i and c.lower_ in _BACK_REFERENCES for c in v.children):
                 # "..., a charge Tehran denies" parsed with the claim as the denial's complement:

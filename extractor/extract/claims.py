@@ -20,9 +20,11 @@ validated :class:`~extractor.models.Claim` objects; offsets are shifted by
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import cache
 from typing import TypeVar
 
 from .. import vocabulary
+from ..lexicon import load_package_lexicon
 from ..models import (
     Actor,
     ActorType,
@@ -49,13 +51,13 @@ from .attributions import (
     statement_links,
 )
 from .base import ClaimDraft, offset_span
-from .clauses import Clause, evidence_range, fold, relative_antecedent, segment
+from .clauses import RELATIVE_PRONOUNS, Clause, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
 from .quantities import carrier_units
 from .spans import ACTORS, CLAIMS, CUES, DATES, MUNITIONS, QUANTITIES, SpanComponent, read_mentions, span_group
-from .triggers import adj_trigger, noun_trigger, verb_trigger
+from .triggers import adj_trigger, controlled_verb, noun_trigger, trigger_index, verb_trigger
 
 T = TypeVar("T", Quantity, Munition, DateRef)
 
@@ -115,15 +117,16 @@ class ClaimAssembler(SpanComponent):
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
+        lead_type: ClaimType | None = None  # the type the lead-in's holder noun gives ("The package includes:")
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
-            if _list_item(ctx.text, sent):
+            if _list_item(ctx.text, sent, in_list=lead is not None):
                 own = self._sentence_claims(ctx, sent, memory, doc_id)
                 if lead is not None:
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
                     # with the lead-in's type, parties, dates and sources; the lead-in is none
                     claims[:] = [c for c in claims if not any(c is x for x in lead_claims)]
-                    item = _item_claim(ctx, sent, own, lead, doc_id)
+                    item = _item_claim(ctx, sent, own, lead, doc_id, lead_type)
                     own = [item] if item is not None else []
                 claims.extend(own)
                 continue
@@ -132,9 +135,12 @@ class ClaimAssembler(SpanComponent):
             found = self._sentence_claims(ctx, sent, memory, doc_id)
             claims.extend(found)
             if sent.text.rstrip().endswith(":"):
-                # the list's context: this sentence's claim, else the last claim with parties
                 lead_claims = found
-                lead = found[-1:] or [c for c in ctx.history if c.actors][-1:] or None
+                # the list's context: this sentence's claim, else the last claim with parties
+                # about materiel (a sum of money before it is no lead of a list of weapons)
+                lead = found[-1:] or [c for c in ctx.history if c.actors and c.claim_type is not ClaimType.other][-1:] \
+                    or [c for c in ctx.history if c.actors][-1:] or None
+                lead_type = _holder_type(sent)
             else:
                 lead = None
         apply_citations(claims, ctx.citations, memory)
@@ -203,27 +209,66 @@ class ClaimAssembler(SpanComponent):
         has_mun = any(m.start in toks for m in ctx.munitions)
         has_qty = any(q.start in toks for q in ctx.quantities)
         has_actor = any(e.start in toks and acts(e.value) for e in ctx.entities)
-        if _describes_weapon(ctx, clause, toks, has_actor):
+        if clause.gapped and _stray_number(ctx, toks):
+            return False  # "..., nearly four times its output": a multiplier or money, no count of its own
+        if clause.gapped and (has_mun or has_qty or has_actor or any(d.start in toks for d in ctx.dates)) \
+                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens):
+            # "... are due to arrive next year and the rest in 2026": the verb's claim again, with a
+            # count, weapon, party or date of its own ("nearly three times its output" has none)
+            return True
+        if _describes_weapon(ctx, clause, toks, has_actor) or _capability(ctx, clause, has_actor):
             return False
+        if _builds_site(clause) is not None:
+            # "is building a new TNT plant", "set up a factory": production, unless a clause under
+            # it says what the site will produce ("opened a factory that will produce 350,000
+            # shells a year"), which is the claim
+            return not any(
+                c.frame_trigger is not None and c.frame_trigger.frame == "produce"
+                and any(q.start in c.tokens for q in ctx.quantities) for c in _descendants(clause))
+        if clause.trigger is None and clause.head.lower_ in _INTERDICTION_VERBS and (
+                has_mun or _has_materiel_word(ctx.doc, toks)):
+            return True  # "another warship seized a similar cache": a seizure of arms
         if clause.trigger is None and clause.nominal is None:
             return has_mun and has_qty
         if clause.head.dep_ == "xcomp" and clause.head.head.lower_ in ("able", "capable") and not has_qty:
             return False  # "able to intercept ballistic missiles": a capability, not a count
-        if not has_mun and clause.head.head.i in ctx.munition_tokens and any(
-                relative_antecedent(c) is not None for c in clause.head.children):
-            has_mun = True  # "drones, which Russian forces have launched at Ukrainian cities"
+        if not has_mun and clause.head.head.i in ctx.munition_tokens and (clause.head.dep_ == "acl" or any(
+                relative_antecedent(c) is not None for c in clause.head.children)):
+            # "drones, which Russian forces have launched at Ukrainian cities", "submarines, with
+            # the potential to acquire two more"
+            has_mun = True
         if clause.trigger is not None and clause.trigger.frame in ("assess", "other") and not (has_mun or has_qty):
             return False
         if clause.head.dep_ == "relcl" and not (has_mun or has_qty) and clause.frame_trigger is not None \
                 and clause.frame_trigger.frame in ("out", "in", "arrive", "agree"):
             return False  # "the jets it promised Ukraine": restates the goods of its parent
+        if clause.nominal is not None and clause.trigger is None and clause.head.lower_ in _STANCE_VERBS \
+                and not (has_mun or has_qty):
+            # "Iran's leaders praised the attack": a reaction (FORMAT: not a claim); "condemns the
+            # sale of Western tanks to Kyiv" still says what was sold
+            return False
+        if _tentative(clause) and not (has_mun or has_qty) and not any(
+                noun_trigger(ctx.doc[i]) is not None and not noun_trigger(ctx.doc[i]).tentative
+                or ctx.doc[i].lower_ in _MATERIEL_WORDS for i in toks):
+            return False  # "peace talks": no materiel, no trade
+        if _empty_commitment(ctx, clause, toks, has_mun or has_qty):
+            return False
+        if _moves_no_materiel(ctx, clause):
+            return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         if frame in _TRANSFER_FRAMES and any(
-                c.dep_ in ("nsubj", "nsubjpass") and (noun_trigger(c) is not None or c.lower_.rstrip("s") in CARRIER_UNITS)
-                for c in clause.chain[0].children):
-            return True  # "The shipment, which included ..., arrived in Rzeszow on Monday"
-        generic = clause.trigger is not None and all(
-            t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
+                c.dep_ in ("nsubj", "nsubjpass") and any(_trade_word(w) for w in _partitive(c))
+                for c in clause.chain[0].children) and (
+                not generic_trigger(clause) or has_mun or has_qty
+                or any(ctx.doc[i].lower_ in _MATERIEL_WORDS for i in toks)):
+            # "The shipment, which included ..., arrived in Rzeszow on Monday", "Part of the
+            # package will be delivered this year"
+            return True
+        if frame == "agree" and not generic_trigger(clause) and any(
+                obj.dep_ == "dobj" and noun_trigger(obj) is not None and noun_trigger(obj).frame == "agree"
+                for obj in clause.chain[-1].children):
+            return True  # "the two countries signed a 10-year security agreement": a treaty (FORMAT: party)
+        generic = generic_trigger(clause)
         acting = frame in ("out", "in", "arrive", "use", "produce", "agree") and not generic \
             and not _names_other_goods(ctx, clause)
         return has_mun or has_qty or has_actor and (acting or _has_materiel_word(ctx.doc, toks))
@@ -246,6 +291,15 @@ class ClaimAssembler(SpanComponent):
             held = noun_trigger(holder) if holder is not None else None
             if held is not None:
                 claim_type = held.claim_type
+            elif holder is not None and (holder.i in ctx.munition_tokens or holder.lower_ in _MATERIEL_WORDS):
+                # "Weapons recovered from the gunmen included rifles", "The cache included ...": an
+                # inventory of what was found, an assessment
+                claim_type = ClaimType.assessment
+        if clause.trigger is not None and clause.trigger.weapon_object is not None and any(
+                obj.dep_ == "dobj" and any(t.i in ctx.munition_tokens for t in obj.subtree)
+                for obj in clause.chain[-1].children):
+            frame, claim_type = clause.trigger.weapon_object
+            frame_trigger = clause.trigger.model_copy(update={"frame": frame, "claim_type": claim_type})
         if clause.head.dep_ == "xcomp" and adj_trigger(clause.head.head) is not None:
             # "enough to carry 4.8 million shells": a capacity, assessed like "enough for"
             claim_type = adj_trigger(clause.head.head).claim_type
@@ -258,14 +312,23 @@ class ClaimAssembler(SpanComponent):
                 # "200 packages of missile components": parcels carrying materiel, not aid packages
                 claim_type = ClaimType.transfer
                 frame_trigger = nt.model_copy(update={"frame": "out", "claim_type": claim_type})
+        if _builds_site(clause) is not None:
+            # "set up a factory in Morocco to build them": whoever builds the site produces
+            claim_type = ClaimType.production
+            frame_trigger = trigger_index()["verb:build"]
+        if claim_type is None and clause.head.lower_ in _INTERDICTION_VERBS:
+            claim_type = ClaimType.transfer  # "The Navy seized thousands of assault rifles"
         if claim_type is None:
             claim_type = ClaimType.other
         if clause.trigger is not None and clause.trigger.generic:
             # "had not made a final decision on ... the shipment": a generic verb takes its type
             # from the materiel noun that made the clause a claim
-            noun = next((noun_trigger(ctx.doc[i]) for i in sorted(toks) if noun_trigger(ctx.doc[i]) is not None), None)
+            noun = next((noun_trigger(ctx.doc[i]) for i in sorted(toks) if _trade_word(ctx.doc[i])
+                         and noun_trigger(ctx.doc[i]) is not None), None)
             if noun is not None and not any(m.start in toks for m in ctx.munitions):
                 claim_type, frame_trigger = noun.claim_type, noun
+        if claim_type in (ClaimType.transfer, ClaimType.agreement) and _money_only(ctx, clause, toks):
+            claim_type = ClaimType.other  # "will provide 126 million euros in military aid" (FORMAT)
         governing = [f for f in frames if clause.head.i in f.governs]
         governing.sort(key=lambda f: depth(f.verb))
         if any(f.assessing for f in governing) and claim_type in (ClaimType.transfer, ClaimType.other):
@@ -282,6 +345,8 @@ class ClaimAssembler(SpanComponent):
         modality = modality_for(sent, ctx.cues, clause.chain[-1].i)
         if any(f.negating for f in governing):
             modality = Modality.negated
+        if modality is Modality.asserted and _tentative(clause):
+            modality = Modality.hedged  # talks or negotiations: nothing is agreed yet (FORMAT)
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
         acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
         # "Japan will ship ..., the government said": the bare body is the acting state's, or,
@@ -299,6 +364,9 @@ class ClaimAssembler(SpanComponent):
         munitions = [m for m in ctx.munitions if start <= m.start < end]
         # pronouns and elided counts name munitions too ("have used them against drones")
         munitions = sorted(munitions + pronoun_munitions(doc, range(start, end), ctx.munitions), key=lambda m: m.start)
+        if not munitions and clause.head.dep_ == "acl":
+            # "three submarines, with the potential to acquire two more": the weapon it counts again
+            munitions = [m for m in ctx.munitions if m.start <= clause.head.head.i < m.end]
         quantities = [q for q in ctx.quantities if start <= q.start < end]
         own_dates = [d for d in ctx.dates if start <= d.start < end]
         frame_dates = []
@@ -432,12 +500,177 @@ def _describes_weapon(ctx, clause: Clause, toks: set[int], has_actor: bool) -> b
     frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
     if frame == "arrive" or subj.dep_ == "nsubjpass" and frame in _TRANSFER_FRAMES:
         return False
+    if frame in _TRANSFER_FRAMES and controlled_verb(first) is not None:
+        return False  # "All 30 jets are due to be handed over by 2028": a scheduled transfer
     # a generic statement (present tense or "can") describes; a past event ("Iron Dome
     # interceptors shot down most of them") reports
     verb = clause.chain[-1]
     modal = any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for t in clause.chain for c in t.children)
     return modal or first.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in first.children) \
         or verb.tag_ in ("VBZ", "VBP") and verb is first
+
+
+_CAPABILITY_MODALS = frozenset({"can"})
+
+
+def _descendants(clause: Clause) -> list[Clause]:
+    out = []
+    for child in clause.children:
+        out.append(child)
+        out.extend(_descendants(child))
+    return out
+
+
+@cache
+def _sites() -> dict[str, frozenset[str]]:
+    entries = load_package_lexicon("production_sites.jsonl", vocabulary.WordsEntry, vocabulary._form_keys)
+    return {e.id: frozenset(e.forms) for e in entries}
+
+
+def _builds_site(clause: Clause):
+    """The verb of the clause that builds a place of production ("building a shell plant",
+    "set up the production line"), or None (production_sites.jsonl)."""
+    sites = _sites()
+    for verb in clause.chain:
+        words = {verb.lower_} | {f"{verb.lower_} {c.lower_}" for c in verb.children if c.dep_ == "prt"}
+        if not words & sites["site.verb"]:
+            continue
+        for obj in verb.children:
+            if obj.dep_ != "dobj":
+                continue
+            if obj.lower_ in sites["site.noun"] or obj.lower_ in ("line", "lines") and any(
+                    c.dep_ in ("compound", "amod") and c.lower_ in sites["site.line_modifier"] for c in obj.children):
+                return verb
+    return None
+
+
+def _tentative(clause: Clause) -> bool:
+    """A clause of talks or negotiations ("is negotiating to supply", "brokering talks on the transfer")."""
+    if clause.trigger is not None:
+        return clause.trigger.tentative
+    return clause.nominal is not None and noun_trigger(clause.nominal).tentative
+
+
+def generic_trigger(clause: Clause) -> bool:
+    """Whether every trigger of the clause is a verb of many senses ("join", "include")."""
+    return clause.trigger is not None and all(
+        t.generic for t in (clause.trigger, clause.frame_trigger) if t is not None)
+
+
+def _partitive(noun) -> list:
+    """A noun and, for a part of a whole ("part of the package", "the first of the shipments"),
+    the whole."""
+    return [noun] + [p for g in noun.children if g.dep_ == "prep" and g.lower_ == "of"
+                     for p in g.children if p.dep_ == "pobj"]
+
+
+def _trade_word(tok) -> bool:
+    trigger = noun_trigger(tok)
+    return trigger is not None and trigger.frame != "assess" or tok.lower_.rstrip("s") in CARRIER_UNITS
+
+
+@cache
+def _money_words() -> frozenset[str]:
+    """Money nouns (the quantity finder's, quantity_cues.jsonl ``nonmateriel.money``) and currency signs."""
+    from .quantities import CUES_FILE, CueEntry, cue_keys
+
+    entries = load_package_lexicon(CUES_FILE, CueEntry, cue_keys)
+    return frozenset(p for e in entries if e.id == "nonmateriel.money" for p in e.phrases) | vocabulary.currencies()
+
+
+def _money_only(ctx, clause: Clause, toks: set[int]) -> bool:
+    """Money given or set aside with no weapon named ("will provide 126 million euros in military
+    aid", "earmarked $500 million for Ukraine"): FORMAT's money-only aid, type ``other``. A sum for
+    weapons named or counted ("committed $1.6 billion to acquire HIMARS launchers", "weapons worth
+    $400 million") stays what its verb says."""
+    money = _money_words()
+    if not any(obj.dep_ == "dobj" and any(singularise(t.lower_) in money or t.lower_ in money for t in obj.subtree)
+               for verb in clause.chain for obj in verb.children):
+        return False
+    return not any(m.start in toks for m in ctx.munitions) and not any(q.start in toks for q in ctx.quantities)
+
+
+def _stray_number(ctx, toks: set[int]) -> bool:
+    """A number of something that is no materiel ("nearly four times its output", "30 km"): the
+    measure words are the quantity finder's (quantity_cues.jsonl, kind nonmateriel)."""
+    from .quantities import _cues
+
+    measures = _cues().nonmateriel
+    for i in toks:
+        tok = ctx.doc[i]
+        if tok.pos_ != "NUM" or any(q.start <= i < q.end for q in ctx.quantities) \
+                or any(d.start <= i < d.end for d in ctx.dates):
+            continue
+        words = [tok.head] + ([ctx.doc[i + 1]] if i + 1 < len(ctx.doc) else [])
+        if any(singularise(w.lower_) in measures for w in words):
+            return True
+    return False
+
+
+def _no_party_verbs(group: str) -> frozenset[str]:
+    entries = load_package_lexicon("no_party_verbs.jsonl", vocabulary.VerbEntry, vocabulary._verb_keys)
+    return frozenset(k for e in entries if e.group == group for k in vocabulary._verb_keys(e))
+
+
+_STANCE_VERBS = _no_party_verbs("stance")
+#: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
+_INTERDICTION_VERBS = _no_party_verbs("interdiction")
+
+
+def _empty_commitment(ctx, clause: Clause, toks: set[int], has_goods: bool) -> bool:
+    """A commitment to do something that is no trigger, with no materiel in it ("pledged to
+    strengthen the island's defences", "promised to deepen cooperation"): a general statement of
+    policy (FORMAT: general relationship statements are not claims)."""
+    if has_goods or clause.trigger is None or clause.trigger.frame != "agree" or len(clause.chain) > 1:
+        return False
+    if _has_materiel_word(ctx.doc, toks):
+        return False
+    return any(c.dep_ == "xcomp" and c.pos_ == "VERB" and verb_trigger(c) is None for c in clause.chain[0].children)
+
+
+def _moves_no_materiel(ctx, clause: Clause) -> bool:
+    """A verb of movement or change with many senses ("rise", "change", "come") whose subject holds
+    no materiel, count or trade noun ("Tensions between Manila and Beijing have risen", "The J-10C's
+    reputation rose"): it moves nothing. A pronoun subject refers back and is not judged."""
+    trigger = clause.frame_trigger or clause.trigger
+    if trigger is None or trigger.frame != "arrive" or not trigger.generic:
+        return False
+    subj = next((c for c in clause.chain[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ == "PRON" or subj.lower_ in RELATIVE_PRONOUNS:
+        return False
+    head_words = {subj.i} | {p.i for g in subj.children if g.dep_ == "prep" and g.lower_ == "of"
+                             for p in g.children if p.dep_ == "pobj"}
+    for i in head_words:
+        tok = ctx.doc[i]
+        if i in ctx.munition_tokens or noun_trigger(tok) is not None or tok.lower_ in _MATERIEL_WORDS \
+                or tok.lower_.rstrip("s") in CARRIER_UNITS or tok.like_num \
+                or any(q.start <= i < q.end for q in ctx.quantities):
+            return False
+        if any(c.dep_ in ("compound", "amod") and (c.i in ctx.munition_tokens or c.lower_ in _MATERIEL_WORDS
+                                                   or noun_trigger(c) is not None) for c in tok.children):
+            return False  # "arms deliveries", "weapons flows", "the export plan"
+    return True
+
+
+def _capability(ctx, clause: Clause, has_actor: bool) -> bool:
+    """A capability ("can fire two missiles within 10 seconds", "rockets, which can reach the
+    capital", "the larger drones can carry a dozen bombs"): "can" on a verb whose subject is the
+    weapon (its own, a relative pronoun's antecedent or that of the verb it is conjoined to), or a
+    verb of use with no party in the clause. Not a claim (FORMAT: capability statements)."""
+    first = clause.chain[0]
+    if not any(c.dep_ == "aux" and c.lower_ in _CAPABILITY_MODALS for t in clause.chain for c in t.children):
+        return False
+    if any(c.dep_ == "neg" for t in clause.chain for c in t.children):
+        return False  # "cannot give more": a refusal, negated
+    subj = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and first.dep_ == "conj":
+        subj = next((c for c in first.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and relative_antecedent(subj) is not None:
+        subj = relative_antecedent(subj)
+    if subj is not None and subj.i in ctx.munition_tokens:
+        return True
+    frame = clause.frame_trigger.frame if clause.frame_trigger is not None else None
+    return frame == "use" and not has_actor and (subj is None or subj.pos_ != "PRON")
 
 
 def _shift(item: T, offset: int) -> T:
@@ -493,7 +726,10 @@ def _has_materiel_word(doc, toks: set[int]) -> bool:
     """A clause with parties but no munition counts when a trigger noun or "weapons"-like word is there."""
     for i in toks:
         word = doc[i].lower_
-        if noun_trigger(doc[i]) is not None or word in _MATERIEL_WORDS or word.rstrip("s") in CARRIER_UNITS:
+        trigger = noun_trigger(doc[i])
+        if trigger is not None and trigger.frame != "assess" or word in _MATERIEL_WORDS \
+                or word.rstrip("s") in CARRIER_UNITS:
+            # a stock or an arsenal says nothing about materiel on its own ("replenish its stocks")
             return True
     return False
 
@@ -515,15 +751,33 @@ def _claim_head(ctx, doc_id: str, s_char: int, e_char: int) -> dict:
 _BULLETS = ("-", "•", "*", "–", "—", "·", "▪", "●", "◦")
 
 
-def _list_item(text: str, sent) -> bool:
+def _list_item(text: str, sent, in_list: bool = False) -> bool:
     """A sentence that opens a bulleted line ("• 18 Archer artillery systems")."""
     line_start = text.rfind("\n", 0, sent.start_char) + 1
-    if text[line_start:sent.start_char].strip():
-        return False
+    prefix = text[line_start:sent.start_char].strip()
+    if prefix:
+        # inside a list the parser may cut the bullet off as a sentence of its own ("•" / "CV90
+        # vehicles, ..."); a bulleted headline without a lead-in stays a headline
+        return in_list and prefix in _BULLETS
     return sent.text.lstrip().startswith(_BULLETS)
 
 
-def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str) -> ClaimDraft | None:
+def _holder_type(sent) -> ClaimType | None:
+    """The claim type a list's lead-in gives by the noun that holds the items: "The package
+    includes:" → agreement (a package is pledged or approved), "The shipment contained:" → transfer."""
+    for tok in sent:
+        trigger = verb_trigger(tok)
+        if trigger is None or not trigger.holder_type:
+            continue
+        holder = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        held = noun_trigger(holder) if holder is not None else None
+        if held is not None:
+            return held.claim_type
+    return None
+
+
+def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id: str,
+                lead_type: ClaimType | None = None) -> ClaimDraft | None:
     """One claim for a listed item: the item's own words (bullet and closing punctuation left
     out), its munitions and quantities, its own named parties after the lead-in's; type,
     modality, dates and sources are the lead-in's where the item has none of its own."""
@@ -556,7 +810,7 @@ def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id
     s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     return ClaimDraft(
         **_claim_head(ctx, doc_id, s_char, e_char),
-        claim_type=base.claim_type,
+        claim_type=lead_type or base.claim_type,
         modality=base.modality,
         actors=actors,
         quantities=[_shift(q.value, offset) for q in quantities],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .domain import trade_verbs
-from .triggers import Trigger, adj_trigger, noun_trigger, verb_trigger
+from .triggers import Trigger, adj_trigger, control_words, controlled_verb, noun_trigger, verb_trigger
 
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "conj", "relcl", "advcl", "parataxis", "csubj", "pcomp"})
 #: Leading/trailing tokens trimmed from an evidence span.
@@ -57,18 +57,30 @@ def is_clause_head(tok) -> bool:
         return False
     dep = tok.dep_
     if dep == "xcomp":
-        # "enough to carry 4.8 million shells", "able to hold": a complement of an adjective
-        return tok.head.pos_ in ("ADJ", "ADV")
+        # "enough to carry 4.8 million shells", "able to hold": a complement of an adjective; "are
+        # due to arrive" belongs to the copula's verb chain
+        governed = controlled_verb(tok.head.head) if tok.head.lower_ in control_words() else None
+        return tok.head.pos_ in ("ADJ", "ADV") and (governed is None or governed.i != tok.i)
     if dep == "acl":
         # "reports that the country is about to receive": a noun's complement clause
-        return any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+        if any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
+            return True
+        trigger = verb_trigger(tok)
+        if trigger is None:
+            return False
+        # "with the potential to acquire up to two more": a count moved by the infinitive (not "a
+        # deal to buy 54 tanks", whose noun is the agreement itself)
+        return trigger.frame in ("out", "in") and noun_trigger(tok.head) is None \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+            and any(t.pos_ == "NUM" for t in tok.subtree)
     if dep not in CLAUSE_DEPS:
         return False
     has_subject = any(c.dep_ in _SUBJECTS for c in tok.children)
     if dep == "pcomp":
         # "a quarter of what Russian forces were using" (its own subject); "accused X of
-        # supplying" has none and stays in the verb chain
-        return has_subject
+        # supplying" has none and stays in the verb chain; "..., before building its own
+        # submarines" / "after signing an agreement" is an event of its own
+        return has_subject or tok.head.lower_ in _TIME_PREPOSITIONS and verb_trigger(tok) is not None
     if dep in ("conj", "advcl") and not has_subject and tok.tag_ == "VBN" \
             and not any(c.dep_ in ("aux", "auxpass") for c in tok.children) \
             and not any(t.like_num for t in tok.subtree):
@@ -85,6 +97,7 @@ def is_clause_head(tok) -> bool:
     return True
 
 
+_TIME_PREPOSITIONS = frozenset({"before", "after", "while", "since"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _COPULA = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "'re"})
 
@@ -100,6 +113,8 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
     cur = head
     while len(chain) < 6:
         nxt = [c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if not nxt and controlled_verb(cur) is not None:
+            nxt = [controlled_verb(cur)]  # "the jets are due to arrive", "is set to send"
         if nxt and verb_trigger(cur) is not None and verb_trigger(nxt[0]) is None:
             nxt = []  # a purpose clause after a trigger ("needs jets to challenge") is not the claim
         if not nxt:
@@ -155,44 +170,134 @@ def segment(sent) -> list[Clause]:
     return sorted(by_head.values(), key=lambda c: (c.depth, c.head.i))
 
 
+_GAP_BOUNDARY = frozenset({",", ";", "and", "but", "while", "whereas"})
+
+
 def _gapped(clause: Clause) -> list[Clause]:
-    """Gapped conjuncts that repeat the verb with a new subject and count:
-    "Copenhagen has pledged 19 jets and the Dutch government 24" → a clause "the Dutch government 24"."""
-    out = []
-    for obj in clause.chain[-1].children:
-        if obj.dep_ != "dobj":
-            continue
+    """Gapped conjuncts that repeat the verb with a new subject, count or date:
+    "Copenhagen has pledged 19 jets and the Dutch government 24" → a clause "the Dutch government 24";
+    "will hand over six in 2024, eight more later that year and the remaining five in 2025" → three;
+    "Italy supplied most of the launchers and France most of the missiles" → two.
+
+    A gap is a second direct object of the verb, a conjunct of an object that has a count of its
+    own, or a verbless conjunct of the verb that is a count or a counted noun; its words are the
+    run of the clause's tokens around it between two commas or coordinators."""
+    verb = clause.chain[-1]
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ")]
+    # a second object is a gap only with a count or a new subject before it (an apposition, "a deal,
+    # the first such accord", or a list, "WanderB and ThunderB drones", is none)
+    cands = [(o, True) for o in objects[1:] if _counted_or_led(clause, o)]
+    for obj in objects[:1]:
         for conj in obj.children:
-            if conj.dep_ != "conj" or conj.lower_ == obj.lower_ or conj.pos_ not in ("NOUN", "PROPN"):
+            if conj.dep_ == "conj" and conj.lower_ != obj.lower_ and conj.pos_ in ("NOUN", "PROPN") \
+                    and any(c.dep_ == "nummod" and c.i > conj.i for c in conj.children):
+                cands.append((conj, False))  # "the Dutch government 24"
+    for obj in objects[1:]:
+        for conj in obj.children:
+            if conj.dep_ == "conj" and (conj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in conj.children)):
+                cands.append((conj, True))  # "six more in July and the last two in September"
+    after = objects[0].i if objects else verb.i
+    for tok in clause.chain:
+        for conj in tok.children:
+            if conj.dep_ != "conj" or conj.i < after:
                 continue
-            if not any(c.dep_ == "nummod" and c.i > conj.i for c in conj.children):
-                continue
-            toks = {t.i for t in conj.subtree} & clause.tokens
-            if not toks:
-                continue
-            clause.tokens -= toks
-            gap = Clause(head=conj, chain=clause.chain, tokens=toks, parent=clause, trigger=clause.trigger,
-                         frame_trigger=clause.frame_trigger, gapped=True)
-            clause.children.append(gap)
-            out.append(gap)
+            if conj.pos_ == "NUM" or conj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" for c in conj.children):
+                cands.append((conj, True))  # "..., and the remaining five in 2025", "and Sweden 8"
+            elif conj.pos_ == "PROPN" and objects and max(_gap_run(clause, conj), default=conj.i) > conj.right_edge.i:
+                cands.append((conj, True))  # "and Estonia most of the rifles": a new subject
+            elif conj.pos_ == "NOUN" and (any(c.pos_ == "NUM" and c.dep_ in ("appos", "nummod") for c in conj.children)
+                                          or any(_is_year(conj.doc[i]) for i in _gap_run(clause, conj))):
+                # "are due to arrive next year and the rest in 2026", "operates five batteries and
+                # France's air force eight": a verbless conjunct with a count or a year of its own
+                cands.append((conj, True))
+    out = []
+    for head, linear in sorted(cands, key=lambda c: c[0].i):
+        if linear:
+            toks = _gap_run(clause, head)
+        else:
+            toks = {t.i for t in head.subtree} & clause.tokens
+        if not toks or head.i not in toks:
+            continue
+        clause.tokens -= toks
+        gap = Clause(head=head, chain=clause.chain, tokens=toks, parent=clause, trigger=clause.trigger,
+                     frame_trigger=clause.frame_trigger, gapped=True)
+        clause.children.append(gap)
+        out.append(gap)
     return out
+
+
+def _counted_or_led(clause: Clause, obj) -> bool:
+    """A second object with a count of its own ("eight more", "12 howitzers") or a name before it
+    that is not in it ("and France most of its missiles")."""
+    run = _gap_run(clause, obj)
+    if not run or obj.doc[min(run) - 1].lower_ not in _GAP_BOUNDARY:
+        return False  # "sent Russia 6,700 containers": two objects of one verb, no gap between
+    if obj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in obj.children):
+        return True
+    return any(i < obj.left_edge.i and obj.doc[i].pos_ == "PROPN" for i in run)
+
+
+def _is_year(tok) -> bool:
+    return tok.shape_ == "dddd" and 1900 <= int(tok.text) <= 2100
+
+
+def _gap_run(clause: Clause, head) -> set[int]:
+    """The clause's tokens around ``head`` up to the nearest comma or coordinator on each side."""
+    doc = head.doc
+    own = {head.i}
+    coord = min((c.i for c in head.children if c.dep_ in ("conj", "cc")), default=len(doc))
+    for c in head.children:
+        if c.dep_ not in ("conj", "cc", "punct") and c.i < coord:
+            # its conjuncts, and what comes after them, are gaps of their own
+            own |= {t.i for t in c.subtree}
+    left, right = min(own), max(own)
+    verb = clause.chain[-1]
+    first = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    floor = max([t.i for t in clause.chain] + ([first.right_edge.i] if first is not None and first.i < head.i else []))
+    if left <= floor:
+        return set()  # the verb or its first object lies inside: no gap
+    while left - 1 in clause.tokens and left - 1 > floor and doc[left - 1].lower_ not in _GAP_BOUNDARY:
+        left -= 1
+    while right + 1 in clause.tokens and doc[right + 1].lower_ not in _GAP_BOUNDARY:
+        right += 1
+    return set(range(left, right + 1)) & clause.tokens
 
 
 #: Trigger nouns naming a party by its role in the trade ("buyer", "exporter"): a claim as a
 #: predicate ("India was the largest buyer"), not as a subject ("those buyers did").
 _ROLE_TRIGGERS = frozenset({"noun.trade_buyer", "noun.trade_seller"})
+_BECOME = frozenset({"become", "becoming", "remain", "remaining", "be"})
 
 
 def _nominal_trigger(clause: Clause):
     """A trigger noun that carries the assertion when the verb does not ("verified the shipments",
     "India was the largest recipient", "followed as the largest suppliers"); a trade noun as the
     subject of any verb ("Russian arms exports fell by 53%", "shipments began last month")."""
-    for child in clause.head.children:
+    children = list(clause.head.children)
+    for verb in clause.head.children:
+        # "overtook Russia to become the second-largest exporter": the infinitive's predicate
+        if verb.dep_ in ("advcl", "xcomp") and verb.lower_ in _BECOME and verb.i in clause.tokens:
+            children += [c for c in verb.children if c.dep_ in ("attr", "oprd")]
+    for child in children:
         copula = clause.head.lower_ in _COPULA
         if child.dep_ == "prep" and child.lower_ == "as":
             child = next((c for c in child.children if c.dep_ == "pobj"), child)
+        elif child.dep_ == "prep":
+            # "followed as the fourth- to sixth-largest suppliers": a trade role as a rank
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            tr = noun_trigger(pobj) if pobj is not None else None
+            if tr is not None and tr.id in _ROLE_TRIGGERS and pobj.i in clause.tokens \
+                    and any(c.tag_ == "JJS" for c in pobj.children):
+                return pobj
+            if tr is not None and tr.tentative and child.lower_ == "in" and pobj.i in clause.tokens:
+                return pobj  # "is in talks with Indonesia about further sales"
         if child.dep_ in ("nsubj", "nsubjpass") and not copula and child.i in clause.tokens:
             tr = noun_trigger(child)
+            if tr is None:
+                # "the volume of arms transfers fell", "the share of exports rose"
+                child = next((p for g in child.children if g.dep_ == "prep" and g.lower_ == "of"
+                              for p in g.children if p.dep_ == "pobj"), child)
+                tr = noun_trigger(child)
             if tr is not None and tr.frame in ("out", "in", "produce") and clause.chain[-1].lower_ in trade_verbs() \
                     and tr.id not in _ROLE_TRIGGERS:
                 return child

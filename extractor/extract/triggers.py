@@ -38,6 +38,30 @@ class Trigger(LexiconEntry):
     #: noun that holds the items, its subject or the noun its relative clause modifies ("the
     #: deliveries included" is a transfer, "the package includes" an agreement)
     holder_type: bool = False
+    #: the frame and type the verb takes when its object is a weapon: "the army operates 200
+    #: tanks" is an inventory (assessment), "the plants were operating flat out" production
+    weapon_object: tuple[Frame, ClaimType] | None = None
+    #: talks and negotiations: nothing is agreed yet, so the claim is hedged (FORMAT) and it needs
+    #: materiel or a trade noun of its own ("in talks about further sales", not "peace talks")
+    tentative: bool = False
+
+
+@cache
+def control_words() -> frozenset[str]:
+    """Adjectives of control after "be" ("are due to arrive", "is set to send"): see control_words.jsonl."""
+    from ..vocabulary import WordsEntry, _form_keys
+
+    return frozenset(f for e in load_package_lexicon("control_words.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+def controlled_verb(token):
+    """The infinitive a control adjective on ``token`` governs ("are due to arrive" → arrive), or None."""
+    for adj in token.children:
+        if adj.dep_ in ("acomp", "oprd", "advmod", "xcomp") and adj.lower_ in control_words():
+            for verb in adj.children:
+                if verb.dep_ == "xcomp" and verb.pos_ in ("VERB", "AUX"):
+                    return verb
+    return None
 
 
 def _keys(entry: Trigger) -> list[str]:
