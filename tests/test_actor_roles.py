@@ -106,6 +106,9 @@ def test_no_description_without_a_definite_referent(extractor, text):
     [
         # the counterparty of a purchase sells
         ("Vietnam signed a contract with Russia to buy 12 Su-30 fighters.", {("Vietnam", "recipient"), ("Russia", "supplier")}),
+        # a state written as the owner of the company that sells sells with it
+        ("Poland has signed a $4.9 billion deal with South Korea's Hyundai Rotem for 180 K2 tanks.",
+         {("Poland", "recipient"), ("South Korea", "supplier"), ("Hyundai Rotem", "supplier")}),
         # an agreement with no recipient signed by several has no direction
         ("Ethiopia and Turkey signed a military framework agreement covering drones and artillery.",
          {("Ethiopia", "party"), ("Turkey", "party")}),

@@ -201,7 +201,7 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     if frame == "use":
         found.extend(_attacked_vessels(ctx, toks, chain_ids, {a.name for a in found}))
     if frame == "agree":
-        found = _undirected(_company_sells(_signer_buys(found)))
+        found = _undirected(_company_sells(_signer_buys(found), _owners(doc.text, found, offset)))
     return _dedupe_actors(found)
 
 
@@ -234,18 +234,33 @@ def _undirected(found: list[Actor]) -> list[Actor]:
     return [a.model_copy(update={"role": Role.party}) if a.role is Role.supplier else a for a in found]
 
 
-def _company_sells(found: list[Actor]) -> list[Actor]:
+def _owners(text: str, found: list[Actor], offset: int) -> set[str]:
+    """Names of the states written as a company's owner right before it ("South Korea's Hyundai
+    Rotem"): they are on the company's side of a deal."""
+    owners = set()
+    for a in found:
+        if a.type != ActorType.state or a.span is None:
+            continue
+        for c in found:
+            if c.type == ActorType.company and c.span is not None \
+                    and text[a.span.end - offset:c.span.start - offset] in ("'s ", "\u2019s "):
+                owners.add(a.name)
+    return owners
+
+
+def _company_sells(found: list[Actor], owners: frozenset[str] | set[str] = frozenset()) -> list[Actor]:
     """In an agreement a company that is a counterparty ("signed a contract with BrahMos
     Aerospace", "awarded RTX a contract") sells: it is the supplier, and the state that signs
     is the buyer, the recipient, unless the agreement names another recipient ("a contract for
-    six systems for Ukraine", where the state pays and supplies)."""
+    six systems for Ukraine", where the state pays and supplies). A state written as the
+    company's owner ("with South Korea's Hyundai Rotem") sells with it."""
     companies = [a for a in found if a.type == ActorType.company and a.role in (Role.party, Role.recipient)]
     if not companies:
         return found
-    others = [a for a in found if a.role == Role.recipient and a not in companies]
+    others = [a for a in found if a.role == Role.recipient and a not in companies and a.name not in owners]
     out = []
     for a in found:
-        if a in companies:
+        if a in companies or a.name in owners and a.type == ActorType.state:
             a = a.model_copy(update={"role": Role.supplier})
         elif not others and a.role in (Role.supplier, Role.party) and a.type == ActorType.state:
             a = a.model_copy(update={"role": Role.recipient})
