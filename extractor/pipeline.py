@@ -64,6 +64,7 @@ def load_nlp(model: str = MODEL_NAME):
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "
             f"reinstall the project (pip install -e .)"
         ) from exc
+    _tabulate_attribute_ruler(nlp)
     # the relevance gate reads tokens only: first, so the Extractor can stop there
     nlp.add_pipe(GATE, first=True)
     # sentence boundaries at line breaks, set before whatever component finds the others
@@ -76,6 +77,21 @@ def load_nlp(model: str = MODEL_NAME):
     for name in EXTRACTION_COMPONENTS:
         nlp.add_pipe(name, last=True)
     return nlp
+
+
+def _tabulate_attribute_ruler(nlp) -> None:
+    """Put the model's attribute ruler in table form (:mod:`extractor.attribute_table`: the same
+    attributes on every token, a tenth of the CPU), under the same name; kept as it is if one of
+    its rules cannot be evaluated exactly."""
+    from .attribute_table import FACTORY, compile_ruler
+
+    name = "attribute_ruler"
+    if name not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe(name)
+    if compile_ruler(ruler) is None:
+        return
+    nlp.replace_pipe(name, FACTORY).compile(ruler)
 
 
 #: What the tokenizer makes at least one token of: a run of non-space characters, a line break.
