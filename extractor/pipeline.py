@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import perf
 from .errors import ModelNotInstalledError
 from .models import Claim, Document, document_hash
 from .textprep import mask_dateline
@@ -56,8 +57,6 @@ def load_nlp(model: str = MODEL_NAME):
     instead of blis' generic kernels, single-threaded BLAS), before spaCy imports numpy; the
     components the claim logic does not read (:data:`DISABLED_COMPONENTS`) are not loaded.
     """
-    from . import perf
-
     perf.limit_blas_threads()
     import spacy
 
@@ -171,8 +170,10 @@ class _Pending:
     complete: bool = False
     parsed: bool = False
     found: list[Claim] = field(default_factory=list)
-    #: a long document's pieces' claims, pickled as each piece is done (:data:`PACK_PIECES`)
+    #: a long document's pieces' claims, pickled as each piece is done (:data:`PACK_PIECES`),
+    #: with the document's hash already set
     packed: list[bytes] | None = None
+    digest: str | None = None
     #: the domain evidence of the document's pieces added up (a piece the gate passed over adds
     #: nothing); None once a piece has none (a claim component that does not check the domain):
     #: such a document is not held to the domain
@@ -183,6 +184,7 @@ class _Pending:
         if self.evidence is not None and not self.evidence.relevant:
             return []
         if self.packed:
+            perf.release_free_memory()  # the model's working memory, before the claims come back
             for data in self.packed:
                 self.found.extend(pickle.loads(data))
             self.packed = None
@@ -193,7 +195,10 @@ class _Pending:
         if self.packed is None:
             self.found.extend(claims)
         elif claims:
-            self.packed.append(pickle.dumps(list(claims), protocol=pickle.HIGHEST_PROTOCOL))
+            if self.digest is None:
+                self.digest = document_hash(self.document)
+            final = [c.model_copy(update={"doc_hash": self.digest}) for c in claims]
+            self.packed.append(pickle.dumps(final, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Extractor:
@@ -297,7 +302,10 @@ def _ready(waiting: deque[_Pending]) -> Iterator[tuple[Document, ClaimList]]:
     while waiting and waiting[0].complete and not waiting[0].remaining:
         item = waiting.popleft()
         found = sorted(item.claims(), key=lambda c: (c.span.start, c.span.end))
-        digest = document_hash(item.document)
-        claims = ClaimList(c.model_copy(update={"doc_hash": digest}) for c in found)
+        if item.digest is not None:  # (a long document's claims carry it already)
+            claims = ClaimList(found)
+        else:
+            digest = document_hash(item.document)
+            claims = ClaimList(c.model_copy(update={"doc_hash": digest}) for c in found)
         claims.gated = not item.parsed
         yield item.document, claims
