@@ -101,6 +101,25 @@ def test_long_document_is_chunked_with_offsets_into_the_original(extractor):
     assert [c.model_dump() for c in claims] == [c.model_dump() for c in whole]
 
 
+def test_a_long_documents_claims_kept_pickled_are_the_same(monkeypatch):
+    """The claims of the pieces of a long document, kept pickled until it is done, come out
+    as they would unpickled, in the same order."""
+    import pickle
+
+    from extractor import pipeline
+
+    filler = "The weather was mild and the front line was quiet that day.\n\n"
+    text = (filler * 20 + SENTENCE + "\n\n") * 3
+    small = Extractor(chunk_chars=1500)
+    monkeypatch.setattr(pipeline, "PACK_PIECES", 10**6)
+    plain = [c.model_dump_json() for c in small.extract(text, published="2024-08-28")]
+    packed, dumps = [], pickle.dumps
+    monkeypatch.setattr(pipeline, "PACK_PIECES", 2)
+    monkeypatch.setattr(pipeline.pickle, "dumps", lambda obj, **kw: packed.append(len(obj)) or dumps(obj, **kw))
+    assert [c.model_dump_json() for c in small.extract(text, published="2024-08-28")] == plain
+    assert len(plain) == 6 and sum(packed) == 6 and len(packed) >= 3
+
+
 def test_extract_many_streams_in_input_order(extractor):
     docs = [Document(doc_id=f"d{i}", text=SENTENCE if i % 2 else "Nothing here.", published="2024-08-28")
             for i in range(6)]
