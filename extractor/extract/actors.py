@@ -201,7 +201,7 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     if frame == "use":
         found.extend(_attacked_vessels(ctx, toks, chain_ids, {a.name for a in found}))
     if frame == "agree":
-        found = _undirected(_company_sells(_signer_buys(found), _owners(doc.text, found, offset)))
+        found = _undirected(_company_sells(_signer_buys(found), _owners(ctx.text, found, offset)))
     return _dedupe_actors(found)
 
 
