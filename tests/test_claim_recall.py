@@ -316,3 +316,20 @@ def test_claim_types(extractor, text, expected):
     """Agreements without weapons, lifted bans, development, stocks, parts of shipments, money-only
     aid, seizures and inventories: the types of the claims after the lead sentence."""
     assert [t for _, t in _claims(extractor, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        # a verb of intent or agreement over an action that is no transfer, production or use
+        ("Kyiv plans to adapt the tanks for mine clearing.", []),
+        ("The Polish army decided to upgrade its 40 Leopard tanks by 2026.", []),
+        ("Turkey has agreed to repaint the 12 frigates.", []),
+        # ... still a claim when the action is one, also under an aspectual verb or a noun of trade
+        ("Poland plans to buy 96 Apache helicopters from the United States.", ["agreement"]),
+        ("Norway agreed to begin producing 500 missiles for Poland.", ["agreement"]),
+        ("Berlin decided to halt the shipment of 40 tanks to Kyiv.", ["agreement"]),
+    ],
+)
+def test_an_intent_to_do_something_else_with_weapons_is_no_claim(extractor, text, types):
+    assert [t for _, t in _claims(extractor, text)] == types

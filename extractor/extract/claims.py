@@ -255,6 +255,8 @@ class ClaimAssembler(SpanComponent):
             return False
         if _moves_no_materiel(ctx, clause):
             return False
+        if _intent_of_other_action(clause):
+            return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         if frame in _TRANSFER_FRAMES and any(
                 c.dep_ in ("nsubj", "nsubjpass") and any(_trade_word(w) for w in _partitive(c))
@@ -615,6 +617,30 @@ def _no_party_verbs(group: str) -> frozenset[str]:
 _STANCE_VERBS = _no_party_verbs("stance")
 #: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
 _INTERDICTION_VERBS = _no_party_verbs("interdiction")
+
+
+def _intent_of_other_action(clause: Clause) -> bool:
+    """"Kyiv plans to adapt the missiles for air defence", "the army decided to upgrade its
+    tanks": a verb of intent or agreement whose only complement is an action that is no transfer,
+    production or use of arms (no trigger, and no noun of trade as its object) announces that
+    action, not an agreement on arms."""
+    verb = clause.chain[-1]
+    trig = verb_trigger(verb)
+    if trig is None or trig.frame != "agree" or any(c.dep_ in ("dobj", "dative") for c in verb.children):
+        return False
+    comps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    return bool(comps) and not any(_names_arms_action(c) for c in comps)
+
+
+def _names_arms_action(verb) -> bool:
+    """Whether ``verb`` or a verb under it ("begin co-producing", "help Ukraine buy", whatever the
+    parser made of them) is a trigger of a claim, or it acts on a noun of trade ("halt the
+    shipment")."""
+    if controlled_verb(verb) is not None:
+        return True
+    if any(noun_trigger(o) is not None for o in verb.children if o.dep_ in ("dobj", "nsubjpass")):
+        return True
+    return any(verb_trigger(t) is not None for t in verb.subtree if t.pos_ in ("VERB", "AUX"))
 
 
 def _empty_commitment(ctx, clause: Clause, toks: set[int], has_goods: bool) -> bool:
