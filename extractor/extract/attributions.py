@@ -11,6 +11,8 @@ links wherever they attach. Pronoun speakers resolve to the last named source of
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
@@ -217,6 +219,8 @@ class SourceResolver:
             if state is not None:
                 entry = self.gazetteer.lookup(state.value.name)
                 demonyms = getattr(entry, "demonyms", ()) if entry is not None else ()
+                # "the island's defence ministry": the description gives way to the state's adjective
+                name = re.sub(r"^[a-z][\w-]*['\u2019]s ", "", name)
                 name = f"{demonyms[0] if demonyms else state.value.name} {name}"
         if media_only and kind != SourceKind.media:
             return None
