@@ -28,3 +28,21 @@ from extractor.models import SourceKind
 )
 def test_source_kind_by_cue_words(text, label, kind):
     assert source_kind(text, label) is SourceKind(kind)
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        # a bare ministry takes the adjective of the state the sentence is about; a description
+        # owning it ("the island's") gives way to that adjective
+        ("Taiwan has received 38 Abrams tanks, the island's defence ministry said on Monday.",
+         ("Taiwanese defence ministry", "government")),
+        ("Saudi Arabia bought 40 jets, the kingdom's defence ministry said.", ("Saudi defence ministry", "government")),
+        # a name the NER calls an organisation after a title is a person: an official
+        ("Nigeria received 10 helicopters, air force spokesman Olusola Akinboyewa said.",
+         ("Olusola Akinboyewa", "official")),
+    ],
+)
+def test_sources_named_on_sentences(extractor, text, source):
+    claim = extractor.extract(text, published="2024-07-22")[0]
+    assert [(a.source, a.kind.value) for a in claim.attributions] == [source]

@@ -243,6 +243,23 @@ def source_kind(span_or_text, label: str | None = None) -> SourceKind:
     return _classify(text, label) or SourceKind.other
 
 
+_COMPANY_WORDS = vocabulary.company_suffixes("legal") | vocabulary.company_suffixes("trade")
+
+
+def _titled_name(doc, start: int, end: int, by_token: dict) -> bool:
+    """Whether an entity the NER calls an organisation is a person's name after a title word
+    ("spokesman Olusola Akinboyewa", "General Mark Milley"): two or three capitalised words, none
+    in the gazetteer or a word of a company's name, right after a title noun."""
+    if start == 0 or not 2 <= end - start <= 3 or any(i in by_token for i in range(start, end)):
+        return False
+    before = doc[start - 1]
+    if before.pos_ not in ("NOUN", "PROPN") or normalise_name(before.text) not in TITLES:
+        return False
+    words = doc[start:end]
+    return all(t.is_title and t.is_alpha for t in words) and not any(
+        normalise_name(t.text) in _COMPANY_WORDS or t.lower_ in _COMPANY_WORDS for t in words)
+
+
 def strip_title(name: str) -> str:
     """A person's name without leading titles ("Deputy Kang Dae Sik" → "Kang Dae Sik",
     "Defence Minister Shin Won-sik" → "Shin Won-sik"). The last word is always kept."""
@@ -490,18 +507,21 @@ class Gazetteer:
             if ent.label_ not in _ENTITY_LABELS:
                 continue
             start, end = _trim(doc, ent.start, ent.end)
-            if ent.label_ == "PERSON":
+            label = ent.label_
+            if label == "ORG" and _titled_name(doc, start, end, by_token):
+                label = "PERSON"  # "air force spokesman Olusola Akinboyewa" read as an organisation
+            if label == "PERSON":
                 start = _person_start(doc, start, end, by_token)
-            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end], ent.label_):
+            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end], label):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
                 hits = list(inside.values())
-                if not self._entity_wins(doc, ent.label_, start, end, hits):
+                if not self._entity_wins(doc, label, start, end, hits):
                     continue
                 for h in hits:
                     dropped.add(id(h))
-            mentions[start] = self._entity_mention(doc, start, end, ent.label_, list(inside.values()))
+            mentions[start] = self._entity_mention(doc, start, end, label, list(inside.values()))
         for c in chosen:
             if id(c) not in dropped:
                 mentions[c[0]] = self._gazetteer_mention(doc, *c)
