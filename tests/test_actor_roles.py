@@ -281,3 +281,15 @@ def test_makers_a_buyer_buys_from_sell(extractor):
 def test_named_ships_are_targets(extractor, text, expected, absent):
     claim = extractor.extract(text, published=PUBLISHED)[0]
     assert expected <= _roles(claim) and absent not in {a.name for a in claim.actors}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a seizure is the transfer it stops: the seizer is no party, the destination the recipient
+        ("The U.S. Navy seized 2,000 AK-47 rifles bound for Yemen.", {("United States", "other"), ("Yemen", "recipient")}),
+        ("French forces seized 300 rifles from a dhow bound for Somalia.", {("France", "other"), ("Somalia", "recipient")}),
+    ],
+)
+def test_a_seizer_is_no_party(extractor, text, expected):
+    assert _roles(extractor.extract(text, published=PUBLISHED)[0]) == expected

@@ -350,6 +350,8 @@ class ClaimAssembler(SpanComponent):
         if modality is Modality.asserted and _tentative(clause):
             modality = Modality.hedged  # talks or negotiations: nothing is agreed yet (FORMAT)
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
+        if clause.head.lower_ in _INTERDICTION_VERBS:
+            actors = _seizer_no_party(doc, clause, actors, offset)
         acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
         # "Japan will ship ..., the government said": the bare body is the acting state's, or,
         # when this claim names none, the state that acted last ("The first shipments will be
@@ -617,6 +619,15 @@ def _no_party_verbs(group: str) -> frozenset[str]:
 _STANCE_VERBS = _no_party_verbs("stance")
 #: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
 _INTERDICTION_VERBS = _no_party_verbs("interdiction")
+
+
+def _seizer_no_party(doc, clause: Clause, actors: list, offset: int) -> list:
+    """"The U.S. Navy seized 2,000 rifles bound for Yemen": the seizer stops the transfer, it takes
+    no part in it (FORMAT: role ``other``); the goods' origin and destination keep theirs."""
+    ranges = [(doc[s.left_edge.i].idx + offset, doc[s.right_edge.i].idx + len(doc[s.right_edge.i]) + offset)
+              for s in clause.head.children if s.dep_ in ("nsubj", "agent")]
+    return [a.model_copy(update={"role": Role.other})
+            if a.span is not None and any(lo <= a.span.start < hi for lo, hi in ranges) else a for a in actors]
 
 
 def _intent_of_other_action(clause: Clause) -> bool:
