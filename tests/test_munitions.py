@@ -110,6 +110,8 @@ CATEGORY_CASES = [
     ("It sent Bradley fighting vehicles and M113 armoured personnel carriers.", [("armored_vehicle", None, "Bradley"), ("armored_vehicle", None, "M113")]),
     ("The US will send cluster munitions.", [("ammunition", None, None)]),
     ("They fired tank rounds.", [("ammunition", None, None)]),
+    ("The sale covers 32,739 tank cartridges.", [("ammunition", None, None)]),
+    ("The sale covers rifle cartridges.", [("small_arms_ammunition", None, None)]),
     ("They fired 120mm mortar rounds.", [("artillery_shell", 120.0, None)]),
     ("They laid anti-personnel mines.", [("mine", None, None)]),
     ("Russia dropped glide bombs and JDAMs.", [("bomb", None, None), ("bomb", None, "JDAM")]),
