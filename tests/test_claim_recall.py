@@ -333,3 +333,19 @@ def test_claim_types(extractor, text, expected):
 )
 def test_an_intent_to_do_something_else_with_weapons_is_no_claim(extractor, text, types):
     assert [t for _, t in _claims(extractor, text)] == types
+
+
+@pytest.mark.parametrize(
+    "text, claim_type, roles",
+    [
+        # deployment or stationing in peacetime is `other`, its place no target (FORMAT)
+        ("Russia has deployed Iskander missiles in Belarus.", "other", {("Russia", "user"), ("Belarus", "other")}),
+        # aimed at someone, or said of war, it is a use
+        ("Ukraine deployed the HIMARS launchers against Russian ammunition depots.", "use",
+         {("Ukraine", "user"), ("Russia", "target")}),
+        ("Russia deployed its new T-90 tanks on the front line in Donetsk.", "use", {("Russia", "user")}),
+    ],
+)
+def test_deployment_in_peacetime_is_no_use(extractor, text, claim_type, roles):
+    claim = extractor.extract(text, published=PUBLISHED)[0]
+    assert (claim.claim_type.value, {(a.name, a.role.value) for a in claim.actors}) == (claim_type, roles)

@@ -329,6 +329,9 @@ class ClaimAssembler(SpanComponent):
                          and noun_trigger(ctx.doc[i]) is not None), None)
             if noun is not None and not any(m.start in toks for m in ctx.munitions):
                 claim_type, frame_trigger = noun.claim_type, noun
+        peacetime = clause.trigger is not None and clause.trigger.stationing and not _in_combat(ctx.doc, toks)
+        if peacetime:
+            claim_type = ClaimType.other  # "Russia has deployed Iskander missiles in Belarus" (FORMAT)
         if claim_type in (ClaimType.transfer, ClaimType.agreement) and _money_only(ctx, clause, toks):
             claim_type = ClaimType.other  # "will provide 126 million euros in military aid" (FORMAT)
         governing = [f for f in frames if clause.head.i in f.governs]
@@ -352,6 +355,9 @@ class ClaimAssembler(SpanComponent):
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
         if clause.head.lower_ in _INTERDICTION_VERBS:
             actors = _seizer_no_party(doc, clause, actors, offset)
+        if peacetime:
+            # where weapons are stationed is no target of them
+            actors = [a.model_copy(update={"role": Role.other}) if a.role is Role.target else a for a in actors]
         acting = next((a for a in actors if a.type == ActorType.state and a.role in (Role.supplier, Role.producer, Role.user, Role.party)), None)
         # "Japan will ship ..., the government said": the bare body is the acting state's, or,
         # when this claim names none, the state that acted last ("The first shipments will be
@@ -619,6 +625,23 @@ def _no_party_verbs(group: str) -> frozenset[str]:
 _STANCE_VERBS = _no_party_verbs("stance")
 #: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
 _INTERDICTION_VERBS = _no_party_verbs("interdiction")
+
+
+@cache
+def _war_words() -> frozenset[str]:
+    """Words of war (``domain.jsonl``'s ``mil.war``: "front line", "combat", "counteroffensive")."""
+    from .domain import domain_lexicon
+
+    return frozenset(p.lower() for e in domain_lexicon() if e.id == "mil.war" for p in e.phrases)
+
+
+def _in_combat(doc, toks: set[int]) -> bool:
+    """Whether a clause of deployment is aimed at someone ("against Russian depots") or said of war
+    ("on the front line", "in combat")."""
+    words = _war_words()
+    lower = [doc[i].lower_ for i in sorted(toks)]
+    pairs = {f"{a} {b}" for a, b in zip(lower, lower[1:])}
+    return "against" in lower or bool(words & set(lower)) or bool(words & pairs)
 
 
 def _seizer_no_party(doc, clause: Clause, actors: list, offset: int) -> list:

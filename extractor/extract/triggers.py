@@ -44,6 +44,9 @@ class Trigger(LexiconEntry):
     #: talks and negotiations: nothing is agreed yet, so the claim is hedged (FORMAT) and it needs
     #: materiel or a trade noun of its own ("in talks about further sales", not "peace talks")
     tentative: bool = False
+    #: deployment and stationing: in peacetime the claim is ``other`` and its place no target
+    #: (FORMAT); aimed at someone ("against") or said of war ("on the front line") it is a use
+    stationing: bool = False
 
 
 @cache
