@@ -349,3 +349,16 @@ def test_an_intent_to_do_something_else_with_weapons_is_no_claim(extractor, text
 def test_deployment_in_peacetime_is_no_use(extractor, text, claim_type, roles):
     claim = extractor.extract(text, published=PUBLISHED)[0]
     assert (claim.claim_type.value, {(a.name, a.role.value) for a in claim.actors}) == (claim_type, roles)
+
+
+def test_a_use_claim_that_names_nothing_is_dropped_and_interceptors_are_used(extractor):
+    text = ("Iran fired 180 ballistic missiles at Israel, the Israeli military said. Most were intercepted by "
+            "Israel's Arrow air defence system. Tehran said the attack was a response to the killing of a "
+            "Hezbollah leader.")
+    claims = extractor.extract(text, published=PUBLISHED)
+    assert [(c.claim_type.value, {(a.name, a.role.value) for a in c.actors}) for c in claims] == [
+        ("use", {("Iran", "user"), ("Israel", "target")}),
+        # intercepting missiles is a use: the interceptor's owner is no seizer
+        ("use", {("Israel", "user")}),
+        # "the attack was a response to ...": no party, weapon or count, nothing to check
+    ]

@@ -144,7 +144,7 @@ class ClaimAssembler(SpanComponent):
             else:
                 lead = None
         apply_citations(claims, ctx.citations, memory)
-        return claims
+        return [c for c in claims if not _says_nothing(c)]
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[ClaimDraft]:
@@ -353,7 +353,7 @@ class ClaimAssembler(SpanComponent):
         if modality is Modality.asserted and _tentative(clause):
             modality = Modality.hedged  # talks or negotiations: nothing is agreed yet (FORMAT)
         actors = clause_actors(ctx, clause, toks, frame_trigger, nominal, governing)
-        if clause.head.lower_ in _INTERDICTION_VERBS:
+        if clause.head.lower_ in _INTERDICTION_VERBS and claim_type is ClaimType.transfer:
             actors = _seizer_no_party(doc, clause, actors, offset)
         if peacetime:
             # where weapons are stationed is no target of them
@@ -625,6 +625,18 @@ def _no_party_verbs(group: str) -> frozenset[str]:
 _STANCE_VERBS = _no_party_verbs("stance")
 #: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
 _INTERDICTION_VERBS = _no_party_verbs("interdiction")
+
+
+#: Claim types that say nothing checkable without a party, a weapon or a count. A transfer keeps
+#: a claim of its own ("Part of the package will be delivered this year": the package is known).
+_EMPTY_NOTHING = frozenset({ClaimType.use, ClaimType.other, ClaimType.assessment})
+
+
+def _says_nothing(claim: ClaimDraft) -> bool:
+    """"Tehran said the attack was a response to the killing of ...": a use, assessment or other
+    claim with no actor, munition or quantity (after the document completed them) asserts nothing
+    an analyst can check."""
+    return claim.claim_type in _EMPTY_NOTHING and not (claim.actors or claim.munitions or claim.quantities)
 
 
 @cache
