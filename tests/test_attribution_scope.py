@@ -295,3 +295,18 @@ def test_the_first_claims_chain_names_and_kinds(extractor, text, chain):
 )
 def test_a_citing_participle_names_the_speakers_source(extractor, text, chain):
     assert _chains(extractor, text)[0] == chain
+
+
+@pytest.mark.parametrize(
+    "text, chain, evidence",
+    [
+        # "..., Title Name said" that the parser hangs on the last noun: the name speaks, and it is no evidence
+        ("Argentina has signed a deal to buy 24 F-16 fighter jets from Denmark, Defence Minister Luis Petri "
+         "said on Tuesday.", ["Luis Petri"], "Argentina has signed a deal to buy 24 F-16 fighter jets from Denmark"),
+        ("Chile will buy 10 Leopard tanks from Germany, Defence Minister Maya Fernandez said.",
+         ["Maya Fernandez"], "Chile will buy 10 Leopard tanks from Germany"),
+    ],
+)
+def test_a_misparsed_speaker_before_the_report_verb(extractor, text, chain, evidence):
+    claim = extractor.extract(text, published=PUBLISHED)[0]
+    assert ([a.source for a in claim.attributions], claim.text) == (chain, evidence)
