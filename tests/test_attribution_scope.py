@@ -310,3 +310,16 @@ def test_a_citing_participle_names_the_speakers_source(extractor, text, chain):
 def test_a_misparsed_speaker_before_the_report_verb(extractor, text, chain, evidence):
     claim = extractor.extract(text, published=PUBLISHED)[0]
     assert ([a.source for a in claim.attributions], claim.text) == (chain, evidence)
+
+
+def test_a_relative_clause_on_the_object_of_an_announcement_is_no_quotation(extractor):
+    # "that" is the relative clause's own subject: the package includes, Washington announced it
+    claims = extractor.extract("Washington has announced a new military aid package for Ukraine that includes "
+                               "Stinger missiles and 155mm artillery rounds.", published=PUBLISHED)
+    items = [c for c in claims if c.munitions]
+    assert [(c.claim_type.value, {(a.name, a.role.value) for a in c.actors}, c.attributions) for c in items] == [
+        ("agreement", {("United States", "supplier"), ("Ukraine", "recipient")}, [])]
+    # a "that" clause with a subject of its own hung on the object is still the report's complement
+    claim = extractor.extract("The minister told a weekly briefing that Russia has not supplied tanks to Iran.",
+                              published=PUBLISHED)[0]
+    assert [a.source for a in claim.attributions] == ["minister"]

@@ -334,6 +334,8 @@ def _misplaced_complement(verb, head) -> bool:
     complement, not a relative clause of "time" or "briefing"."""
     if head.dep_ != "relcl" or head.left_edge.lower_ != "that":
         return False
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "that" for c in head.children):
+        return False  # "announced a package that includes ...": "that" is the clause's own subject
     noun = head.head
     if noun.dep_ in ("dobj", "dative") and noun.head.i == verb.i:
         return True  # "told a weekly briefing that Russia has not supplied ..."
