@@ -101,3 +101,12 @@ def test_military_signals_count_phrases_and_weapons(nlp):
     gate = DomainGate(nlp.vocab)
     # "defence ministry", "troops", the Javelin missiles, the shells
     assert gate.military_signals(doc, MunitionFinder(nlp.vocab).find(doc)) == 4
+
+
+def test_civilian_goods_beside_military_ones_make_no_claim(extractor):
+    # the document is about arms (Eurofighters), but "766 commercial aircraft" are another trade's
+    text = ("Airbus delivered 766 commercial aircraft in 2024, the planemaker said, while its defence unit "
+            "booked orders for 40 Eurofighter jets from the German air force.")
+    claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
+    assert [c.text for c in claims if "commercial" in c.text] == []
+    assert any("Eurofighter" in c.text for c in claims)

@@ -98,8 +98,12 @@ class ClaimAssembler(SpanComponent):
     def assemble(self, doc) -> list[ClaimDraft]:
         offset = doc._.extractor_offset or 0
         doc_id = doc._.extractor_doc_id or "doc"
-        munitions = self.domain.military_munitions(doc, read_mentions(doc, MUNITIONS, CLAIMS))
-        quantities = read_mentions(doc, QUANTITIES, CLAIMS)
+        found = read_mentions(doc, MUNITIONS, CLAIMS)
+        munitions = self.domain.military_munitions(doc, found)
+        # materiel nouns in their civilian sense ("766 commercial aircraft"): goods of another trade
+        civilian = {i for m in found if m not in munitions for i in range(m.start, m.end)}
+        quantities = [q for q in read_mentions(doc, QUANTITIES, CLAIMS)
+                      if not civilian.intersection(range(q.start, q.end))]
         # dates only fill their own field: without the dates component, claims carry none
         dates = read_mentions(doc, DATES, CLAIMS) if DATES in doc.spans else []
         entities = read_mentions(doc, ACTORS, CLAIMS)
@@ -113,7 +117,7 @@ class ClaimAssembler(SpanComponent):
         carried = any((q.value.unit or "") in CARRIER_UNITS for q in quantities)
         doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities),
                                                              carried))
-        ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues)
+        ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues, civilian)
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
@@ -786,6 +790,8 @@ def _names_other_goods(ctx, clause: Clause) -> bool:
             if obj.dep_ != "dobj" or obj.pos_ != "NOUN":
                 continue
             words = {t.i for t in obj.subtree}
+            if obj.i in ctx.civilian_tokens and not words & ctx.munition_tokens:
+                return True  # "delivered 766 commercial aircraft"
             if words & ctx.munition_tokens or any(q.start in words for q in ctx.quantities):
                 return False
             if _has_materiel_word(ctx.doc, words) or any(c.dep_ == "nummod" for c in obj.children):

@@ -14,8 +14,10 @@ class DocContext:
     carries from sentence to sentence (last acting parties, last supplier → recipient pair,
     last attribution chain, citations)."""
 
-    def __init__(self, doc, offset, munitions, quantities, dates, entities, cues):
+    def __init__(self, doc, offset, munitions, quantities, dates, entities, cues, civilian_tokens=frozenset()):
         self.doc = doc
+        #: tokens of materiel nouns used in their civilian sense ("commercial aircraft")
+        self.civilian_tokens = frozenset(civilian_tokens)
         self.text = doc.text  # built once: Doc.text joins every token on each access
         self.offset = offset
         self.munitions = munitions
