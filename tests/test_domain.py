@@ -110,3 +110,20 @@ def test_civilian_goods_beside_military_ones_make_no_claim(extractor):
     claims = extractor.extract(text, published=PUBLISHED, doc_id="t")
     assert [c.text for c in claims if "commercial" in c.text] == []
     assert any("Eurofighter" in c.text for c in claims)
+
+
+@pytest.mark.parametrize(
+    "text, claims",
+    [
+        # a noun of trade whose goods a common noun names, and they are no materiel: no arms trade
+        ("Ukraine's grain exports rose 20% in December despite Russian missile attacks on Odesa, the "
+         "agriculture ministry said.", 0),
+        ("Gas shipments from Norway resumed in March, the energy ministry said.", 0),
+        # arms, a weapon or materiel in the noun's phrase keep it
+        ("Russian arms exports fell by 53% in 2019-23, the institute said.", 1),
+        ("Ammunition shipments to Ukraine resumed in March, the defence ministry said.", 1),
+        ("F-16 deliveries to Ukraine began in July, the defence ministry said.", 1),
+    ],
+)
+def test_trade_in_other_goods_is_no_arms_trade(extractor, text, claims):
+    assert len(extractor.extract(text, published=PUBLISHED, doc_id="t")) == claims

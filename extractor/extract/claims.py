@@ -261,6 +261,10 @@ class ClaimAssembler(SpanComponent):
             return False
         if _intent_of_other_action(clause):
             return False
+        trade_nouns = [clause.nominal] if clause.nominal is not None else []
+        trade_nouns += [c for c in clause.chain[0].children if c.dep_ in ("nsubj", "nsubjpass") and _trade_word(c)]
+        if trade_nouns and all(_other_trade(ctx, n) for n in trade_nouns):
+            return False
         frame = (clause.frame_trigger or clause.trigger).frame if clause.trigger is not None else "other"
         if frame in _TRANSFER_FRAMES and any(
                 c.dep_ in ("nsubj", "nsubjpass") and any(_trade_word(w) for w in _partitive(c))
@@ -576,6 +580,20 @@ def _partitive(noun) -> list:
     the whole."""
     return [noun] + [p for g in noun.children if g.dep_ == "prep" and g.lower_ == "of"
                      for p in g.children if p.dep_ == "pobj"]
+
+
+def _other_trade(ctx, noun) -> bool:
+    """"Ukraine's grain exports rose 20%", "gas shipments resumed": a noun of trade whose goods a
+    common noun before it names, and they are no materiel (not "arms exports", "F-16 deliveries",
+    "ammunition shipments", "framework contracts for 155mm ammunition")."""
+    phrase = {t.i for t in noun.subtree}
+    if phrase & ctx.munition_tokens or _has_materiel_word(ctx.doc, phrase - {noun.i}):
+        return False
+    for c in noun.children:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i not in ctx.munition_tokens \
+                and not _has_materiel_word(ctx.doc, {t.i for t in c.subtree}):
+            return True
+    return False
 
 
 def _trade_word(tok) -> bool:
