@@ -127,3 +127,17 @@ def test_civilian_goods_beside_military_ones_make_no_claim(extractor):
 )
 def test_trade_in_other_goods_is_no_arms_trade(extractor, text, claims):
     assert len(extractor.extract(text, published=PUBLISHED, doc_id="t")) == claims
+
+
+@pytest.mark.parametrize(
+    "text, claims",
+    [
+        # a count of other goods is moved, not arms
+        ("Japan will send 200 tonnes of rice to flood-hit Pakistan, the defence ministry said, adding that "
+         "troops would distribute it.", 0),
+        # a count of materiel, or a bare count that may stand for weapons named before, still is
+        ("Japan will send 5,000 tonnes of ammunition to Ukraine, the defence ministry said.", 1),
+    ],
+)
+def test_counted_other_goods_are_no_arms(extractor, text, claims):
+    assert len(extractor.extract(text, published=PUBLISHED, doc_id="t")) == claims

@@ -810,9 +810,15 @@ def _names_other_goods(ctx, clause: Clause) -> bool:
             words = {t.i for t in obj.subtree}
             if obj.i in ctx.civilian_tokens and not words & ctx.munition_tokens:
                 return True  # "delivered 766 commercial aircraft"
-            if words & ctx.munition_tokens or any(q.start in words for q in ctx.quantities):
+            if words & ctx.munition_tokens or _has_materiel_word(ctx.doc, words):
                 return False
-            if _has_materiel_word(ctx.doc, words) or any(c.dep_ == "nummod" for c in obj.children):
+            # a count of something else ("200 tonnes of rice", "50 water purification units") moves
+            # that; a bare count ("sent 12 more", "55% of them") may stand for the weapons named before
+            named = [c for c in obj.children if c.dep_ == "compound" and c.pos_ == "NOUN"] + [
+                g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+            if (any(q.start in words for q in ctx.quantities) or any(c.dep_ == "nummod" for c in obj.children)) \
+                    and not named:
                 return False
             return True
     return False
