@@ -267,9 +267,24 @@ def speaking_body_nouns() -> frozenset[str]:
 
 
 @cache
-def no_party_verbs() -> frozenset[str]:
-    """Every form of the verbs whose subject takes no part in a transfer ("condemned", "seizing")."""
-    return frozenset(k for e in load_package_lexicon("no_party_verbs.jsonl", VerbEntry, _verb_keys) for k in _verb_keys(e))
+def no_party_verbs(group: str | None = None) -> frozenset[str]:
+    """Every form of the verbs whose subject takes no part in a transfer ("condemned", "seizing"),
+    or of one ``group`` of them (``stance``: judging it; ``interdiction``: stopping it)."""
+    entries = load_package_lexicon("no_party_verbs.jsonl", VerbEntry, _verb_keys)
+    return frozenset(k for e in entries if group is None or e.group == group for k in _verb_keys(e))
+
+
+@cache
+def control_words() -> frozenset[str]:
+    """Adjectives of control after "be" ("are due to arrive", "is set to send"): control_words.jsonl."""
+    return frozenset(f for e in load_package_lexicon("control_words.jsonl", WordsEntry, _form_keys) for f in e.forms)
+
+
+@cache
+def production_sites() -> dict[str, frozenset[str]]:
+    """production_sites.jsonl by entry id: the verbs that build a site, its nouns, the modifiers
+    that make a "line" a production line."""
+    return {e.id: frozenset(e.forms) for e in load_package_lexicon("production_sites.jsonl", WordsEntry, _form_keys)}
 
 
 @cache

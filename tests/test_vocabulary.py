@@ -33,6 +33,9 @@ def test_verb_forms(lemma, double, forms):
         (vocabulary.calibre_units(), {"mm": 1.0, "inches": 25.4, "cal": None}, ()),
         (vocabulary.titles(), {"minister", "lt", "gen", "of"}, ("russia",)),
         (vocabulary.no_party_verbs(), {"criticised", "criticizing", "slammed", "intercepts"}, ("sent", "slamed")),
+        (vocabulary.no_party_verbs("interdiction"), {"seized", "intercepts", "confiscated"}, ("criticised", "sent")),
+        (vocabulary.no_party_verbs("stance"), {"criticised", "condemns"}, ("seized",)),
+        (vocabulary.control_words(), {"due", "poised", "likely"}, ("able",)),
         (vocabulary.state_body_nouns(), {"forces", "navy", "governments", "company"}, ("prosecutors", "office")),
         (vocabulary.speaking_body_nouns(), {"forces", "prosecutors", "office"}, ("navy", "company")),
         (vocabulary.source_nouns("person"), {"minister", "spokeswoman"}, ("newspaper",)),
@@ -130,3 +133,10 @@ def test_only_a_lot_noun_is_a_carrier(tmp_path):
     path.write_text('{"id": "x", "kind": "nonmateriel", "phrases": ["troop"], "carrier": true}\n', encoding="utf-8")
     with pytest.raises(LexiconError, match=r":1: \(entry\): Value error, only a lot entry is a carrier"):
         load_entries(path, CueEntry)
+
+
+def test_production_sites_by_entry():
+    sites = vocabulary.production_sites()
+    assert set(sites) == {"site.noun", "site.line_modifier", "site.verb"}
+    assert {"plant", "factories"} <= sites["site.noun"] and "production" in sites["site.line_modifier"]
+    assert {"build", "set up"} <= sites["site.verb"] and "plant" not in sites["site.verb"]

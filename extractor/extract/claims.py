@@ -539,16 +539,10 @@ def _descendants(clause: Clause) -> list[Clause]:
     return out
 
 
-@cache
-def _sites() -> dict[str, frozenset[str]]:
-    entries = load_package_lexicon("production_sites.jsonl", vocabulary.WordsEntry, vocabulary._form_keys)
-    return {e.id: frozenset(e.forms) for e in entries}
-
-
 def _builds_site(clause: Clause):
     """The verb of the clause that builds a place of production ("building a shell plant",
     "set up the production line"), or None (production_sites.jsonl)."""
-    sites = _sites()
+    sites = vocabulary.production_sites()
     for verb in clause.chain:
         words = {verb.lower_} | {f"{verb.lower_} {c.lower_}" for c in verb.children if c.dep_ == "prt"}
         if not words & sites["site.verb"]:
@@ -639,14 +633,9 @@ def _stray_number(ctx, toks: set[int]) -> bool:
     return False
 
 
-def _no_party_verbs(group: str) -> frozenset[str]:
-    entries = load_package_lexicon("no_party_verbs.jsonl", vocabulary.VerbEntry, vocabulary._verb_keys)
-    return frozenset(k for e in entries if e.group == group for k in vocabulary._verb_keys(e))
-
-
-_STANCE_VERBS = _no_party_verbs("stance")
+_STANCE_VERBS = vocabulary.no_party_verbs("stance")
 #: seizing arms stops a transfer: the claim is the transfer (FORMAT), the seizer no party to it
-_INTERDICTION_VERBS = _no_party_verbs("interdiction")
+_INTERDICTION_VERBS = vocabulary.no_party_verbs("interdiction")
 
 
 #: Claim types that say nothing checkable without a party, a weapon or a count. A transfer keeps

@@ -20,6 +20,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
+from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ClaimType
 
@@ -49,12 +50,9 @@ class Trigger(LexiconEntry):
     stationing: bool = False
 
 
-@cache
 def control_words() -> frozenset[str]:
-    """Adjectives of control after "be" ("are due to arrive", "is set to send"): see control_words.jsonl."""
-    from ..vocabulary import WordsEntry, _form_keys
-
-    return frozenset(f for e in load_package_lexicon("control_words.jsonl", WordsEntry, _form_keys) for f in e.forms)
+    """Adjectives of control after "be" ("are due to arrive", "is set to send")."""
+    return vocabulary.control_words()
 
 
 def controlled_verb(token):
