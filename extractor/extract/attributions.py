@@ -690,13 +690,8 @@ class FrameFinder:
                 frame.governs = {v.i}
             # the frame's own words ("Pakistan on Friday again denied"), not the clauses under it
             frame.tokens = set(clause.tokens) if v.i not in frame.governs else set()
-            for name in _name_before(ctx, v):
-                # the misparsed speaker and its titles and comma are the frame's words, no evidence
-                m = ctx.entity_by_token[name.i]
-                i = m.start - 1
-                while i >= 0 and ctx.doc[i].lower_.rstrip(".") in _TITLES:
-                    i -= 1
-                frame.tokens |= set(range(i, name.i + 1))
+            # a misparsed speaker with its titles and comma is the frame's words, no evidence
+            frame.tokens.update(_speaker_before(ctx, v))
             frame.links = self._frame_links(ctx, v, memory)
             for c in v.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
@@ -759,7 +754,7 @@ class FrameFinder:
                         if m is not None and m.value.source_kind is not None and t.i == m.end - 1:
                             subj.append(t)
         if not subj:
-            subj = _name_before(ctx, v)
+            subj = [ctx.doc[i] for i in _speaker_before(ctx, v)[-1:]]
         if not subj and v.dep_ == "conj":
             # "The Economist put the batch at 10 and said ...": the conjoined verb shares the subject
             subj = [c for c in v.head.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -1056,21 +1051,21 @@ def as_documents(links: list[Attribution]) -> list[Attribution]:
     return [a.model_copy(update={"kind": SourceKind.document}) if a.kind in _DOCUMENT_AUTHORS else a for a in links]
 
 
-_TITLES = vocabulary.titles()
-
-
-def _name_before(ctx: "DocContext", v) -> list:
+def _speaker_before(ctx: "DocContext", v) -> range:
     """"..., Defence Minister Luis Petri said": a report verb with no subject whose parser hung the
-    name right before it somewhere else (a conjunct of the last noun): that name, when a comma and
-    nothing but title words stand before it."""
+    name right before it somewhere else (a conjunct of the last noun). The tokens from the comma
+    through the name when a comma and nothing but title words stand before it (the name is the
+    last), else an empty range."""
+    from .entities import TITLES, normalise_name
+
     doc = ctx.doc
     m = ctx.entity_by_token.get(v.i - 1) if v.i > 0 else None
     if m is None or m.end != v.i or m.value.source_kind is None or doc[v.i - 1].head.i == v.i:
-        return []
+        return range(0)
     i = m.start - 1
-    while i >= 0 and doc[i].lower_.rstrip(".") in _TITLES:
+    while i >= 0 and normalise_name(doc[i].text) in TITLES:
         i -= 1
-    return [doc[v.i - 1]] if i >= 0 and doc[i].text == "," else []
+    return range(i, v.i) if i >= 0 and doc[i].text == "," else range(0)
 
 
 def apply_citations(claims: list, citations: list[tuple[str, list[Attribution]]],
