@@ -16,7 +16,6 @@ attributes compared by value, ``IN``, ``NOT_IN`` or ``REGEX``, no operators); fo
 model keeps spaCy's ruler. ``tests/test_attribute_table.py`` compares both on every token.
 """
 
-from __future__ import annotations
 
 import logging
 import re
@@ -119,7 +118,7 @@ class AttributeTable:
         self._firsts: dict[tuple, tuple[int, ...]] = {}
         self._merged: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
 
-    def compile(self, ruler) -> AttributeTable:
+    def compile(self, ruler) -> "AttributeTable":
         """Take the rules of a loaded spaCy ``AttributeRuler``; raises :class:`UnsupportedRule`."""
         rules = ruler.patterns
         used = sorted({str(k).upper() for rule in rules for alt in rule["patterns"] for tok in alt for k in tok})

@@ -18,7 +18,6 @@ Doc's text); the claims add ``doc._.extractor_offset`` (long documents are split
 Each finder component takes its lexicon file(s) through its config; ``None`` is the packaged data.
 """
 
-from __future__ import annotations
 
 from typing import Any
 
