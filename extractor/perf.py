@@ -12,6 +12,12 @@ project's machines (see ``bench/README.md``):
   would oversubscribe them. The variable is read when numpy loads OpenBLAS, so it has to be set
   before the first ``import numpy`` of the process (a worker process inherits it).
 
+* thinc's ``Maxout`` layer (ten of them run on every token: the shared tok2vec's and the NER's
+  own embedding and four convolutions each) returns, besides the maximum over its pieces, the
+  index of that maximum, which only training's backward pass reads; its kernel takes a third of
+  the layer. :func:`predict_maxout` gives those layers a prediction path that takes the maximum
+  with numpy (the same numbers, bit for bit) and leaves training to thinc's own forward.
+
 Set ``EXTRACTOR_OPS=default`` to keep thinc's own choice (for comparisons); a value the user
 already gave ``OPENBLAS_NUM_THREADS`` is kept.
 """
@@ -59,6 +65,53 @@ def model_ops() -> Iterator[str]:
         return
     with use_ops("numpy", use_blis=False):
         yield "NumpyOps(use_blis=False)"
+
+
+def predict_maxout(nlp) -> int:
+    """Give every thinc ``Maxout`` layer of ``nlp``'s components that runs on numpy a prediction
+    path without the argmax (:func:`_maxout_forward`); returns how many layers it changed. Does
+    nothing with ``EXTRACTOR_OPS=default``, on other ops (a GPU) or on layers whose forward is
+    not thinc's own."""
+    if os.environ.get(OPS_VARIABLE, "").lower() == "default":
+        return 0
+    from thinc.api import NumpyOps
+    from thinc.layers import maxout
+
+    changed = 0
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for layer in model.walk():
+            if getattr(layer, "_func", None) is maxout.forward and isinstance(layer.ops, NumpyOps):
+                layer._func = _maxout_forward
+                changed += 1
+    log.debug("maxout layers with a prediction path: %d", changed)
+    return changed
+
+
+def _maxout_forward(model, X, is_train: bool):
+    """thinc's ``Maxout`` forward when predicting: the same affine map and maximum over the
+    pieces, without the argmax that only the backward pass needs (training: thinc's forward)."""
+    from thinc.layers import maxout
+
+    if is_train:
+        return maxout.forward(model, X, is_train)
+    import numpy
+
+    n_out, n_pieces, n_in = model.get_dim("nO"), model.get_dim("nP"), model.get_dim("nI")
+    W = model.ops.reshape2f(model.get_param("W"), n_out * n_pieces, n_in)
+    Y = model.ops.gemm(X, W, trans2=True)
+    Y += model.ops.reshape1f(model.get_param("b"), n_out * n_pieces)
+    Z = model.ops.reshape3f(Y, Y.shape[0], n_out, n_pieces)
+    best = numpy.ascontiguousarray(Z[:, :, 0])
+    for piece in range(1, n_pieces):
+        numpy.maximum(best, Z[:, :, piece], out=best)
+    return best, _no_backprop
+
+
+def _no_backprop(d_best):
+    raise RuntimeError("this Maxout layer ran in prediction mode (extractor.perf.predict_maxout)")
 
 
 def release_free_memory() -> bool:

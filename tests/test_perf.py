@@ -1,0 +1,99 @@
+"""The numeric back-end settings of :mod:`extractor.perf` change speed, never results."""
+
+from types import SimpleNamespace
+
+import numpy
+import pytest
+from thinc.api import Maxout, NumpyOps, Relu, chain
+from thinc.layers import maxout
+
+from extractor import perf
+
+
+def _layer(n_out: int, n_pieces: int, n_in: int, seed: int = 0):
+    model = Maxout(nO=n_out, nI=n_in, nP=n_pieces)
+    model.ops = NumpyOps(use_blis=False)
+    model.initialize()
+    rng = numpy.random.default_rng(seed)
+    model.set_param("W", rng.standard_normal(model.get_param("W").shape).astype("float32"))
+    model.set_param("b", rng.standard_normal(model.get_param("b").shape).astype("float32"))
+    return model
+
+
+def _pipeline(*models):
+    return SimpleNamespace(pipeline=[(f"c{i}", SimpleNamespace(model=m)) for i, m in enumerate(models)])
+
+
+@pytest.mark.parametrize(
+    ("n_out", "n_pieces", "n_in", "rows"),
+    [(96, 3, 288, 500), (64, 2, 96, 37), (8, 4, 5, 1), (96, 3, 96, 0), (3, 1, 7, 11)],
+)
+def test_prediction_path_gives_thinc_s_numbers_bit_for_bit(n_out, n_pieces, n_in, rows):
+    model = _layer(n_out, n_pieces, n_in)
+    X = numpy.random.default_rng(1).standard_normal((rows, n_in)).astype("float32")
+    # ties between pieces, where the argmax would matter, give the same maximum
+    X[: rows // 2] = 0.0
+    expected = model.predict(X)
+    assert perf.predict_maxout(_pipeline(model)) == 1
+    assert model._func is perf._maxout_forward
+    got = model.predict(X)
+    assert got.dtype == expected.dtype and got.shape == expected.shape == (rows, n_out)
+    assert got.flags.c_contiguous
+    assert numpy.array_equal(got, expected)
+
+
+def test_training_still_runs_thinc_s_forward_and_backward():
+    model = _layer(16, 3, 8)
+    X = numpy.random.default_rng(2).standard_normal((20, 8)).astype("float32")
+    expected, backprop = model.begin_update(X)
+    expected_dX = backprop(numpy.ones_like(expected))
+    perf.predict_maxout(_pipeline(model))
+    got, backprop = model.begin_update(X)
+    assert numpy.array_equal(got, expected)
+    assert numpy.array_equal(backprop(numpy.ones_like(got)), expected_dX)
+
+
+def test_a_prediction_has_no_backward_pass():
+    model = _layer(4, 2, 3)
+    perf.predict_maxout(_pipeline(model))
+    _, backprop = perf._maxout_forward(model, numpy.zeros((2, 3), dtype="float32"), is_train=False)
+    with pytest.raises(RuntimeError, match="prediction mode"):
+        backprop(numpy.zeros((2, 4), dtype="float32"))
+
+
+def test_only_thinc_s_own_maxout_layers_change():
+    inner = _layer(4, 2, 3)
+    relu = Relu(nO=4, nI=4)
+    foreign = _layer(4, 2, 3)
+    foreign._func = lambda model, X, is_train: maxout.forward(model, X, is_train)
+    assert perf.predict_maxout(_pipeline(chain(inner, relu), foreign, None)) == 1
+    assert inner._func is perf._maxout_forward
+    assert foreign._func is not perf._maxout_forward
+
+
+def test_default_ops_leave_the_layers_alone(monkeypatch):
+    monkeypatch.setenv(perf.OPS_VARIABLE, "default")
+    model = _layer(4, 2, 3)
+    assert perf.predict_maxout(_pipeline(model)) == 0
+    assert model._func is maxout.forward
+
+
+def test_the_loaded_model_predicts_through_the_fast_path(extractor):
+    """The ten Maxout layers of the pinned model (tok2vec's and the NER's embedding and four
+    convolutions each) run the prediction path; tags, parses and entities are unchanged
+    (the dev set's output is compared byte for byte in tests/test_golden.py)."""
+    nlp = extractor.nlp
+    patched = [layer for _, c in nlp.pipeline if hasattr(getattr(c, "model", None), "walk")
+               for layer in c.model.walk() if layer._func is perf._maxout_forward]
+    assert len(patched) == 10
+    text = "Germany delivered 18 Leopard 2 tanks to Ukraine in March, the defence ministry said."
+    doc = nlp(text)
+    for layer in patched:
+        layer._func = maxout.forward
+    try:
+        reference = nlp(text)
+    finally:
+        for layer in patched:
+            layer._func = perf._maxout_forward
+    assert [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in doc] == \
+        [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in reference]
