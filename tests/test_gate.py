@@ -184,3 +184,41 @@ def test_one_character_lines_are_cut_by_tokens_and_get_line_sentences(blank):
     assert split_chunks(prose, 10_000) == [(0, prose)]
     doc = line_breaks(blank.make_doc("Headline\nFirst line. Second\n\nThird"))
     assert [t.text for t in doc if t.is_sent_start] == ["Headline", "First", "Third"]
+
+
+@pytest.mark.parametrize("fold_case", [True, False])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany will deliver two more Patriot batteries to Kyiv.",
+        "PATRIOT batteries and patriot missiles, the Patriot.",
+        "The F-16 and the Su-35: air defence systems, air defence.",
+        "air",
+        "defence air",
+        "",
+        "Ministry of Defence Ministry of",
+    ],
+)
+def test_phrase_index_says_what_a_phrase_matcher_says(blank, text, fold_case):
+    from spacy.attrs import LOWER, ORTH
+    from spacy.matcher import PhraseMatcher
+
+    from spacy.tokens import Doc
+
+    from extractor.gate import PhraseIndex
+
+    phrases = [("patriot",), ("Patriot", "batteries"), ("air", "defence", "systems"), ("f", "-", "16"),
+               ("ministry", "of", "defence"), ("Ministry", "of", "Defence"), ("su-35",), ()]
+    attr = LOWER if fold_case else ORTH
+    matcher = PhraseMatcher(blank.vocab, attr="LOWER" if fold_case else "ORTH")
+    matcher.add("X", [Doc(blank.vocab, words=list(p)) for p in phrases if p])
+    index = PhraseIndex(phrases, fold_case=fold_case)
+    assert len(index) == len({tuple(w.lower() if fold_case else w for w in p) for p in phrases if p})
+    doc = blank(text)
+    column = doc.to_array([attr]).tolist() if len(doc) else []
+    assert index.found_in(column) is bool(matcher(doc))
+    # and on every piece of the text, so that phrases at the start and the end are found too
+    for start in range(len(doc)):
+        for end in range(start + 1, len(doc) + 1):
+            piece = doc[start:end].as_doc()
+            assert index.found_in(piece.to_array([attr]).tolist()) is bool(matcher(piece)), piece.text
