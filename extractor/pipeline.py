@@ -224,17 +224,19 @@ class Extractor:
         self.chunk_chars = chunk_chars
         self.gate = gate
         self._nlp = None
+        self._warm = None  # the tokenizer's chunk cache filler, made with the model
 
     def __getstate__(self) -> dict:
         # pickled as its settings (for worker processes started with ``spawn``): a copy loads
         # the model itself on first use
-        return {**self.__dict__, "_nlp": None}
+        return {**self.__dict__, "_nlp": None, "_warm": None}
 
     @property
     def nlp(self):
         if self._nlp is None:
             self._nlp = load_nlp(self.model)
             self.chunk_chars = min(self.chunk_chars, self._nlp.max_length - 1)
+            self._warm = perf.TokenizerWarmer(self._nlp.tokenizer)
         return self._nlp
 
     def extract(self, text: str, published: str | None = None, doc_id: str = "doc") -> list[Claim]:
@@ -263,7 +265,9 @@ class Extractor:
             if len(pieces) >= PACK_PIECES:
                 item.packed = []
             for offset, chunk in pieces:
-                d = nlp.make_doc(mask_dateline(chunk))
+                text = mask_dateline(chunk)
+                self._warm(text)
+                d = nlp.make_doc(text)
                 d._.extractor_doc_id = document.doc_id
                 d._.extractor_published = document.published
                 d._.extractor_offset = offset

@@ -97,3 +97,76 @@ def test_the_loaded_model_predicts_through_the_fast_path(extractor):
             layer._func = perf._maxout_forward
     assert [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in doc] == \
         [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in reference]
+
+
+# -- the tokenizer's chunk cache --------------------------------------------------------------
+
+WARM_TEXTS = [
+    "BEIJING \u2014 The U.S. didn't say; Mr. Smith's F-16s (and 155mm shells) arrived.",
+    "KYIV, Ukraine (AP) \u2014 Ukraine's forces got 20mm rounds, 5kW radars & 1,000 drones :) today.",
+    "See https://example.com/a?b=1 or e-mail press@example.org \u2014 can't, won't, gonna.",
+    "  Leading  spaces,\ttabs\nand\n\nline breaks \u2014 \u201cquoted\u201d \u2018words\u2019 ... end.",
+    "",
+]
+
+
+def _tokens(doc):
+    return [(t.text, t.whitespace_, t.norm_, t.lower_, t.is_space) for t in doc]
+
+
+@pytest.mark.parametrize("text", WARM_TEXTS)
+def test_warming_never_changes_the_tokens(text):
+    import spacy
+
+    cold, warm = spacy.blank("en"), spacy.blank("en")
+    warmer = perf.TokenizerWarmer(warm.tokenizer)
+    expected = _tokens(cold.make_doc(text))
+    for _ in range(2):  # before and after the chunks are in the cache
+        warmer(text)
+        assert _tokens(warm.make_doc(text)) == expected
+
+
+def _counting_prefix_search(tokenizer):
+    calls = []
+    search = tokenizer.prefix_search
+
+    def counted(string):
+        calls.append(string)
+        return search(string)
+
+    tokenizer.prefix_search = counted  # (resets the tokenizer's caches)
+    return calls
+
+
+def test_after_a_special_case_spacy_caches_nothing_and_the_warmer_fills_the_cache():
+    import spacy
+
+    text = "BEIJING \u2014 the ministry said the shipment had arrived"  # "\u2014" is a special case
+    plain = spacy.blank("en")
+    calls = _counting_prefix_search(plain.tokenizer)
+    plain.make_doc(text)
+    calls.clear()
+    plain.make_doc(text)
+    assert "ministry" in calls  # spaCy split the words after the dash again
+
+    warm = spacy.blank("en")
+    calls = _counting_prefix_search(warm.tokenizer)
+    warmer = perf.TokenizerWarmer(warm.tokenizer)
+    warmer(text)
+    warm.make_doc(text)
+    calls.clear()
+    warmer(text)
+    warm.make_doc(text)
+    assert "ministry" not in calls and "shipment" not in calls
+
+
+def test_the_warmer_stops_at_the_tokenizer_s_cache_size():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer.max_cache_size = 3
+    warmer = perf.TokenizerWarmer(nlp.tokenizer)
+    warmer("one two three four five")
+    assert len(warmer.seen) == 5  # a text is warmed whole once begun
+    warmer("six seven")
+    assert warmer.seen == {"one", "two", "three", "four", "five"}
