@@ -19,10 +19,12 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+from spacy.attrs import ORTH, SHAPE
+from spacy.strings import hash_string
 
 from .. import vocabulary
 from ..errors import LexiconError
@@ -109,11 +111,15 @@ _POSSESSIVE = re.compile(r"(?:'s|')$")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
+# the normalisers are pure functions of a string, called for every token of every entity and
+# title walk, and documents repeat their names: their results are cached
+@lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """``text`` without combining accents ("Türkiye" → "Turkiye", "Élysée" → "Elysee")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
     """The lookup key of a name: lower case, no accents, dots, apostrophes or hyphens, no leading
     "the", no trailing possessive ("The U.S.'s" → "us", "al-Shabaab" → "al shabaab")."""
@@ -147,6 +153,7 @@ TITLES = vocabulary.titles()
 
 #: Short forms news uses, after "the", for a state the document has named in full.
 _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
+_SHORT_FORM_IDS = {hash_string(text): target for text, target in _SHORT_FORMS.items()}
 
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
@@ -391,6 +398,7 @@ class Gazetteer:
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._hits: dict[int, tuple[Entry, bool]] = {}
+        self._refs: dict[tuple, EntityRef] = {}  # see _ref
         lower: dict[str, list] = {}
         orth: dict[str, list] = {}
         for form, entry, demonym in forms:
@@ -553,10 +561,12 @@ class Gazetteer:
         """"the North" / "the South" for North and South Korea in a document that names them
         (not "the North Atlantic", not in a document about other countries)."""
         named = {c[2].id for c in chosen} | {s.id for c in chosen if (s := self.state_of(c[2])) is not None}
-        for tok in doc[1:]:
-            target = _SHORT_FORMS.get(tok.text)
-            if target is None or target not in named or taken[tok.i] or doc[tok.i - 1].lower_ != "the":
+        # the token texts are compared as ORTH ids: no Token object for every token of the Doc
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            target = _SHORT_FORM_IDS.get(orth)
+            if target is None or i == 0 or target not in named or taken[i] or doc[i - 1].lower_ != "the":
                 continue
+            tok = doc[i]
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is not None and nxt.text[:1].isupper():
                 continue
@@ -565,7 +575,8 @@ class Gazetteer:
     def _glued_origins(self, doc) -> Iterator[tuple[int, int, Entry, bool]]:
         """Single tokens such as "U.S.-made" or "U.K.-supplied" (the tokenizer keeps the dotted
         abbreviation and its suffix together)."""
-        for tok in doc:
+        for i in _inner_hyphen_tokens(doc):
+            tok = doc[i]
             text = tok.text
             if "-" in text and not text.startswith("-"):
                 prefix, suffix = text.rsplit("-", 1)
@@ -613,6 +624,15 @@ class Gazetteer:
 
     def _ref(self, entry: Entry, *, demonym: bool = False, made_in: bool = False, origin: str | None = None,
              label: str = "GAZ") -> EntityRef:
+        # a ref is a frozen function of its arguments and documents name the same few entries
+        # over and over: built once per Gazetteer
+        key = (entry.id, demonym, made_in, origin, label)
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = self._refs[key] = self._new_ref(entry, demonym, made_in, origin, label)
+        return ref
+
+    def _new_ref(self, entry: Entry, demonym: bool, made_in: bool, origin: str | None, label: str) -> EntityRef:
         state = self.state_of(entry)
         return EntityRef(
             name=entry.name,
@@ -694,6 +714,27 @@ def _entry_kind(entry: Entry) -> SourceKind | None:
     if isinstance(entry, SourceEntry):
         return entry.kind
     return entry.source_kind or _TYPE_KINDS.get(entry.type)
+
+
+#: Token shape hash → whether a token of that shape may hold a hyphen after its first character
+#: (shapes keep punctuation as written; "LONG", the shape of tokens of 100 characters or more,
+#: may). Shapes are few: filled as they are seen.
+_SHAPE_INNER_HYPHEN: dict[int, bool] = {}
+
+
+def _inner_hyphen_tokens(doc) -> list[int]:
+    """Indices of the tokens that may hold a hyphen after their first character, read from the
+    token shapes without building a Token object per token (the caller checks the text)."""
+    strings = doc.vocab.strings
+    out: list[int] = []
+    for i, shape in enumerate(doc.to_array(SHAPE).tolist()):
+        has = _SHAPE_INNER_HYPHEN.get(shape)
+        if has is None:
+            text = strings[shape]
+            has = _SHAPE_INNER_HYPHEN[shape] = text == "LONG" or "-" in text[1:]
+        if has:
+            out.append(i)
+    return out
 
 
 def _capitalised(doc, start: int, end: int) -> bool:
