@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from spacy.strings import get_string_id
+
 from .. import vocabulary
 from ..models import Actor, ActorType, ClaimType, Modality, Role
 from .base import Mention, offset_span
@@ -472,6 +474,8 @@ def acts(ent) -> bool:
 #: Definite descriptions of an actor by its type ("the company built", "the group fired", "sales
 #: to the island", "the two countries agreed").
 _DESCRIPTIONS = vocabulary.description_entries()
+#: the LOWER ids of the description nouns (see :func:`described_mentions`)
+_DESCRIPTION_IDS = frozenset(get_string_id(w) for w in _DESCRIPTIONS)
 _MARKS = frozenset(f for e in _DESCRIPTIONS.values() if e.marked for f in e.forms)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 
@@ -583,10 +587,11 @@ def _named_with(ctx, m, noun: str) -> bool:
 def described_mentions(ctx, toks: set[int], exclude: set[str]) -> list[Mention]:
     """The definite descriptions among ``toks`` as mentions of what they refer back to."""
     out = []
+    lowers = ctx.lower_ids
     for i in sorted(toks):
-        tok = ctx.doc[i]
-        if tok.lower_ not in _DESCRIPTIONS:
+        if lowers[i] not in _DESCRIPTION_IDS:
             continue
+        tok = ctx.doc[i]
         for ref in resolve_description(ctx, tok, exclude):
             start = min([c.i for c in tok.lefts if c.dep_ in ("det", "predet", "nummod", "amod", "compound")] + [i])
             out.append(Mention(start, i + 1, i, ref))

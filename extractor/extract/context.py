@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
+
+from spacy.attrs import LOWER
 
 if TYPE_CHECKING:
     from ..models import Actor, Attribution
@@ -42,6 +45,12 @@ class DocContext:
         self.current: list[ClaimDraft] = []
         self.sentence_subjects: list[Actor] = []
         self.citations: list[tuple[str, list[Attribution]]] = []
+
+    @cached_property
+    def lower_ids(self) -> list[int]:
+        """The LOWER id of each token (``Doc.to_array(LOWER)``, once per Doc): word tests over many
+        tokens without a Token object per token."""
+        return self.doc.to_array(LOWER).tolist()
 
     def paragraph(self, char: int) -> int:
         """The index of the paragraph holding character ``char`` of the Doc (paragraphs are

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 from spacy.attrs import ORTH, SHAPE
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 
 from .. import vocabulary
 from ..errors import LexiconError
@@ -153,7 +153,7 @@ TITLES = vocabulary.titles()
 
 #: Short forms news uses, after "the", for a state the document has named in full.
 _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
-_SHORT_FORM_IDS = {hash_string(text): target for text, target in _SHORT_FORMS.items()}
+_SHORT_FORM_IDS = {get_string_id(text): target for text, target in _SHORT_FORMS.items()}
 
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
