@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -52,8 +53,20 @@ class DocContext:
         tokens without a Token object per token."""
         return self.doc.to_array(LOWER).tolist()
 
+    @cached_property
+    def _paragraph_ends(self) -> list[int]:
+        """Where each paragraph separator ends, in text order: blank lines, or line breaks in a
+        text without blank lines (found left to right without overlaps, as ``str.count`` does)."""
+        sep = "\n\n" if "\n\n" in self.text else "\n"
+        ends = []
+        at = self.text.find(sep)
+        while at != -1:
+            ends.append(at + len(sep))
+            at = self.text.find(sep, at + len(sep))
+        return ends
+
     def paragraph(self, char: int) -> int:
         """The index of the paragraph holding character ``char`` of the Doc (paragraphs are
-        separated by blank lines, or by line breaks in a text without blank lines)."""
-        sep = "\n\n" if "\n\n" in self.text else "\n"
-        return self.text.count(sep, 0, char)
+        separated by blank lines, or by line breaks in a text without blank lines): the number
+        of separators that end at or before it."""
+        return bisect_right(self._paragraph_ends, char)
