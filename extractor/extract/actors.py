@@ -89,12 +89,13 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
     raising = clause.chain[0].i if len(clause.chain) > 1 else None
-    named = {acting_name(m.value) for m in ctx.entities if m.start in toks and acts(m.value)}
+    own = [m for m in ctx.entities if m.start in toks]  # the clause's entities
+    named = {acting_name(m.value) for m in own if acts(m.value)}
     # a description that is the verb's subject is resolved with the other subjects that point
     # elsewhere (below)
     described = [d for d in described_mentions(ctx, toks, named)
                  if not _is_chain_subject(ctx.doc[d.head], chain_ids) and not _owner_pronoun_elsewhere(ctx, d, chain_ids, frame)]
-    for m in [*ctx.entities, *described]:
+    for m in [*own, *described]:
         if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
             continue
         ent = m.value

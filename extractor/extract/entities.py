@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
-from spacy.attrs import ORTH, SHAPE
+from spacy.attrs import LOWER, ORTH, SHAPE
 from spacy.strings import get_string_id
 
 from .. import vocabulary
@@ -489,9 +489,10 @@ class Gazetteer:
         state is kept on it. A hit followed by "-made" / "-built"... is an origin (``made_in``).
         """
         cands: list[tuple[int, int, Entry, bool]] = []
+        words = _Words(doc)
         for matcher, checked in ((self._lower, True), (self._orth, False)):
             for match_id, start, end in matcher(doc):
-                if checked and not _capitalised(doc, start, end):
+                if checked and not words.capitalised(start, end):
                     continue
                 entry, demonym = self._hits[match_id]
                 cands.append((start, end, entry, demonym))
@@ -520,7 +521,7 @@ class Gazetteer:
                 label = "PERSON"  # "air force spokesman Olusola Akinboyewa" read as an organisation
             if label == "PERSON":
                 start = _person_start(doc, start, end, by_token)
-            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end], label):
+            if start >= end or not words.capitalised(start, end) or _is_noise(doc[start:end], label):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
@@ -737,13 +738,27 @@ def _inner_hyphen_tokens(doc) -> list[int]:
     return out
 
 
-def _capitalised(doc, start: int, end: int) -> bool:
-    """A case-insensitive hit counts only when written as a name: some word other than "the"
-    starts with a capital or a digit ("turkey", "china", "the economist" are not hits)."""
-    for tok in doc[start:end]:
-        if tok.lower_ != "the" and (tok.text[:1].isupper() or tok.text[:1].isdigit()):
-            return True
-    return False
+_THE = get_string_id("the")
+
+
+class _Words:
+    """The ORTH and LOWER ids of a Doc's tokens, read once per Doc: the tests below run for
+    every lexicon hit and entity without a Token object per word."""
+
+    def __init__(self, doc) -> None:
+        self.orths, self.lowers = doc.to_array([ORTH, LOWER]).T.tolist()
+        self.strings = doc.vocab.strings
+
+    def capitalised(self, start: int, end: int) -> bool:
+        """A case-insensitive hit counts only when written as a name: some word of ``[start,
+        end)`` other than "the" starts with a capital or a digit ("turkey", "china", "the
+        economist" are not hits)."""
+        for i in range(start, end):
+            if self.lowers[i] != _THE:
+                first = self.strings[self.orths[i]][:1]
+                if first.isupper() or first.isdigit():
+                    return True
+        return False
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})

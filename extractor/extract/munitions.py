@@ -31,7 +31,7 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
-from spacy.attrs import DEP, LOWER, SHAPE
+from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LOWER, SHAPE
 from spacy.strings import get_string_id, hash_string
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -361,11 +361,11 @@ class _Chain:
 
     @property
     def head_piece(self) -> _Piece | None:
-        cats = [p for p in self.pieces if p.category is not None]
-        generic = [p for p in cats if p.generic]
-        if generic and generic[-1] is cats[-1]:
-            return generic[-1]
-        return cats[-1] if cats else None
+        """The last piece with a category (a generic noun or a named system alike)."""
+        for p in reversed(self.pieces):
+            if p.category is not None:
+                return p
+        return None
 
 
 def _name_of(piece: _Piece, doc: Doc) -> str | None:
@@ -496,7 +496,9 @@ class MunitionFinder:
 
     def _lex_pieces(self, doc: Doc) -> Iterator[_Piece]:
         tagged = doc.has_annotation("TAG")
-        lowers = doc.to_array(LOWER).tolist()
+        # the words, entity types and alpha flags as ids: the matches are looked up, and most of
+        # the checks below ruled out, without a Token object per word
+        lowers, ents, alpha = doc.to_array([LOWER, ENT_TYPE, IS_ALPHA]).T.tolist()
         for _, start, end in self.phrases(doc):
             variant = self.variant_ids.get(tuple(lowers[start:end]))
             if variant is None:
@@ -506,13 +508,16 @@ class MunitionFinder:
                 continue
             if tagged and end - start == 1 and entry.kind == "generic" and not _nounlike(doc[start]):
                 continue
-            if entry.kind != "block" and _in_hyphen_compound(doc, start):
+            if entry.kind != "block" and start >= 2 and lowers[start - 1] == _HYPHEN \
+                    and _in_hyphen_compound(doc, start):
                 continue  # "twin-engine fighters", "anti-missile defences"
-            if entry.kind == "generic" and _activity_compound(doc, end):
+            if entry.kind == "generic" and end + 1 < len(lowers) and lowers[end] == _HYPHEN \
+                    and _activity_compound(doc, end):
                 continue  # "rocket-making expertise", "drone-producing plants"
-            if entry.kind == "system" and _inside_person_name(doc, start, end):
+            if entry.kind == "system" and ents[start] == _PERSON and _inside_person_name(doc, start, end):
                 continue  # "Jeffrey Archer", "Julius Caesar"
-            if entry.kind == "generic" and _capitalised_name(doc, start, end):
+            if entry.kind == "generic" and not any(alpha[i] and ents[i] not in _NAME_ENT_IDS for i in range(start, end)) \
+                    and _capitalised_name(doc, start, end):
                 continue  # "Shell said", "the Missile Defense Agency"
             kind = "block" if entry.kind == "block" else "lex"
             yield _Piece(start, end, kind, entry)
@@ -1124,6 +1129,11 @@ def _group_name(tok: Token) -> bool:
 
 
 _NAME_ENTS = {"ORG", "FAC", "PERSON", "WORK_OF_ART"}
+#: ids of the words and labels :meth:`MunitionFinder._lex_pieces` tests on the Doc's arrays
+#: (entity labels are symbols, so ``get_string_id``, not the hash of the string)
+_NAME_ENT_IDS = frozenset(get_string_id(e) for e in _NAME_ENTS)
+_PERSON = get_string_id("PERSON")
+_HYPHEN = get_string_id("-")
 
 
 def _capitalised_name(doc: Doc, start: int, end: int) -> bool:
