@@ -17,7 +17,7 @@ from typing import NamedTuple
 from spacy.strings import get_string_id
 
 from .. import vocabulary
-from ..models import Actor, ActorType, ClaimType, Modality, Role
+from ..models import Actor, ActorType, ClaimType, Modality, Role, Span
 from .base import Mention, offset_span
 from .clauses import Clause
 from .entities import EntityRef
@@ -71,6 +71,14 @@ def _is_platform(ctx, noun) -> bool:
 def ent_text(ctx, m) -> str:
     doc = ctx.doc
     return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
+
+
+def ent_text_span(ctx, m) -> tuple[str, Span]:
+    """The text of mention ``m`` and its character span in the original text (its tokens are
+    read once for both)."""
+    first, last = ctx.doc[m.start], ctx.doc[m.end - 1]
+    start, end = first.idx, last.idx + len(last)
+    return ctx.text[start:end], offset_span(start, end, ctx.offset)
 
 
 def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
@@ -185,9 +193,9 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 role = role_for(noun_trigger(head.head.head).frame, rel)
         if role is None:
             continue
+        text, span = ent_text_span(ctx, m)
         found.append(Actor(
-            text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
-            name=name, role=role, type=etype, entity_id=ent.entity_id,
+            text=text, span=span, name=name, role=role, type=etype, entity_id=ent.entity_id,
         ))
     # a subject that points elsewhere ("it had sent", "they signed", "the country",
     # "his troops", "which", or the shared subject of a conjoined verb)

@@ -214,6 +214,7 @@ def _head_words(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its strings; documents quote the same sources again
 def _classify(text: str, label: str | None = None) -> SourceKind | None:
     """The kind of a source phrase by its cue words and entity label; None when nothing says."""
     raw = _WORD.findall(text.replace("’", "'"))
@@ -267,6 +268,7 @@ def _titled_name(doc, start: int, end: int, by_token: dict) -> bool:
         normalise_name(t.text) in _COMPANY_WORDS or t.lower_ in _COMPANY_WORDS for t in words)
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of a string
 def strip_title(name: str) -> str:
     """A person's name without leading titles ("Deputy Kang Dae Sik" → "Kang Dae Sik",
     "Defence Minister Shin Won-sik" → "Shin Won-sik"). The last word is always kept."""
@@ -298,11 +300,12 @@ def _guess_org_type(words: list[str]) -> ActorType:
 #: A model designation ("MiG-29", "PAC-3", "Su-35s", "BM-21"): an entity with one is a weapon.
 
 
-def _is_noise(span, label: str) -> bool:
+def _is_noise(doc, words: "_Words", start: int, end: int, label: str) -> bool:
     """Entity spans spaCy often gets wrong and that name no actor: weapon designations
     ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
-    return (any(DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
-            or all(normalise_name(t.text) in TITLES for t in span))
+    texts = words.texts(start, end)
+    return (any(DESIGNATION.match(text) or label == "PERSON" and doc[i].is_digit for i, text in enumerate(texts, start))
+            or all(normalise_name(text) in TITLES for text in texts))
 
 
 # --- the gazetteer -----------------------------------------------------------------------------
@@ -521,7 +524,7 @@ class Gazetteer:
                 label = "PERSON"  # "air force spokesman Olusola Akinboyewa" read as an organisation
             if label == "PERSON":
                 start = _person_start(doc, start, end, by_token)
-            if start >= end or not words.capitalised(start, end) or _is_noise(doc[start:end], label):
+            if start >= end or not words.capitalised(start, end) or _is_noise(doc, words, start, end, label):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
@@ -748,6 +751,10 @@ class _Words:
     def __init__(self, doc) -> None:
         self.orths, self.lowers = doc.to_array([ORTH, LOWER]).T.tolist()
         self.strings = doc.vocab.strings
+
+    def texts(self, start: int, end: int) -> list[str]:
+        """The texts of tokens ``[start, end)``."""
+        return [self.strings[orth] for orth in self.orths[start:end]]
 
     def capitalised(self, start: int, end: int) -> bool:
         """A case-insensitive hit counts only when written as a name: some word of ``[start,
