@@ -635,6 +635,8 @@ class MunitionFinder:
         """True when ``left`` and ``right`` belong to one noun phrase: adjacent, or separated
         only by adjectives, hyphens, brackets or a noun modifier of the right-hand noun
         ("Harpoon coastal defence missiles", "122mm (4.8-inch) rockets")."""
+        if right.start - left.end > 3:
+            return False  # (the gap's length, told before its tokens are built)
         gap = doc[left.end : right.start]
         if len(gap) > 3 or "\n" in doc[left.end - 1 : right.start].text:
             return False  # a line break ends a noun phrase (list items)
