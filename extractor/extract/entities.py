@@ -23,14 +23,14 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
-from spacy.attrs import LOWER, ORTH, SHAPE
+from spacy.attrs import LOWER, ORTH
 from spacy.strings import get_string_id
 
 from .. import vocabulary
 from ..errors import LexiconError
 from ..lexicon import LexiconEntry, data_path, load_entries
 from ..models import ActorType, SourceKind
-from .base import DESIGNATION, Mention
+from .base import DESIGNATION, Mention, shape_tokens
 
 log = logging.getLogger(__name__)
 
@@ -729,16 +729,7 @@ _SHAPE_INNER_HYPHEN: dict[int, bool] = {}
 def _inner_hyphen_tokens(doc) -> list[int]:
     """Indices of the tokens that may hold a hyphen after their first character, read from the
     token shapes without building a Token object per token (the caller checks the text)."""
-    strings = doc.vocab.strings
-    out: list[int] = []
-    for i, shape in enumerate(doc.to_array(SHAPE).tolist()):
-        has = _SHAPE_INNER_HYPHEN.get(shape)
-        if has is None:
-            text = strings[shape]
-            has = _SHAPE_INNER_HYPHEN[shape] = text == "LONG" or "-" in text[1:]
-        if has:
-            out.append(i)
-    return out
+    return shape_tokens(doc, lambda shape: shape == "LONG" or "-" in shape[1:], _SHAPE_INNER_HYPHEN)
 
 
 _THE = get_string_id("the")

@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span, Token
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
-from .base import DESIGNATION, Mention, char_span
+from .base import DESIGNATION, Mention, char_span, shape_tokens
 from .clauses import RELATIVE_PRONOUNS, relative_antecedent
 from .spans import CLAIMS, QUANTITIES, read_mentions
 
@@ -991,15 +991,7 @@ def _without_carriers(doc: Doc, mentions: list[Mention[Munition]]) -> list[Menti
 def _digit_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens that contain a digit, read from the token shapes ("dd", "Xx-dd")
     without building a Token object per token."""
-    strings = doc.vocab.strings
-    out: list[int] = []
-    for i, shape in enumerate(doc.to_array(SHAPE).tolist()):
-        has = _SHAPE_HAS_DIGIT.get(shape)
-        if has is None:
-            has = _SHAPE_HAS_DIGIT[shape] = "d" in strings[shape]
-        if has:
-            out.append(i)
-    return out
+    return shape_tokens(doc, lambda shape: "d" in shape, _SHAPE_HAS_DIGIT)
 
 
 #: Token shape hash → whether the shape has a digit (shapes are few; filled as they are seen).
