@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from spacy.strings import get_string_id
+
 from .. import vocabulary
-from ..models import Actor, ActorType, ClaimType, Modality, Role
+from ..models import Actor, ActorType, ClaimType, Modality, Role, Span
 from .base import Mention, offset_span
 from .clauses import Clause
 from .entities import EntityRef
@@ -71,6 +73,14 @@ def ent_text(ctx, m) -> str:
     return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
 
 
+def ent_text_span(ctx, m) -> tuple[str, Span]:
+    """The text of mention ``m`` and its character span in the original text (its tokens are
+    read once for both)."""
+    first, last = ctx.doc[m.start], ctx.doc[m.end - 1]
+    start, end = first.idx, last.idx + len(last)
+    return ctx.text[start:end], offset_span(start, end, ctx.offset)
+
+
 def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, governing=()) -> list[Actor]:
     doc, offset = ctx.doc, ctx.offset
     frame = frame_trigger.frame if frame_trigger is not None else "other"
@@ -87,12 +97,13 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
     found: list[Actor] = []
     mun_tokens = ctx.munition_tokens
     raising = clause.chain[0].i if len(clause.chain) > 1 else None
-    named = {acting_name(m.value) for m in ctx.entities if m.start in toks and acts(m.value)}
+    own = [m for m in ctx.entities if m.start in toks]  # the clause's entities
+    named = {acting_name(m.value) for m in own if acts(m.value)}
     # a description that is the verb's subject is resolved with the other subjects that point
     # elsewhere (below)
     described = [d for d in described_mentions(ctx, toks, named)
                  if not _is_chain_subject(ctx.doc[d.head], chain_ids) and not _owner_pronoun_elsewhere(ctx, d, chain_ids, frame)]
-    for m in [*ctx.entities, *described]:
+    for m in [*own, *described]:
         if m.start not in toks or any(i in mun_tokens for i in range(m.start, m.end)):
             continue
         ent = m.value
@@ -182,9 +193,9 @@ def clause_actors(ctx, clause: Clause, toks: set[int], frame_trigger, nominal, g
                 role = role_for(noun_trigger(head.head.head).frame, rel)
         if role is None:
             continue
+        text, span = ent_text_span(ctx, m)
         found.append(Actor(
-            text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
-            name=name, role=role, type=etype, entity_id=ent.entity_id,
+            text=text, span=span, name=name, role=role, type=etype, entity_id=ent.entity_id,
         ))
     # a subject that points elsewhere ("it had sent", "they signed", "the country",
     # "his troops", "which", or the shared subject of a conjoined verb)
@@ -472,6 +483,8 @@ def acts(ent) -> bool:
 #: Definite descriptions of an actor by its type ("the company built", "the group fired", "sales
 #: to the island", "the two countries agreed").
 _DESCRIPTIONS = vocabulary.description_entries()
+#: the LOWER ids of the description nouns (see :func:`described_mentions`)
+_DESCRIPTION_IDS = frozenset(get_string_id(w) for w in _DESCRIPTIONS)
 _MARKS = frozenset(f for e in _DESCRIPTIONS.values() if e.marked for f in e.forms)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 
@@ -583,10 +596,11 @@ def _named_with(ctx, m, noun: str) -> bool:
 def described_mentions(ctx, toks: set[int], exclude: set[str]) -> list[Mention]:
     """The definite descriptions among ``toks`` as mentions of what they refer back to."""
     out = []
+    lowers = ctx.lower_ids
     for i in sorted(toks):
-        tok = ctx.doc[i]
-        if tok.lower_ not in _DESCRIPTIONS:
+        if lowers[i] not in _DESCRIPTION_IDS:
             continue
+        tok = ctx.doc[i]
         for ref in resolve_description(ctx, tok, exclude):
             start = min([c.i for c in tok.lefts if c.dep_ in ("det", "predet", "nummod", "amod", "compound")] + [i])
             out.append(Mention(start, i + 1, i, ref))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import numpy
 from pydantic import BaseModel
+from spacy.attrs import SHAPE
 
 from ..models import Actor, Attribution, Claim, ClaimType, DateRef, Modality, Munition, Quantity, Span
 
@@ -26,6 +29,25 @@ class Mention(Generic[T]):
     end: int
     head: int
     value: T
+
+
+def shape_tokens(doc, wanted: Callable[[str], bool], memo: dict[int, bool]) -> list[int]:
+    """Indices of the tokens whose shape string ("dd", "Xx-dd", "X.X.-xxxx") passes ``wanted``,
+    in order, read from the Doc's SHAPE array without a Token object per token: each distinct
+    shape is tested once, its answer kept in ``memo`` (shape id → bool; shapes are few)."""
+    shapes = doc.to_array(SHAPE)
+    strings = doc.vocab.strings
+    keep = []
+    for shape in numpy.unique(shapes).tolist():
+        has = memo.get(shape)
+        if has is None:
+            has = memo[shape] = wanted(strings[shape])
+        if has:
+            keep.append(shape)
+    if not keep:
+        return []
+    # the ids are 64-bit unsigned: compared as such (a Python int list may become float64)
+    return numpy.flatnonzero(numpy.isin(shapes, numpy.array(keep, dtype=shapes.dtype))).tolist()
 
 
 def char_span(doc, start: int, end: int) -> tuple[str, Span]:

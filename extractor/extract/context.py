@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import cached_property
 from typing import TYPE_CHECKING
+
+from spacy.attrs import LOWER
 
 if TYPE_CHECKING:
     from ..models import Actor, Attribution
@@ -43,8 +47,26 @@ class DocContext:
         self.sentence_subjects: list[Actor] = []
         self.citations: list[tuple[str, list[Attribution]]] = []
 
+    @cached_property
+    def lower_ids(self) -> list[int]:
+        """The LOWER id of each token (``Doc.to_array(LOWER)``, once per Doc): word tests over many
+        tokens without a Token object per token."""
+        return self.doc.to_array(LOWER).tolist()
+
+    @cached_property
+    def _paragraph_ends(self) -> list[int]:
+        """Where each paragraph separator ends, in text order: blank lines, or line breaks in a
+        text without blank lines (found left to right without overlaps, as ``str.count`` does)."""
+        sep = "\n\n" if "\n\n" in self.text else "\n"
+        ends = []
+        at = self.text.find(sep)
+        while at != -1:
+            ends.append(at + len(sep))
+            at = self.text.find(sep, at + len(sep))
+        return ends
+
     def paragraph(self, char: int) -> int:
         """The index of the paragraph holding character ``char`` of the Doc (paragraphs are
-        separated by blank lines, or by line breaks in a text without blank lines)."""
-        sep = "\n\n" if "\n\n" in self.text else "\n"
-        return self.text.count(sep, 0, char)
+        separated by blank lines, or by line breaks in a text without blank lines): the number
+        of separators that end at or before it."""
+        return bisect_right(self._paragraph_ends, char)

@@ -20,6 +20,7 @@ also the words of business, sport and space news ("delivered 61 jets", "fired a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Literal
@@ -118,8 +119,22 @@ def military_modifiers() -> frozenset[str]:
     return frozenset(p.lower() for e in domain_lexicon() if e.kind == "military_modifier" for p in e.phrases)
 
 
+_MODIFIERS_KEY = "extractor_munition_modifiers"
+
+
 def _modifiers(doc, mention) -> set[str]:
-    """The lower-cased words modifying a munition's head noun, inside its span or attached to it."""
+    """The lower-cased words modifying a munition's head noun, inside its span or attached to it
+    (computed once per Doc and token range: the claims component asks up to three times per
+    munition; callers only read the set)."""
+    memo = doc.user_data.setdefault(_MODIFIERS_KEY, {})
+    key = (mention.start, mention.end, mention.head)
+    words = memo.get(key)
+    if words is None:
+        words = memo[key] = _read_modifiers(doc, mention)
+    return words
+
+
+def _read_modifiers(doc, mention) -> set[str]:
     head = doc[mention.head]
     words = {doc[i].lower_ for i in range(mention.start, mention.end) if i != mention.head}
     mods = [c for c in head.children if c.dep_ in _MODIFIER_DEPS]
@@ -179,8 +194,17 @@ class DomainGate:
     def military_munitions(self, doc, munitions) -> list:
         """``munitions`` without those used in a civilian sense. A sentence that also names a
         weapon of a purely military category keeps them: "commercial drones to drop grenades"."""
-        armed_sents = {doc[m.start].sent.start for m in munitions if m.value.category in MILITARY_CATS}
-        return [m for m in munitions if not self.civilian(doc, m) or doc[m.start].sent.start in armed_sents]
+        # the start of a token's sentence, from one pass over the sentences when first asked
+        # (Token.sent scans for the sentence's edges on every call)
+        starts: list[int] = []
+
+        def sent_start(i: int) -> int:
+            if not starts:
+                starts.extend(s.start for s in doc.sents)
+            return starts[bisect_right(starts, i) - 1]
+
+        armed_sents = {sent_start(m.start) for m in munitions if m.value.category in MILITARY_CATS}
+        return [m for m in munitions if not self.civilian(doc, m) or sent_start(m.start) in armed_sents]
 
     @staticmethod
     def civilian(doc, mention) -> bool:

@@ -19,16 +19,18 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import get_string_id
 
 from .. import vocabulary
 from ..errors import LexiconError
 from ..lexicon import LexiconEntry, data_path, load_entries
 from ..models import ActorType, SourceKind
-from .base import DESIGNATION, Mention
+from .base import DESIGNATION, Mention, shape_tokens
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +111,15 @@ _POSSESSIVE = re.compile(r"(?:'s|')$")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
+# the normalisers are pure functions of a string, called for every token of every entity and
+# title walk, and documents repeat their names: their results are cached
+@lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """``text`` without combining accents ("Türkiye" → "Turkiye", "Élysée" → "Elysee")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
     """The lookup key of a name: lower case, no accents, dots, apostrophes or hyphens, no leading
     "the", no trailing possessive ("The U.S.'s" → "us", "al-Shabaab" → "al shabaab")."""
@@ -147,6 +153,7 @@ TITLES = vocabulary.titles()
 
 #: Short forms news uses, after "the", for a state the document has named in full.
 _SHORT_FORMS = {"North": "state.prk", "South": "state.kor"}
+_SHORT_FORM_IDS = {get_string_id(text): target for text, target in _SHORT_FORMS.items()}
 
 #: Words of an office that may stand between a state and a person's name ("Pakistan's
 #: Foreign Office spokesperson Mumtaz Zahra Baloch").
@@ -207,6 +214,7 @@ def _head_words(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of its strings; documents quote the same sources again
 def _classify(text: str, label: str | None = None) -> SourceKind | None:
     """The kind of a source phrase by its cue words and entity label; None when nothing says."""
     raw = _WORD.findall(text.replace("’", "'"))
@@ -260,6 +268,7 @@ def _titled_name(doc, start: int, end: int, by_token: dict) -> bool:
         normalise_name(t.text) in _COMPANY_WORDS or t.lower_ in _COMPANY_WORDS for t in words)
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of a string
 def strip_title(name: str) -> str:
     """A person's name without leading titles ("Deputy Kang Dae Sik" → "Kang Dae Sik",
     "Defence Minister Shin Won-sik" → "Shin Won-sik"). The last word is always kept."""
@@ -291,11 +300,12 @@ def _guess_org_type(words: list[str]) -> ActorType:
 #: A model designation ("MiG-29", "PAC-3", "Su-35s", "BM-21"): an entity with one is a weapon.
 
 
-def _is_noise(span, label: str) -> bool:
+def _is_noise(doc, words: "_Words", start: int, end: int, label: str) -> bool:
     """Entity spans spaCy often gets wrong and that name no actor: weapon designations
     ("MiG-29", a "person" called "Leopard 2") and bare titles ("Defence" in "Defence Minister")."""
-    return (any(DESIGNATION.match(t.text) or label == "PERSON" and t.is_digit for t in span)
-            or all(normalise_name(t.text) in TITLES for t in span))
+    texts = words.texts(start, end)
+    return (any(DESIGNATION.match(text) or label == "PERSON" and doc[i].is_digit for i, text in enumerate(texts, start))
+            or all(normalise_name(text) in TITLES for text in texts))
 
 
 # --- the gazetteer -----------------------------------------------------------------------------
@@ -391,6 +401,7 @@ class Gazetteer:
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._hits: dict[int, tuple[Entry, bool]] = {}
+        self._refs: dict[tuple, EntityRef] = {}  # see _ref
         lower: dict[str, list] = {}
         orth: dict[str, list] = {}
         for form, entry, demonym in forms:
@@ -481,9 +492,10 @@ class Gazetteer:
         state is kept on it. A hit followed by "-made" / "-built"... is an origin (``made_in``).
         """
         cands: list[tuple[int, int, Entry, bool]] = []
+        words = _Words(doc)
         for matcher, checked in ((self._lower, True), (self._orth, False)):
             for match_id, start, end in matcher(doc):
-                if checked and not _capitalised(doc, start, end):
+                if checked and not words.capitalised(start, end):
                     continue
                 entry, demonym = self._hits[match_id]
                 cands.append((start, end, entry, demonym))
@@ -512,7 +524,7 @@ class Gazetteer:
                 label = "PERSON"  # "air force spokesman Olusola Akinboyewa" read as an organisation
             if label == "PERSON":
                 start = _person_start(doc, start, end, by_token)
-            if start >= end or not _capitalised(doc, start, end) or _is_noise(doc[start:end], label):
+            if start >= end or not words.capitalised(start, end) or _is_noise(doc, words, start, end, label):
                 continue
             inside = {id(by_token[i]): by_token[i] for i in range(start, end) if i in by_token}
             if inside:
@@ -553,10 +565,12 @@ class Gazetteer:
         """"the North" / "the South" for North and South Korea in a document that names them
         (not "the North Atlantic", not in a document about other countries)."""
         named = {c[2].id for c in chosen} | {s.id for c in chosen if (s := self.state_of(c[2])) is not None}
-        for tok in doc[1:]:
-            target = _SHORT_FORMS.get(tok.text)
-            if target is None or target not in named or taken[tok.i] or doc[tok.i - 1].lower_ != "the":
+        # the token texts are compared as ORTH ids: no Token object for every token of the Doc
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            target = _SHORT_FORM_IDS.get(orth)
+            if target is None or i == 0 or target not in named or taken[i] or doc[i - 1].lower_ != "the":
                 continue
+            tok = doc[i]
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is not None and nxt.text[:1].isupper():
                 continue
@@ -565,7 +579,8 @@ class Gazetteer:
     def _glued_origins(self, doc) -> Iterator[tuple[int, int, Entry, bool]]:
         """Single tokens such as "U.S.-made" or "U.K.-supplied" (the tokenizer keeps the dotted
         abbreviation and its suffix together)."""
-        for tok in doc:
+        for i in _inner_hyphen_tokens(doc):
+            tok = doc[i]
             text = tok.text
             if "-" in text and not text.startswith("-"):
                 prefix, suffix = text.rsplit("-", 1)
@@ -613,6 +628,15 @@ class Gazetteer:
 
     def _ref(self, entry: Entry, *, demonym: bool = False, made_in: bool = False, origin: str | None = None,
              label: str = "GAZ") -> EntityRef:
+        # a ref is a frozen function of its arguments and documents name the same few entries
+        # over and over: built once per Gazetteer
+        key = (entry.id, demonym, made_in, origin, label)
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = self._refs[key] = self._new_ref(entry, demonym, made_in, origin, label)
+        return ref
+
+    def _new_ref(self, entry: Entry, demonym: bool, made_in: bool, origin: str | None, label: str) -> EntityRef:
         state = self.state_of(entry)
         return EntityRef(
             name=entry.name,
@@ -696,13 +720,43 @@ def _entry_kind(entry: Entry) -> SourceKind | None:
     return entry.source_kind or _TYPE_KINDS.get(entry.type)
 
 
-def _capitalised(doc, start: int, end: int) -> bool:
-    """A case-insensitive hit counts only when written as a name: some word other than "the"
-    starts with a capital or a digit ("turkey", "china", "the economist" are not hits)."""
-    for tok in doc[start:end]:
-        if tok.lower_ != "the" and (tok.text[:1].isupper() or tok.text[:1].isdigit()):
-            return True
-    return False
+#: Token shape hash → whether a token of that shape may hold a hyphen after its first character
+#: (shapes keep punctuation as written; "LONG", the shape of tokens of 100 characters or more,
+#: may). Shapes are few: filled as they are seen.
+_SHAPE_INNER_HYPHEN: dict[int, bool] = {}
+
+
+def _inner_hyphen_tokens(doc) -> list[int]:
+    """Indices of the tokens that may hold a hyphen after their first character, read from the
+    token shapes without building a Token object per token (the caller checks the text)."""
+    return shape_tokens(doc, lambda shape: shape == "LONG" or "-" in shape[1:], _SHAPE_INNER_HYPHEN)
+
+
+_THE = get_string_id("the")
+
+
+class _Words:
+    """The ORTH and LOWER ids of a Doc's tokens, read once per Doc: the tests below run for
+    every lexicon hit and entity without a Token object per word."""
+
+    def __init__(self, doc) -> None:
+        self.orths, self.lowers = doc.to_array([ORTH, LOWER]).T.tolist()
+        self.strings = doc.vocab.strings
+
+    def texts(self, start: int, end: int) -> list[str]:
+        """The texts of tokens ``[start, end)``."""
+        return [self.strings[orth] for orth in self.orths[start:end]]
+
+    def capitalised(self, start: int, end: int) -> bool:
+        """A case-insensitive hit counts only when written as a name: some word of ``[start,
+        end)`` other than "the" starts with a capital or a digit ("turkey", "china", "the
+        economist" are not hits)."""
+        for i in range(start, end):
+            if self.lowers[i] != _THE:
+                first = self.strings[self.orths[i]][:1]
+                if first.isupper() or first.isdigit():
+                    return True
+        return False
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})

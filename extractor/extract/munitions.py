@@ -31,16 +31,16 @@ from functools import cache
 from typing import Literal
 
 from pydantic import model_validator
-from spacy.attrs import LOWER, SHAPE
-from spacy.strings import hash_string
+from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LOWER, SHAPE
+from spacy.strings import get_string_id, hash_string
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_lexicon
 from ..models import Munition, MunitionCategory
-from .base import DESIGNATION, Mention, char_span
-from .clauses import relative_antecedent
+from .base import DESIGNATION, Mention, char_span, shape_tokens
+from .clauses import RELATIVE_PRONOUNS, relative_antecedent
 from .spans import CLAIMS, QUANTITIES, read_mentions
 
 log = logging.getLogger(__name__)
@@ -361,11 +361,11 @@ class _Chain:
 
     @property
     def head_piece(self) -> _Piece | None:
-        cats = [p for p in self.pieces if p.category is not None]
-        generic = [p for p in cats if p.generic]
-        if generic and generic[-1] is cats[-1]:
-            return generic[-1]
-        return cats[-1] if cats else None
+        """The last piece with a category (a generic noun or a named system alike)."""
+        for p in reversed(self.pieces):
+            if p.category is not None:
+                return p
+        return None
 
 
 def _name_of(piece: _Piece, doc: Doc) -> str | None:
@@ -487,29 +487,37 @@ class MunitionFinder:
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         docs = [Doc(vocab, words=list(key)) for key in self.lexicon.variants]
         self.phrases.add("MUNITION", docs)
+        #: the variants keyed by their words' LOWER ids, as ``Doc.to_array(LOWER)`` gives them
+        #: (a matched span's words are then read without a Token object per word)
+        self.variant_ids = {tuple(get_string_id(w) for w in key): v for key, v in self.lexicon.variants.items()}
         self.long_prefixes = frozenset(p for p in self.lexicon.prefixes if len(p) > 1)
 
     # -- candidate pieces ------------------------------------------------------------------
 
     def _lex_pieces(self, doc: Doc) -> Iterator[_Piece]:
         tagged = doc.has_annotation("TAG")
+        # the words, entity types and alpha flags as ids: the matches are looked up, and most of
+        # the checks below ruled out, without a Token object per word
+        lowers, ents, alpha = doc.to_array([LOWER, ENT_TYPE, IS_ALPHA]).T.tolist()
         for _, start, end in self.phrases(doc):
-            span = doc[start:end]
-            variant = self.lexicon.variants.get(tuple(t.lower_ for t in span))
+            variant = self.variant_ids.get(tuple(lowers[start:end]))
             if variant is None:
                 continue
             entry = variant.entry
-            if variant.exact and span.text not in variant.exact:
+            if variant.exact and doc[start:end].text not in variant.exact:
                 continue
-            if tagged and end - start == 1 and entry.kind == "generic" and not _nounlike(span[0]):
+            if tagged and end - start == 1 and entry.kind == "generic" and not _nounlike(doc[start]):
                 continue
-            if entry.kind != "block" and _in_hyphen_compound(doc, start):
+            if entry.kind != "block" and start >= 2 and lowers[start - 1] == _HYPHEN \
+                    and _in_hyphen_compound(doc, start):
                 continue  # "twin-engine fighters", "anti-missile defences"
-            if entry.kind == "generic" and _activity_compound(doc, end):
+            if entry.kind == "generic" and end + 1 < len(lowers) and lowers[end] == _HYPHEN \
+                    and _activity_compound(doc, end):
                 continue  # "rocket-making expertise", "drone-producing plants"
-            if entry.kind == "system" and _inside_person_name(doc, start, end):
+            if entry.kind == "system" and ents[start] == _PERSON and _inside_person_name(doc, start, end):
                 continue  # "Jeffrey Archer", "Julius Caesar"
-            if entry.kind == "generic" and _capitalised_name(doc, start, end):
+            if entry.kind == "generic" and not any(alpha[i] and ents[i] not in _NAME_ENT_IDS for i in range(start, end)) \
+                    and _capitalised_name(doc, start, end):
                 continue  # "Shell said", "the Missile Defense Agency"
             kind = "block" if entry.kind == "block" else "lex"
             yield _Piece(start, end, kind, entry)
@@ -627,6 +635,8 @@ class MunitionFinder:
         """True when ``left`` and ``right`` belong to one noun phrase: adjacent, or separated
         only by adjectives, hyphens, brackets or a noun modifier of the right-hand noun
         ("Harpoon coastal defence missiles", "122mm (4.8-inch) rockets")."""
+        if right.start - left.end > 3:
+            return False  # (the gap's length, told before its tokens are built)
         gap = doc[left.end : right.start]
         if len(gap) > 3 or "\n" in doc[left.end - 1 : right.start].text:
             return False  # a line break ends a noun phrase (list items)
@@ -851,7 +861,9 @@ class MunitionFinder:
             calibre = next(
                 (p.entry.caliber_mm for p in all_pieces if p.entry is not None and p.entry.caliber_mm), None
             )
-        if not _gun_rounds(doc, all_pieces):
+        # _refine_by_calibre changes only ammunition with a calibre: the token scan of
+        # _gun_rounds is left out for the rest
+        if cat is C.ammunition and calibre is not None and not _gun_rounds(doc, all_pieces):
             cat = _refine_by_calibre(cat, calibre)  # tank and cannon rounds stay ammunition (FORMAT)
         if cat is not C.ship:  # "world-class fighter jets"
             all_pieces = [p for p in all_pieces if not p.ship_class]
@@ -979,15 +991,7 @@ def _without_carriers(doc: Doc, mentions: list[Mention[Munition]]) -> list[Menti
 def _digit_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens that contain a digit, read from the token shapes ("dd", "Xx-dd")
     without building a Token object per token."""
-    strings = doc.vocab.strings
-    out: list[int] = []
-    for i, shape in enumerate(doc.to_array(SHAPE).tolist()):
-        has = _SHAPE_HAS_DIGIT.get(shape)
-        if has is None:
-            has = _SHAPE_HAS_DIGIT[shape] = "d" in strings[shape]
-        if has:
-            out.append(i)
-    return out
+    return shape_tokens(doc, lambda shape: "d" in shape, _SHAPE_HAS_DIGIT)
 
 
 #: Token shape hash → whether the shape has a digit (shapes are few; filled as they are seen).
@@ -1119,6 +1123,11 @@ def _group_name(tok: Token) -> bool:
 
 
 _NAME_ENTS = {"ORG", "FAC", "PERSON", "WORK_OF_ART"}
+#: ids of the words and labels :meth:`MunitionFinder._lex_pieces` tests on the Doc's arrays
+#: (entity labels are symbols, so ``get_string_id``, not the hash of the string)
+_NAME_ENT_IDS = frozenset(get_string_id(e) for e in _NAME_ENTS)
+_PERSON = get_string_id("PERSON")
+_HYPHEN = get_string_id("-")
 
 
 def _capitalised_name(doc: Doc, start: int, end: int) -> bool:
@@ -1197,9 +1206,12 @@ def _relative_heads(doc: Doc, tokens: list[int], mentions: list[Mention[Munition
         return []
     lo, hi = tokens[0], tokens[-1]
     out = []
+    relcl = _pronoun_tokens(doc)[1]
     for i in tokens:
+        if i not in relcl:
+            continue
         tok = doc[i]
-        if tok.dep_ != "relcl" or lo <= tok.head.i <= hi:
+        if lo <= tok.head.i <= hi:
             continue
         pronoun = next((c for c in tok.children if relative_antecedent(c) is not None), None)
         if pronoun is None or lo <= pronoun.i <= hi:
@@ -1229,6 +1241,23 @@ def _with_conjuncts(doc: Doc, before: list[Mention[Munition]]) -> list[Mention[M
 
 
 _ELIDED_KEY = "extractor_elided_counts"
+_PRONOUNS_KEY = "extractor_pronoun_tokens"
+#: LOWER ids of the words :func:`pronoun_munitions` resolves (besides elided counts)
+_PRONOUN_IDS = frozenset(get_string_id(w) for w in {"it"} | RELATIVE_PRONOUNS | _OBJECT_PRONOUNS | _PASSIVE_PRONOUNS)
+_RELCL = get_string_id("relcl")  # a symbol: not its string's hash
+
+
+def _pronoun_tokens(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+    """The indices of the Doc's tokens that :func:`pronoun_munitions` may resolve ("it", "them",
+    "they", relative pronouns) and of its relative-clause verbs, read from the LOWER and DEP
+    arrays once per Doc (the claims component asks for every claim; no Token per token)."""
+    found = doc.user_data.get(_PRONOUNS_KEY)
+    if found is None:
+        lowers, deps = doc.to_array([LOWER, DEP]).T.tolist()
+        found = doc.user_data[_PRONOUNS_KEY] = (
+            frozenset(i for i, low in enumerate(lowers) if low in _PRONOUN_IDS),
+            frozenset(i for i, dep in enumerate(deps) if dep == _RELCL))
+    return found
 
 
 def _elided_counts(doc: Doc, tokens: list[int]) -> set[int]:
@@ -1256,7 +1285,10 @@ def pronoun_munitions(doc: Doc, tokens: Iterable[int], mentions: list[Mention[Mu
     tokens = sorted(tokens)
     elided = _elided_counts(doc, tokens)
     out.extend(_relative_heads(doc, tokens, mentions))
+    pronouns = _pronoun_tokens(doc)[0]
     for i in tokens:
+        if i not in elided and i not in pronouns:
+            continue  # none of the cases below
         tok = doc[i]
         lower = tok.lower_
         antecedent: list[Mention[Munition]] = []

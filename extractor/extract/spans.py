@@ -51,11 +51,12 @@ def head_of(span: Span) -> int | None:
 def write_spans(doc: Doc, group: str, items: Iterable[tuple[int, int, int, str, Any]]) -> None:
     """Set ``doc.spans[group]`` from ``(start, end, head, label, value)`` items (token offsets)."""
     values = doc.user_data.setdefault(_VALUES, {})
+    add_string = doc.vocab.strings.add
     spans = []
     for start, end, head, label, value in items:
-        span = Span(doc, start, end, label=label, span_id=len(values))
-        values[_span_key(span)] = (value, head)
-        spans.append(span)
+        key = (add_string(label), start, end, len(values))  # what ``_span_key`` reads back
+        spans.append(Span(doc, start, end, label=key[0], span_id=key[3]))
+        values[key] = (value, head)
     doc.spans[group] = spans
 
 
@@ -73,7 +74,16 @@ def span_group(doc: Doc, group: str, reader: str) -> list[Span]:
 
 def read_mentions(doc: Doc, group: str, reader: str) -> list:
     """The mentions a finder component left in ``doc.spans[group]``, in their order."""
-    return [Mention(s.start, s.end, s._.extractor_head, s._.extractor_value) for s in span_group(doc, group, reader)]
+    # the values are read from the table behind the extension getters (``value_of``,
+    # ``head_of``) directly: ``span._.`` builds an accessor object per read, and the claims
+    # component reads every span of every group
+    values = doc.user_data.get(_VALUES, {})
+    out = []
+    for s in span_group(doc, group, reader):
+        start, end = s.start, s.end
+        value, head = values.get((s.label, start, end, s.id), (None, None))
+        out.append(Mention(start, end, head, value))
+    return out
 
 
 class SpanComponent:
