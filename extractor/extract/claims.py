@@ -51,7 +51,7 @@ from .attributions import (
     statement_links,
 )
 from .base import ClaimDraft, offset_span
-from .clauses import RELATIVE_PRONOUNS, Clause, evidence_range, fold, relative_antecedent, segment
+from .clauses import RELATIVE_PRONOUNS, Clause, TokenArrays, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
@@ -118,6 +118,7 @@ class ClaimAssembler(SpanComponent):
         doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities),
                                                              carried))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues, civilian)
+        arrays = TokenArrays(doc)  # read once: the sentences' scans over every token use them
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
@@ -125,7 +126,7 @@ class ClaimAssembler(SpanComponent):
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
             if _list_item(ctx.text, sent, in_list=lead is not None):
-                own = self._sentence_claims(ctx, sent, memory, doc_id)
+                own = self._sentence_claims(ctx, sent, memory, doc_id, arrays)
                 if lead is not None:
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
                     # with the lead-in's type, parties, dates and sources; the lead-in is none
@@ -136,9 +137,9 @@ class ClaimAssembler(SpanComponent):
                 continue
             if _is_heading(ctx.text, sent):
                 continue
-            found = self._sentence_claims(ctx, sent, memory, doc_id)
+            found = self._sentence_claims(ctx, sent, memory, doc_id, arrays)
             claims.extend(found)
-            if sent.text.rstrip().endswith(":"):
+            if ctx.text[sent.start_char:sent.end_char].rstrip().endswith(":"):
                 lead_claims = found
                 # the list's context: this sentence's claim, else the last claim with parties
                 # about materiel (a sum of money before it is no lead of a list of weapons)
@@ -151,15 +152,16 @@ class ClaimAssembler(SpanComponent):
         return [c for c in claims if not _says_nothing(c)]
 
     # -- one sentence ------------------------------------------------------------------------
-    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[ClaimDraft]:
+    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str,
+                         arrays: TokenArrays) -> list[ClaimDraft]:
         doc = ctx.doc
-        clauses = segment(sent)
-        frames = self.frame_finder.find(ctx, sent, clauses, memory)
+        clauses = segment(sent, arrays)
+        frames = self.frame_finder.find(ctx, sent, clauses, memory, arrays)
         frame_heads = {f.verb.i for f in frames}
         frame_tokens: set[int] = set()
         for f in frames:
             frame_tokens |= f.tokens
-        according = self.frame_finder.according_to(ctx, sent, memory)
+        according = self.frame_finder.according_to(ctx, sent, memory, arrays)
         for _, toks in according:
             frame_tokens |= toks
 
@@ -850,6 +852,11 @@ def _list_item(text: str, sent, in_list: bool = False) -> bool:
         # inside a list the parser may cut the bullet off as a sentence of its own ("•" / "CV90
         # vehicles, ..."); a bulleted headline without a lead-in stays a headline
         return in_list and prefix in _BULLETS
+    # the bullets are single characters: a sentence opening with a visible character is an item
+    # when that character is a bullet (Span.text joins every token: not built for each sentence)
+    first = text[sent.start_char:sent.start_char + 1]
+    if first and not first.isspace():
+        return first in _BULLETS
     return sent.text.lstrip().startswith(_BULLETS)
 
 
@@ -913,7 +920,7 @@ def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id
 
 def _is_heading(text: str, sent) -> bool:
     """Headings and captions: a line that does not end like a sentence."""
-    if not sent.text.strip():
+    if not text[sent.start_char:sent.end_char].strip():  # the sentence's text (Span.text joins its tokens)
         return True
     line_end = text.find("\n", sent.start_char)
     if line_end == -1:

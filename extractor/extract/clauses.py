@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import DEP, HEAD, LOWER, POS
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, VERB
+
 from .domain import trade_verbs
 from .triggers import Trigger, adj_trigger, control_words, controlled_verb, noun_trigger, verb_trigger
 
@@ -132,9 +136,41 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
     return chain
 
 
-def segment(sent) -> list[Clause]:
-    """Clauses of a sentence (a spaCy Span), outer clauses first."""
-    heads = [t for t in sent if is_clause_head(t)]
+class TokenArrays:
+    """A Doc's token attributes as lists of ints (string ids for ``dep`` and ``lower``, absolute
+    head indices), read once per Doc with ``Doc.to_array``.
+
+    spaCy makes a new Token object on every ``doc[i]``, ``t.head`` or step through a Span, and
+    ``t.lower_`` looks a string up: the scans over every token of every sentence (clause heads,
+    "according to", document nouns) read these lists and make Tokens of their few candidates
+    only."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        n = len(doc)
+        if not n:
+            self.head = self.pos = self.dep = self.lower = []
+            return
+        # HEAD is the offset to the head, negative ones wrapped round in the unsigned array
+        self.head = [i + off for i, off in enumerate(doc.to_array(HEAD).astype("int64").tolist())]
+        self.pos, self.dep, self.lower = doc.to_array([POS, DEP, LOWER]).T.tolist()
+
+
+_ROOT = get_string_id("ROOT")
+_ENOUGH = get_string_id("enough")
+_VERBAL = frozenset({VERB, AUX})
+
+
+def segment(sent, arrays: TokenArrays | None = None) -> list[Clause]:
+    """Clauses of a sentence (a spaCy Span), outer clauses first; ``arrays`` are its Doc's
+    (made here when not given)."""
+    doc = sent.doc
+    if arrays is None or arrays.doc is not doc:
+        arrays = TokenArrays(doc)
+    pos, dep, lower, head_of = arrays.pos, arrays.dep, arrays.lower, arrays.head
+    # is_clause_head holds only for a root, "enough" or a verb: the other tokens need no Token
+    heads = [doc[i] for i in range(sent.start, sent.end)
+             if (pos[i] in _VERBAL or dep[i] == _ROOT or lower[i] == _ENOUGH) and is_clause_head(doc[i])]
     by_head = {t.i: Clause(head=t) for t in heads}
     for clause in by_head.values():
         clause.chain = verb_chain(clause.head, clause.raised)
@@ -145,12 +181,10 @@ def segment(sent) -> list[Clause]:
             clause.frame_trigger = triggers[-1][0]
     # each token goes to the nearest clause head above it; the walk reads head indices, not
     # Token objects (spaCy makes a new one on every access: this loop was a fifth of the claims' CPU)
-    doc = sent.doc
-    head_of = {tok.i: tok.head.i for tok in sent}
-    for i in head_of:
+    for i in range(sent.start, sent.end):
         cur = i
         while cur not in by_head:
-            up = head_of[cur] if cur in head_of else doc[cur].head.i
+            up = head_of[cur]
             if up == cur:
                 break
             cur = up
@@ -160,12 +194,12 @@ def segment(sent) -> list[Clause]:
             owner = by_head.setdefault(cur, Clause(head=root, chain=[root]))
         owner.tokens.add(i)
     for clause in by_head.values():
-        h = clause.head
-        if h.head.i != h.i:
-            up = h.head
-            while up.i not in by_head and up.head.i != up.i:
-                up = up.head
-            parent = by_head.get(up.i)
+        h = clause.head.i
+        if head_of[h] != h:
+            up = head_of[h]
+            while up not in by_head and head_of[up] != up:
+                up = head_of[up]
+            parent = by_head.get(up)
             if parent is not None and parent is not clause:
                 clause.parent = parent
                 parent.children.append(clause)
