@@ -119,6 +119,7 @@ class ClaimAssembler(SpanComponent):
                                                              carried))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues, civilian)
         arrays = TokenArrays(doc)  # read once: the sentences' scans over every token use them
+        starts = _MentionStarts(ctx)
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
@@ -126,7 +127,7 @@ class ClaimAssembler(SpanComponent):
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
             if _list_item(ctx.text, sent, in_list=lead is not None):
-                own = self._sentence_claims(ctx, sent, memory, doc_id, arrays)
+                own = self._sentence_claims(ctx, sent, memory, doc_id, arrays, starts)
                 if lead is not None:
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
                     # with the lead-in's type, parties, dates and sources; the lead-in is none
@@ -137,7 +138,7 @@ class ClaimAssembler(SpanComponent):
                 continue
             if _is_heading(ctx.text, sent):
                 continue
-            found = self._sentence_claims(ctx, sent, memory, doc_id, arrays)
+            found = self._sentence_claims(ctx, sent, memory, doc_id, arrays, starts)
             claims.extend(found)
             if ctx.text[sent.start_char:sent.end_char].rstrip().endswith(":"):
                 lead_claims = found
@@ -153,7 +154,7 @@ class ClaimAssembler(SpanComponent):
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str,
-                         arrays: TokenArrays) -> list[ClaimDraft]:
+                         arrays: TokenArrays, starts: "_MentionStarts") -> list[ClaimDraft]:
         doc = ctx.doc
         clauses = segment(sent, arrays)
         frames = self.frame_finder.find(ctx, sent, clauses, memory, arrays)
@@ -169,7 +170,7 @@ class ClaimAssembler(SpanComponent):
         for clause in sorted(clauses, key=lambda c: -c.depth):
             if clause.parent is None or clause.head.i in frame_heads:
                 continue
-            if not self._qualifies(ctx, clause, frame_tokens):
+            if not self._qualifies(ctx, clause, frame_tokens, starts):
                 if _independent(clause):
                     # "..., and have since led a coalition": a clause of its own that asserts
                     # nothing about materiel is left out rather than swelling its neighbour
@@ -178,7 +179,7 @@ class ClaimAssembler(SpanComponent):
                     fold(clause)
         self_governed = {f.verb.i for f in frames if f.verb.i in f.governs}
         live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.head.i in self_governed)
-                and self._qualifies(ctx, c, frame_tokens)]
+                and self._qualifies(ctx, c, frame_tokens, starts)]
         exclude = set(frame_tokens)
         for c in live:
             if c.head.i in self_governed:
@@ -206,19 +207,19 @@ class ClaimAssembler(SpanComponent):
                 ctx.last_subject_actors = acting
         return [c for _, c in out]
 
-    def _qualifies(self, ctx: "DocContext", clause: Clause, frame_tokens: set[int]) -> bool:
+    def _qualifies(self, ctx: "DocContext", clause: Clause, frame_tokens: set[int], starts: "_MentionStarts") -> bool:
         toks = clause.tokens - frame_tokens
         if clause.denial:
             return True
         if not toks:
             return False
-        has_mun = any(m.start in toks for m in ctx.munitions)
-        has_qty = any(q.start in toks for q in ctx.quantities)
-        has_actor = any(e.start in toks and acts(e.value) for e in ctx.entities)
+        has_mun = not starts.munitions.isdisjoint(toks)
+        has_qty = not starts.quantities.isdisjoint(toks)
+        has_actor = not starts.actors.isdisjoint(toks)
         if clause.gapped and _stray_number(ctx, toks):
             return False  # "..., nearly four times its output": a multiplier or money, no count of its own
-        if clause.gapped and (has_mun or has_qty or has_actor or any(d.start in toks for d in ctx.dates)) \
-                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens):
+        if clause.gapped and (has_mun or has_qty or has_actor or not starts.dates.isdisjoint(toks)) \
+                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens, starts):
             # "... are due to arrive next year and the rest in 2026": the verb's claim again, with a
             # count, weapon, party or date of its own ("nearly three times its output" has none)
             return True
@@ -467,6 +468,18 @@ class ClaimAssembler(SpanComponent):
                 claim.munitions = _dedupe_munitions(all_munitions)
 
 
+class _MentionStarts:
+    """The first tokens of the Doc's munitions, quantities, acting entities and dates: whether a
+    clause holds one is a set intersection (each clause is tested against every mention of the
+    Doc, once while folding and again when the claims are made)."""
+
+    def __init__(self, ctx: "DocContext"):
+        self.munitions = frozenset(m.start for m in ctx.munitions)
+        self.quantities = frozenset(q.start for q in ctx.quantities)
+        self.actors = frozenset(e.start for e in ctx.entities if acts(e.value))
+        self.dates = frozenset(d.start for d in ctx.dates)
+
+
 def _independent(clause: Clause) -> bool:
     """A conjoined clause with its own subject or auxiliary stands on its own."""
     head = clause.head
@@ -541,11 +554,22 @@ def _descendants(clause: Clause) -> list[Clause]:
     return out
 
 
+@cache
+def _site_verb_openers() -> frozenset[str]:
+    """What a verb's own word must be for it or it with a particle to be a site verb ("set up" →
+    "set up", "set"): the site verbs and each of their words before a space."""
+    verbs = vocabulary.production_sites()["site.verb"]
+    return frozenset(verbs) | frozenset(v[:k] for v in verbs for k, ch in enumerate(v) if ch == " ")
+
+
 def _builds_site(clause: Clause):
     """The verb of the clause that builds a place of production ("building a shell plant",
     "set up the production line"), or None (production_sites.jsonl)."""
     sites = vocabulary.production_sites()
+    openers = _site_verb_openers()
     for verb in clause.chain:
+        if verb.lower_ not in openers:
+            continue  # no site verb, with or without a particle, begins with this word
         words = {verb.lower_} | {f"{verb.lower_} {c.lower_}" for c in verb.children if c.dep_ == "prt"}
         if not words & sites["site.verb"]:
             continue
