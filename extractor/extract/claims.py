@@ -167,19 +167,25 @@ class ClaimAssembler(SpanComponent):
             frame_tokens |= toks
 
         # fold clauses that assert nothing on their own, innermost first
+        passed: set[int] = set()
         for clause in sorted(clauses, key=lambda c: -c.depth):
             if clause.parent is None or clause.head.i in frame_heads:
                 continue
-            if not self._qualifies(ctx, clause, frame_tokens, starts):
-                if _independent(clause):
-                    # "..., and have since led a coalition": a clause of its own that asserts
-                    # nothing about materiel is left out rather than swelling its neighbour
-                    clause.tokens = set()
-                else:
-                    fold(clause)
+            if self._qualifies(ctx, clause, frame_tokens, starts):
+                # its clauses below were folded before it, so its tokens and children stay as
+                # they are and so does the verdict; not that of a gapped clause, whose test asks
+                # its parent, which may fold later
+                if not clause.gapped:
+                    passed.add(id(clause))
+            elif _independent(clause):
+                # "..., and have since led a coalition": a clause of its own that asserts
+                # nothing about materiel is left out rather than swelling its neighbour
+                clause.tokens = set()
+            else:
+                fold(clause)
         self_governed = {f.verb.i for f in frames if f.verb.i in f.governs}
         live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.head.i in self_governed)
-                and self._qualifies(ctx, c, frame_tokens, starts)]
+                and (id(c) in passed or self._qualifies(ctx, c, frame_tokens, starts))]
         exclude = set(frame_tokens)
         for c in live:
             if c.head.i in self_governed:
