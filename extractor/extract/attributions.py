@@ -1051,8 +1051,7 @@ def _tokens_among(sent, arrays: TokenArrays | None, words: frozenset[int]) -> li
     doc = sent.doc
     if arrays is None or arrays.doc is not doc:
         arrays = TokenArrays(doc)
-    lower = arrays.lower
-    return [doc[i] for i in range(sent.start, sent.end) if lower[i] in words]
+    return [doc[i] for i in arrays.within(arrays.with_lower(words), sent)]
 
 
 #: Words :meth:`FrameFinder._named_documents` looks at: titling participles and document nouns.

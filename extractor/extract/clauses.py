@@ -8,8 +8,10 @@ clause above it, so each claim's evidence is the smallest clause that says somet
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.attrs import DEP, HEAD, LOWER, POS
 from spacy.strings import get_string_id
 from spacy.symbols import AUX, VERB
@@ -137,28 +139,47 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
 
 
 class TokenArrays:
-    """A Doc's token attributes as lists of ints (string ids for ``dep`` and ``lower``, absolute
-    head indices), read once per Doc with ``Doc.to_array``.
+    """A Doc's head indices and the positions of the tokens some scan looks at, read once per Doc
+    with ``Doc.to_array``.
 
     spaCy makes a new Token object on every ``doc[i]``, ``t.head`` or step through a Span, and
     ``t.lower_`` looks a string up: the scans over every token of every sentence (clause heads,
-    "according to", document nouns) read these lists and make Tokens of their few candidates
-    only."""
+    "according to", document nouns) take their few candidates from here and make Tokens of
+    those only."""
 
     def __init__(self, doc):
         self.doc = doc
         n = len(doc)
-        if not n:
-            self.head = self.pos = self.dep = self.lower = []
-            return
-        # HEAD is the offset to the head, negative ones wrapped round in the unsigned array
-        self.head = [i + off for i, off in enumerate(doc.to_array(HEAD).astype("int64").tolist())]
-        self.pos, self.dep, self.lower = doc.to_array([POS, DEP, LOWER]).T.tolist()
+        #: the head of each token, as an index into the Doc
+        self.head: list[int] = []
+        # per token: POS, DEP and LOWER ids (uint64)
+        self._attrs = numpy.zeros((0, 3), dtype=numpy.uint64)
+        if n:
+            # HEAD is the offset to the head, negative ones wrapped round in the unsigned array
+            self.head = (doc.to_array(HEAD).astype(numpy.int64) + numpy.arange(n)).tolist()
+            self._attrs = doc.to_array([POS, DEP, LOWER]).reshape(n, 3)
+        self._lowers: dict[frozenset[int], list[int]] = {}
+        pos, dep, lower = self._attrs.T
+        # is_clause_head holds only for a root, "enough" or a verb
+        self.clause_head_candidates: list[int] = numpy.flatnonzero(
+            (pos == VERB) | (pos == AUX) | (dep == numpy.uint64(_ROOT)) | (lower == numpy.uint64(_ENOUGH))).tolist()
+
+    def with_lower(self, words: frozenset[int]) -> list[int]:
+        """The positions of the tokens whose lower-case form is one of ``words`` (string ids)."""
+        hit = self._lowers.get(words)
+        if hit is None:
+            wanted = numpy.fromiter(words, dtype=numpy.uint64, count=len(words))
+            hit = self._lowers[words] = numpy.flatnonzero(numpy.isin(self._attrs[:, 2], wanted)).tolist()
+        return hit
+
+    @staticmethod
+    def within(positions: list[int], span) -> list[int]:
+        """The ``positions`` (sorted) inside ``span``."""
+        return positions[bisect_left(positions, span.start):bisect_left(positions, span.end)]
 
 
 _ROOT = get_string_id("ROOT")
 _ENOUGH = get_string_id("enough")
-_VERBAL = frozenset({VERB, AUX})
 
 
 def segment(sent, arrays: TokenArrays | None = None) -> list[Clause]:
@@ -167,10 +188,8 @@ def segment(sent, arrays: TokenArrays | None = None) -> list[Clause]:
     doc = sent.doc
     if arrays is None or arrays.doc is not doc:
         arrays = TokenArrays(doc)
-    pos, dep, lower, head_of = arrays.pos, arrays.dep, arrays.lower, arrays.head
-    # is_clause_head holds only for a root, "enough" or a verb: the other tokens need no Token
-    heads = [doc[i] for i in range(sent.start, sent.end)
-             if (pos[i] in _VERBAL or dep[i] == _ROOT or lower[i] == _ENOUGH) and is_clause_head(doc[i])]
+    head_of = arrays.head
+    heads = [tok for tok in (doc[i] for i in arrays.within(arrays.clause_head_candidates, sent)) if is_clause_head(tok)]
     by_head = {t.i: Clause(head=t) for t in heads}
     for clause in by_head.values():
         clause.chain = verb_chain(clause.head, clause.raised)
