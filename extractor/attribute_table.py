@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+
 from spacy.attrs import DEP, IDS, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -117,6 +119,21 @@ class AttributeTable:
         self._singles: dict[tuple, tuple[int, ...]] = {}
         self._firsts: dict[tuple, tuple[int, ...]] = {}
         self._merged: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+        # A Doc is written with numpy from numbered keys and outcomes (an outcome: a set of
+        # matching rules and the cells it writes), not token by token in Python. Per key number:
+        # its one-token rules' outcome and whether a longer rule may start at it.
+        self._key_numbers: dict[tuple, int] = {}
+        self._key_outcome: list[int] = []
+        self._key_multi: list[bool] = []
+        # per outcome number (0: no rule): its rules, the values it writes per column of
+        # WRITTEN and which columns it writes
+        self._outcome_numbers: dict[tuple[int, ...], int] = {(): 0}
+        self._outcome_rules: list[tuple[int, ...]] = [()]
+        self._outcome_values: list[list[int]] = [[0] * len(WRITTEN)]
+        self._outcome_mask: list[list[bool]] = [[False] * len(WRITTEN)]
+        self._key_arrays: tuple = (numpy.zeros(0, dtype=numpy.intp), numpy.zeros(0, dtype=bool))
+        self._outcome_arrays: tuple = (numpy.zeros((0, len(WRITTEN)), dtype=numpy.uint64),
+                                       numpy.zeros((0, len(WRITTEN)), dtype=bool))
 
     def compile(self, ruler) -> "AttributeTable":
         """Take the rules of a loaded spaCy ``AttributeRuler``; raises :class:`UnsupportedRule`."""
@@ -184,28 +201,59 @@ class AttributeTable:
             hit = self._merged[rules] = tuple((WRITTEN.index(attr), value) for attr, value in merged.items())
         return hit
 
+    def _key_number(self, key: tuple) -> int:
+        rules = self._singles_of(key)
+        self._key_outcome.append(self._outcome(rules))
+        self._key_multi.append(bool(self._firsts[key]))
+        number = self._key_numbers[key] = len(self._key_outcome) - 1  # published once filled in
+        return number
+
+    def _outcome(self, rules: tuple[int, ...]) -> int:
+        """The number of the outcome of ``rules`` (sorted rule numbers), made on first sight."""
+        hit = self._outcome_numbers.get(rules)
+        if hit is None:
+            values, mask = [0] * len(WRITTEN), [False] * len(WRITTEN)
+            for col, value in self._merge(rules):
+                values[col], mask[col] = value, True
+            self._outcome_rules.append(rules)
+            self._outcome_values.append(values)
+            self._outcome_mask.append(mask)
+            hit = self._outcome_numbers[rules] = len(self._outcome_rules) - 1
+        return hit
+
+    def _tables(self) -> tuple:
+        """(outcome per key, multi per key, values per outcome, mask per outcome) as numpy
+        arrays, remade when keys or outcomes were added."""
+        if len(self._key_arrays[0]) != len(self._key_outcome):
+            self._key_arrays = (numpy.array(self._key_outcome, dtype=numpy.intp),
+                                numpy.array(self._key_multi, dtype=bool))
+        if len(self._outcome_arrays[0]) != len(self._outcome_values):
+            self._outcome_arrays = (numpy.array(self._outcome_values, dtype=numpy.uint64),
+                                    numpy.array(self._outcome_mask, dtype=bool))
+        return self._key_arrays + self._outcome_arrays
+
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if not n:
             return doc
         keys = self._keys(doc)
-        singles = self._singles
-        rules = [singles[key] if key in singles else self._singles_of(key) for key in keys]
-        for start, key in enumerate(keys):
-            for m in self._firsts[key]:
+        numbers = self._key_numbers
+        found = numpy.array([numbers[key] if key in numbers else self._key_number(key) for key in keys],
+                            dtype=numpy.intp)
+        key_outcome, key_multi, _, _ = self._tables()
+        outcomes = key_outcome[found]
+        for start in numpy.flatnonzero(key_multi[found]).tolist():
+            for m in self._firsts[keys[start]]:
                 number, tests, index = self.multi[m]
                 end = start + len(tests)
                 if end <= n and all(t.holds(keys[j]) for j, tok in zip(range(start + 1, end), tests[1:]) for t in tok):
                     at = start + index
-                    rules[at] = tuple(sorted(set(rules[at]) | {number}))
-        array = doc.to_array(list(WRITTEN))
-        changed = False
-        for i, found in enumerate(rules):
-            if found:
-                for col, value in self._merge(found):
-                    array[i, col] = value
-                changed = True
-        if changed:
+                    rules = self._outcome_rules[int(outcomes[at])]
+                    outcomes[at] = self._outcome(tuple(sorted(set(rules) | {number})))
+        if outcomes.any():
+            _, _, values, mask = self._tables()
+            array = doc.to_array(list(WRITTEN))
+            numpy.copyto(array, values[outcomes], where=mask[outcomes])
             doc.from_array(list(WRITTEN), array)
         return doc
 

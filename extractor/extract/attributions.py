@@ -15,12 +15,14 @@ import re
 
 from dataclasses import dataclass, field
 
+from spacy.strings import get_string_id
+
 from typing import TYPE_CHECKING
 
 from .. import vocabulary
 from ..models import ActorType, Attribution, SourceKind
 from .base import offset_span
-from .clauses import Clause
+from .clauses import Clause, TokenArrays
 from .triggers import announces_agreement, verb_trigger
 
 if TYPE_CHECKING:
@@ -606,8 +608,9 @@ class FrameFinder:
     def __init__(self, sources: SourceResolver):
         self.sources = sources
 
-    def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory) -> list[Frame]:
-        memory.documents.extend(self._named_documents(ctx, sent))
+    def find(self, ctx: "DocContext", sent, clauses: list[Clause], memory: SourceMemory,
+             arrays: TokenArrays | None = None) -> list[Frame]:
+        memory.documents.extend(self._named_documents(ctx, sent, arrays))
         frames: list[Frame] = []
         by_head = {c.head.i: c for c in clauses}
         for clause in clauses:
@@ -707,13 +710,13 @@ class FrameFinder:
             memory.last_report = dedupe_links(memory.last_report + cited)
         return frames
 
-    def _named_documents(self, ctx: "DocContext", sent) -> list[Attribution]:
+    def _named_documents(self, ctx: "DocContext", sent, arrays: TokenArrays | None = None) -> list[Attribution]:
         """Documents the sentence names: by their author as a modifier ("the Defense Intelligence
         Agency document", "a Pentagon assessment") or by a quoted title ("his report, titled
-        'Arms for the Junta'")."""
+        'Arms for the Junta'"). ``arrays`` are the Doc's (made here when not given)."""
         doc = ctx.doc
         out = []
-        for tok in sent:
+        for tok in _tokens_among(sent, arrays, _NAMED_DOCUMENT_WORDS):
             if tok.lower_ in _TITLING and tok.i > sent.start:
                 # the title follows the document noun, a comma between at most (the parse may
                 # hang "titled" on the verb of the sentence)
@@ -875,10 +878,12 @@ class FrameFinder:
             return None
         return self.sources.link(ctx, tok, memory, cue, media_only=True)
 
-    def according_to(self, ctx: "DocContext", sent, memory: SourceMemory) -> list[tuple[list[Attribution], set[int]]]:
-        """``according to X`` phrases: their links and the tokens they cover."""
+    def according_to(self, ctx: "DocContext", sent, memory: SourceMemory,
+                     arrays: TokenArrays | None = None) -> list[tuple[list[Attribution], set[int]]]:
+        """``according to X`` phrases: their links and the tokens they cover. ``arrays`` are the
+        Doc's (made here when not given)."""
         out = []
-        for tok in sent:
+        for tok in _tokens_among(sent, arrays, _ACCORDING_WORDS):
             if tok.lower_ == "according":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
                 if to is None and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
@@ -1038,6 +1043,22 @@ def _quoted_after(doc, i: int):
 def _is_document(tok) -> bool:
     """Whether ``tok`` is a noun for a document ("report", "notices", "study")."""
     return SourceKind.document in _DEFINITE_KINDS.get(tok.lower_, ())
+
+
+def _tokens_among(sent, arrays: TokenArrays | None, words: frozenset[int]) -> list:
+    """The tokens of ``sent`` whose lower-case form is one of ``words`` (string ids), in order:
+    the candidates of a scan over the sentence, found without a Token object for every word."""
+    doc = sent.doc
+    if arrays is None or arrays.doc is not doc:
+        arrays = TokenArrays(doc)
+    return [doc[i] for i in arrays.within(arrays.with_lower(words), sent)]
+
+
+#: Words :meth:`FrameFinder._named_documents` looks at: titling participles and document nouns.
+_NAMED_DOCUMENT_WORDS = frozenset(get_string_id(w) for w in _TITLING) | frozenset(
+    get_string_id(w) for w, kinds in _DEFINITE_KINDS.items() if SourceKind.document in kinds)
+#: Words :meth:`FrameFinder.according_to` looks at ("according to", "as reported by").
+_ACCORDING_WORDS = frozenset(get_string_id(w) for w in ("according", "reported", "cited", "quoted"))
 
 
 #: Kinds of source whose reports are documents ("a DIA report" → document); an outlet's or a

@@ -51,7 +51,7 @@ from .attributions import (
     statement_links,
 )
 from .base import ClaimDraft, offset_span
-from .clauses import RELATIVE_PRONOUNS, Clause, evidence_range, fold, relative_antecedent, segment
+from .clauses import RELATIVE_PRONOUNS, Clause, TokenArrays, evidence_range, fold, relative_antecedent, segment
 from .context import DocContext
 from .domain import DomainEvidence
 from .munitions import pronoun_munitions, singularise
@@ -118,6 +118,8 @@ class ClaimAssembler(SpanComponent):
         doc._.extractor_domain = asdict(self.domain.evidence(doc, munitions, any(acts(e.value) for e in entities),
                                                              carried))
         ctx = DocContext(doc, offset, munitions, quantities, dates, entities, cues, civilian)
+        arrays = TokenArrays(doc)  # read once: the sentences' scans over every token use them
+        starts = _MentionStarts(ctx)
         memory = SourceMemory()
         claims: list[ClaimDraft] = []
         lead: list[ClaimDraft] | None = None  # the context of a list: its lead-in (ending in ":")
@@ -125,7 +127,7 @@ class ClaimAssembler(SpanComponent):
         lead_claims: list[ClaimDraft] = []  # the lead-in's own claims, replaced by its items
         for sent in doc.sents:
             if _list_item(ctx.text, sent, in_list=lead is not None):
-                own = self._sentence_claims(ctx, sent, memory, doc_id)
+                own = self._sentence_claims(ctx, sent, memory, doc_id, arrays, starts)
                 if lead is not None:
                     # "The package includes:" / "- 18 howitzers": each item is a claim of its own
                     # with the lead-in's type, parties, dates and sources; the lead-in is none
@@ -136,9 +138,9 @@ class ClaimAssembler(SpanComponent):
                 continue
             if _is_heading(ctx.text, sent):
                 continue
-            found = self._sentence_claims(ctx, sent, memory, doc_id)
+            found = self._sentence_claims(ctx, sent, memory, doc_id, arrays, starts)
             claims.extend(found)
-            if sent.text.rstrip().endswith(":"):
+            if ctx.text[sent.start_char:sent.end_char].rstrip().endswith(":"):
                 lead_claims = found
                 # the list's context: this sentence's claim, else the last claim with parties
                 # about materiel (a sum of money before it is no lead of a list of weapons)
@@ -151,32 +153,39 @@ class ClaimAssembler(SpanComponent):
         return [c for c in claims if not _says_nothing(c)]
 
     # -- one sentence ------------------------------------------------------------------------
-    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str) -> list[ClaimDraft]:
+    def _sentence_claims(self, ctx: "DocContext", sent, memory: SourceMemory, doc_id: str,
+                         arrays: TokenArrays, starts: "_MentionStarts") -> list[ClaimDraft]:
         doc = ctx.doc
-        clauses = segment(sent)
-        frames = self.frame_finder.find(ctx, sent, clauses, memory)
+        clauses = segment(sent, arrays)
+        frames = self.frame_finder.find(ctx, sent, clauses, memory, arrays)
         frame_heads = {f.verb.i for f in frames}
         frame_tokens: set[int] = set()
         for f in frames:
             frame_tokens |= f.tokens
-        according = self.frame_finder.according_to(ctx, sent, memory)
+        according = self.frame_finder.according_to(ctx, sent, memory, arrays)
         for _, toks in according:
             frame_tokens |= toks
 
         # fold clauses that assert nothing on their own, innermost first
+        passed: set[int] = set()
         for clause in sorted(clauses, key=lambda c: -c.depth):
             if clause.parent is None or clause.head.i in frame_heads:
                 continue
-            if not self._qualifies(ctx, clause, frame_tokens):
-                if _independent(clause):
-                    # "..., and have since led a coalition": a clause of its own that asserts
-                    # nothing about materiel is left out rather than swelling its neighbour
-                    clause.tokens = set()
-                else:
-                    fold(clause)
+            if self._qualifies(ctx, clause, frame_tokens, starts):
+                # its clauses below were folded before it, so its tokens and children stay as
+                # they are and so does the verdict; not that of a gapped clause, whose test asks
+                # its parent, which may fold later
+                if not clause.gapped:
+                    passed.add(id(clause))
+            elif _independent(clause):
+                # "..., and have since led a coalition": a clause of its own that asserts
+                # nothing about materiel is left out rather than swelling its neighbour
+                clause.tokens = set()
+            else:
+                fold(clause)
         self_governed = {f.verb.i for f in frames if f.verb.i in f.governs}
         live = [c for c in clauses if c.tokens and (c.head.i not in frame_heads or c.head.i in self_governed)
-                and self._qualifies(ctx, c, frame_tokens)]
+                and (id(c) in passed or self._qualifies(ctx, c, frame_tokens, starts))]
         exclude = set(frame_tokens)
         for c in live:
             if c.head.i in self_governed:
@@ -204,19 +213,19 @@ class ClaimAssembler(SpanComponent):
                 ctx.last_subject_actors = acting
         return [c for _, c in out]
 
-    def _qualifies(self, ctx: "DocContext", clause: Clause, frame_tokens: set[int]) -> bool:
+    def _qualifies(self, ctx: "DocContext", clause: Clause, frame_tokens: set[int], starts: "_MentionStarts") -> bool:
         toks = clause.tokens - frame_tokens
         if clause.denial:
             return True
         if not toks:
             return False
-        has_mun = any(m.start in toks for m in ctx.munitions)
-        has_qty = any(q.start in toks for q in ctx.quantities)
-        has_actor = any(e.start in toks and acts(e.value) for e in ctx.entities)
+        has_mun = not starts.munitions.isdisjoint(toks)
+        has_qty = not starts.quantities.isdisjoint(toks)
+        has_actor = not starts.actors.isdisjoint(toks)
         if clause.gapped and _stray_number(ctx, toks):
             return False  # "..., nearly four times its output": a multiplier or money, no count of its own
-        if clause.gapped and (has_mun or has_qty or has_actor or any(d.start in toks for d in ctx.dates)) \
-                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens):
+        if clause.gapped and (has_mun or has_qty or has_actor or not starts.dates.isdisjoint(toks)) \
+                and clause.parent is not None and self._qualifies(ctx, clause.parent, frame_tokens, starts):
             # "... are due to arrive next year and the rest in 2026": the verb's claim again, with a
             # count, weapon, party or date of its own ("nearly three times its output" has none)
             return True
@@ -465,6 +474,18 @@ class ClaimAssembler(SpanComponent):
                 claim.munitions = _dedupe_munitions(all_munitions)
 
 
+class _MentionStarts:
+    """The first tokens of the Doc's munitions, quantities, acting entities and dates: whether a
+    clause holds one is a set intersection (each clause is tested against every mention of the
+    Doc, once while folding and again when the claims are made)."""
+
+    def __init__(self, ctx: "DocContext"):
+        self.munitions = frozenset(m.start for m in ctx.munitions)
+        self.quantities = frozenset(q.start for q in ctx.quantities)
+        self.actors = frozenset(e.start for e in ctx.entities if acts(e.value))
+        self.dates = frozenset(d.start for d in ctx.dates)
+
+
 def _independent(clause: Clause) -> bool:
     """A conjoined clause with its own subject or auxiliary stands on its own."""
     head = clause.head
@@ -539,11 +560,22 @@ def _descendants(clause: Clause) -> list[Clause]:
     return out
 
 
+@cache
+def _site_verb_openers() -> frozenset[str]:
+    """What a verb's own word must be for it or it with a particle to be a site verb ("set up" →
+    "set up", "set"): the site verbs and each of their words before a space."""
+    verbs = vocabulary.production_sites()["site.verb"]
+    return frozenset(verbs) | frozenset(v[:k] for v in verbs for k, ch in enumerate(v) if ch == " ")
+
+
 def _builds_site(clause: Clause):
     """The verb of the clause that builds a place of production ("building a shell plant",
     "set up the production line"), or None (production_sites.jsonl)."""
     sites = vocabulary.production_sites()
+    openers = _site_verb_openers()
     for verb in clause.chain:
+        if verb.lower_ not in openers:
+            continue  # no site verb, with or without a particle, begins with this word
         words = {verb.lower_} | {f"{verb.lower_} {c.lower_}" for c in verb.children if c.dep_ == "prt"}
         if not words & sites["site.verb"]:
             continue
@@ -850,6 +882,11 @@ def _list_item(text: str, sent, in_list: bool = False) -> bool:
         # inside a list the parser may cut the bullet off as a sentence of its own ("•" / "CV90
         # vehicles, ..."); a bulleted headline without a lead-in stays a headline
         return in_list and prefix in _BULLETS
+    # the bullets are single characters: a sentence opening with a visible character is an item
+    # when that character is a bullet (Span.text joins every token: not built for each sentence)
+    first = text[sent.start_char:sent.start_char + 1]
+    if first and not first.isspace():
+        return first in _BULLETS
     return sent.text.lstrip().startswith(_BULLETS)
 
 
@@ -913,7 +950,7 @@ def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id
 
 def _is_heading(text: str, sent) -> bool:
     """Headings and captions: a line that does not end like a sentence."""
-    if not sent.text.strip():
+    if not text[sent.start_char:sent.end_char].strip():  # the sentence's text (Span.text joins its tokens)
         return True
     line_end = text.find("\n", sent.start_char)
     if line_end == -1:

@@ -8,7 +8,13 @@ clause above it, so each claim's evidence is the smallest clause that says somet
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+
+import numpy
+from spacy.attrs import DEP, HEAD, LOWER, POS
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, VERB
 
 from .domain import trade_verbs
 from .triggers import Trigger, adj_trigger, control_words, controlled_verb, noun_trigger, verb_trigger
@@ -132,9 +138,58 @@ def verb_chain(head, raised: set[int] | None = None) -> list:
     return chain
 
 
-def segment(sent) -> list[Clause]:
-    """Clauses of a sentence (a spaCy Span), outer clauses first."""
-    heads = [t for t in sent if is_clause_head(t)]
+class TokenArrays:
+    """A Doc's head indices and the positions of the tokens some scan looks at, read once per Doc
+    with ``Doc.to_array``.
+
+    spaCy makes a new Token object on every ``doc[i]``, ``t.head`` or step through a Span, and
+    ``t.lower_`` looks a string up: the scans over every token of every sentence (clause heads,
+    "according to", document nouns) take their few candidates from here and make Tokens of
+    those only."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        n = len(doc)
+        #: the head of each token, as an index into the Doc
+        self.head: list[int] = []
+        # per token: POS, DEP and LOWER ids (uint64)
+        self._attrs = numpy.zeros((0, 3), dtype=numpy.uint64)
+        if n:
+            # HEAD is the offset to the head, negative ones wrapped round in the unsigned array
+            self.head = (doc.to_array(HEAD).astype(numpy.int64) + numpy.arange(n)).tolist()
+            self._attrs = doc.to_array([POS, DEP, LOWER]).reshape(n, 3)
+        self._lowers: dict[frozenset[int], list[int]] = {}
+        pos, dep, lower = self._attrs.T
+        # is_clause_head holds only for a root, "enough" or a verb
+        self.clause_head_candidates: list[int] = numpy.flatnonzero(
+            (pos == VERB) | (pos == AUX) | (dep == numpy.uint64(_ROOT)) | (lower == numpy.uint64(_ENOUGH))).tolist()
+
+    def with_lower(self, words: frozenset[int]) -> list[int]:
+        """The positions of the tokens whose lower-case form is one of ``words`` (string ids)."""
+        hit = self._lowers.get(words)
+        if hit is None:
+            wanted = numpy.fromiter(words, dtype=numpy.uint64, count=len(words))
+            hit = self._lowers[words] = numpy.flatnonzero(numpy.isin(self._attrs[:, 2], wanted)).tolist()
+        return hit
+
+    @staticmethod
+    def within(positions: list[int], span) -> list[int]:
+        """The ``positions`` (sorted) inside ``span``."""
+        return positions[bisect_left(positions, span.start):bisect_left(positions, span.end)]
+
+
+_ROOT = get_string_id("ROOT")
+_ENOUGH = get_string_id("enough")
+
+
+def segment(sent, arrays: TokenArrays | None = None) -> list[Clause]:
+    """Clauses of a sentence (a spaCy Span), outer clauses first; ``arrays`` are its Doc's
+    (made here when not given)."""
+    doc = sent.doc
+    if arrays is None or arrays.doc is not doc:
+        arrays = TokenArrays(doc)
+    head_of = arrays.head
+    heads = [tok for tok in (doc[i] for i in arrays.within(arrays.clause_head_candidates, sent)) if is_clause_head(tok)]
     by_head = {t.i: Clause(head=t) for t in heads}
     for clause in by_head.values():
         clause.chain = verb_chain(clause.head, clause.raised)
@@ -145,12 +200,10 @@ def segment(sent) -> list[Clause]:
             clause.frame_trigger = triggers[-1][0]
     # each token goes to the nearest clause head above it; the walk reads head indices, not
     # Token objects (spaCy makes a new one on every access: this loop was a fifth of the claims' CPU)
-    doc = sent.doc
-    head_of = {tok.i: tok.head.i for tok in sent}
-    for i in head_of:
+    for i in range(sent.start, sent.end):
         cur = i
         while cur not in by_head:
-            up = head_of[cur] if cur in head_of else doc[cur].head.i
+            up = head_of[cur]
             if up == cur:
                 break
             cur = up
@@ -160,12 +213,12 @@ def segment(sent) -> list[Clause]:
             owner = by_head.setdefault(cur, Clause(head=root, chain=[root]))
         owner.tokens.add(i)
     for clause in by_head.values():
-        h = clause.head
-        if h.head.i != h.i:
-            up = h.head
-            while up.i not in by_head and up.head.i != up.i:
-                up = up.head
-            parent = by_head.get(up.i)
+        h = clause.head.i
+        if head_of[h] != h:
+            up = head_of[h]
+            while up not in by_head and head_of[up] != up:
+                up = head_of[up]
+            parent = by_head.get(up)
             if parent is not None and parent is not clause:
                 clause.parent = parent
                 parent.children.append(clause)
