@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
+from spacy.attrs import LOWER, SHAPE
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
@@ -329,7 +330,7 @@ class DateResolver:
         )
         self._cache: OrderedDict[tuple[str, dt.date | None, bool], Resolved | None] = OrderedDict()
         self._cache_size = cache_size
-        self._matcher = None  # (vocab, Matcher), built on first use
+        self._matcher = None  # (vocab, Matcher, anchor reach), built on first use
 
     # ------------------------------------------------------------------ public
 
@@ -780,8 +781,59 @@ class DateResolver:
                                    {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d[-–](\d\d|(1[89]|2[01])\d\d)$"}}]])
             mt.add("DATE_AGO", [[{"LIKE_NUM": True}, {"LOWER": {"IN": [f"{u}s" for u in UNITS] + list(UNITS)}},
                                  {"LOWER": {"IN": ["ago"]}}]])  # fmt: skip
-            self._matcher = (vocab, mt)
+            # Every match holds a token it cannot do without; LOWER hash -> how many tokens a match
+            # reaches (before, after) that token. Keep in step with the patterns above.
+            reach: dict[int, tuple[int, int]] = {}
+            for words, before, after in (
+                (g.shifts, 0, 2),  # DATE_SHIFTED: the shift word, then the unit
+                ([*weekdays, *g.rel_days], 0, 1),  # DATE_WORD
+                ([*months, *seasons], 3, 2),  # DATE_NAMED: up to three optional tokens, the name, a number
+                (["ago"], 2, 1),  # DATE_AGO: a number and a unit before it
+            ):
+                for w in words:
+                    h = vocab.strings.add(w)
+                    b, a = reach.get(h, (0, 0))
+                    reach[h] = (max(b, before), max(a, after))
+            self._matcher = (vocab, mt, reach)
         return self._matcher[1]
+
+    def matches(self, doc) -> list[tuple[int, int, int]]:
+        """The :meth:`matcher`'s ``(key, start, end)`` matches in ``doc``, the same set as
+        ``self.matcher(doc.vocab)(doc)`` gives, at a fraction of its cost.
+
+        Most of the Matcher's time goes into trying every pattern (and the optional tokens that
+        start DATE_NAMED) at every token of the Doc, where almost none can match. Every match
+        contains a token it requires (a shift word, a weekday, a month or season name, "ago",
+        or a year: DATE_YEAR and DATE_YEARS end in a token starting with four digits), so the
+        Matcher runs only over the windows such a token's match can reach, merged where they
+        overlap or touch.
+        """
+        matcher = self.matcher(doc.vocab)
+        reach = self._matcher[2]
+        strings = doc.vocab.strings
+        n = len(doc)
+        anchored: list[tuple[int, int]] = []
+        for i, (low, shape) in enumerate(doc.to_array([LOWER, SHAPE]).tolist()):
+            before_after = reach.get(low)
+            four_digits = _SHAPE_FOUR_DIGITS.get(shape)
+            if four_digits is None:
+                four_digits = _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
+            if four_digits:  # DATE_YEAR, DATE_YEARS: the preposition, then the year
+                before_after = (max(1, before_after[0]), max(1, before_after[1])) if before_after else (1, 1)
+            if before_after is None:
+                continue
+            anchored.append((max(0, i - before_after[0]), min(n, i + before_after[1])))
+        windows: list[list[int]] = []
+        for lo, hi in sorted(anchored):
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        out = []
+        for lo, hi in windows:
+            # a Matcher run over a Span gives token indices relative to the Span
+            out.extend((key, lo + s, lo + e) for key, s, e in matcher(doc[lo:hi]))
+        return out
 
 
 def as_date(published: object) -> dt.date | None:
@@ -809,6 +861,9 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 # ---------------------------------------------------------------------------- finding in a Doc
 
+#: Token shape hash -> whether the token starts with four digits (filled as shapes are seen).
+_SHAPE_FOUR_DIGITS: dict[int, bool] = {}
+
 _RANGE_JOINERS = {"and", "to", "until", "till", "through", "-", "\u2013", "\u2014"}
 _LIST_JOINERS = {"and", "or"}
 
@@ -827,7 +882,7 @@ def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
 
 def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = [_skip_designations(doc, e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")] + events
-    for _, s, e in resolver.matcher(doc.vocab)(doc):
+    for _, s, e in resolver.matches(doc):
         toks = doc[s:e]
         if any(
             t.lower_ in _AMBIGUOUS_NAMES
