@@ -50,6 +50,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from spacy.attrs import LOWER, SHAPE
+from spacy.strings import hash_string
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
@@ -237,6 +238,9 @@ class _Grammar:
             | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")}
         )
         self.extend_longest = max(len(p) for p in self.extend_phrases)
+        #: The same phrases as tuples of LOWER hashes, to compare with a Doc's LOWER array
+        #: without building a Token (and its string) per token.
+        self.extend_hashes = frozenset(tuple(hash_string(w) for w in p) for p in self.extend_phrases)
 
         sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
         num = rf"\d{{1,3}}|{_alt(self.numbers)}"
@@ -812,17 +816,13 @@ class DateResolver:
         reach = self._matcher[2]
         strings = doc.vocab.strings
         n = len(doc)
-        anchored: list[tuple[int, int]] = []
-        for i, (low, shape) in enumerate(doc.to_array([LOWER, SHAPE]).tolist()):
-            before_after = reach.get(low)
-            four_digits = _SHAPE_FOUR_DIGITS.get(shape)
-            if four_digits is None:
-                four_digits = _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
-            if four_digits:  # DATE_YEAR, DATE_YEARS: the preposition, then the year
-                before_after = (max(1, before_after[0]), max(1, before_after[1])) if before_after else (1, 1)
-            if before_after is None:
-                continue
-            anchored.append((max(0, i - before_after[0]), min(n, i + before_after[1])))
+        arr = doc.to_array([LOWER, SHAPE])
+        lower, shapes = arr[:, 0].tolist(), arr[:, 1].tolist()
+        anchored = [(max(0, i - reach[low][0]), min(n, i + reach[low][1])) for i, low in enumerate(lower) if low in reach]
+        # DATE_YEAR, DATE_YEARS: the preposition, then the year
+        for shape in set(shapes).difference(_SHAPE_FOUR_DIGITS):
+            _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
+        anchored += [(max(0, i - 1), i + 1) for i, shape in enumerate(shapes) if _SHAPE_FOUR_DIGITS[shape]]
         windows: list[list[int]] = []
         for lo, hi in sorted(anchored):
             if windows and lo <= windows[-1][1]:
@@ -927,8 +927,9 @@ def _trim(doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _extend_left(lower: list[str], s: int, phrases: frozenset[tuple[str, ...]], longest: int) -> int:
-    """Take in the qualifier and part words right before the date ("since", "by the end of")."""
+def _extend_left(lower: list[int], s: int, phrases: frozenset[tuple[int, ...]], longest: int) -> int:
+    """Take in the qualifier and part words right before the date ("since", "by the end of");
+    ``lower`` is the Doc's LOWER array, ``phrases`` the words as LOWER hashes."""
     for _ in range(4):
         for n in range(min(longest, s), 0, -1):
             if tuple(lower[s - n : s]) in phrases:
@@ -988,8 +989,8 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     expression attaches to: the head of its preposition, or of the date word itself.
     """
     g = resolver.grammar
-    phrases, longest = g.extend_phrases, g.extend_longest
-    lower = [t.lower_ for t in doc]
+    phrases, longest = g.extend_hashes, g.extend_longest
+    lower = doc.to_array(LOWER).tolist()
     events = _event_spans(doc, resolver)
     event_ends = {e for _, e in events}
     spans = []
@@ -1038,7 +1039,7 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
                           qualifier=res.qualifier)  # fmt: skip
             out.append(Mention(s, e, head, ref))
     if has_deps and published is not None:
-        out.extend(_since_back(doc, out, joined))
+        out.extend(_since_back(doc, lower, out, joined))
         out.sort(key=lambda m: m.start)
     return out
 
@@ -1062,17 +1063,20 @@ def _window_from_event(doc, resolver: DateResolver, text: str, s: int, found: li
 
 #: How many sentences back a bare "since" looks for the date it counts from.
 SINCE_REACH = 2
+_SINCE = hash_string("since")
 
 
-def _since_back(doc, found: list[Mention[DateRef]], taken: list[list[int]]) -> list[Mention[DateRef]]:
+def _since_back(doc, lower: list[int], found: list[Mention[DateRef]], taken: list[list[int]]) -> list[Mention[DateRef]]:
     """A bare "since" ("has since grown", "ever since", "since then") counts from the last date the
     text gave before it, within :data:`SINCE_REACH` sentences: "The first units arrived in November
     2022. Crews have used them ever since." starts in 2022-11. The date keeps at most month precision
-    (the anchor is an event of that time, not its day); with no such date it gets none."""
+    (the anchor is an event of that time, not its day); with no such date it gets none. ``lower``
+    is the Doc's LOWER array."""
     out = []
-    for t in doc:
-        if t.lower_ != "since" or any(s <= t.i < e for s, e in taken):
+    for i, low in enumerate(lower):  # the LOWER array: no Token is built for the other words
+        if low != _SINCE or any(s <= i < e for s, e in taken):
             continue
+        t = doc[i]
         kids = [c for c in t.children if c.dep_ != "punct" and c.lower_ != "ever"]
         if any(c.lower_ != "then" for c in kids) or (t.dep_ != "advmod" and not kids):
             continue
