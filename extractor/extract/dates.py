@@ -56,6 +56,7 @@ from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ISO_PREFIX, DateRef, Granularity
 from .base import DESIGNATION, Mention, char_span
+from .cues import match_windows
 
 log = logging.getLogger(__name__)
 
@@ -823,17 +824,7 @@ class DateResolver:
         for shape in set(shapes).difference(_SHAPE_FOUR_DIGITS):
             _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
         anchored += [(max(0, i - 1), i + 1) for i, shape in enumerate(shapes) if _SHAPE_FOUR_DIGITS[shape]]
-        windows: list[list[int]] = []
-        for lo, hi in sorted(anchored):
-            if windows and lo <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], hi)
-            else:
-                windows.append([lo, hi])
-        out = []
-        for lo, hi in windows:
-            # a Matcher run over a Span gives token indices relative to the Span
-            out.extend((key, lo + s, lo + e) for key, s, e in matcher(doc[lo:hi]))
-        return out
+        return match_windows(matcher, doc, anchored)
 
 
 def as_date(published: object) -> dt.date | None:
