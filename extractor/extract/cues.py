@@ -15,13 +15,15 @@ of a Doc in one pass), :class:`Cue` (one match), :func:`scope_of`, :func:`govern
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
@@ -277,9 +279,31 @@ def _pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[list[str], int, int]
 
 def _sentence(doc: Doc, i: int) -> Span:
     """The sentence of token ``i``, or the whole Doc when it has no sentence boundaries."""
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+    bounded = doc.has_annotation("SENT_START")
+    if not bounded and not doc.has_annotation("DEP"):
+        return doc[:]
+    if not bounded or "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
         return doc[i].sent
-    return doc[:]
+    # the span Token.sent gives (the last start at or before i, up to the next start), from the
+    # Doc's sentence starts: Token.sent scans for them token by token in Python on every call
+    starts = _sentence_starts(doc)
+    k = bisect_right(starts, i) - 1
+    return doc[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(doc)]
+
+
+#: The last Doc :func:`_sentence_starts` read (a weak reference) and its sentence starts: the
+#: claims ask for the sentence of one cue or claim token after another, Doc by Doc.
+_LAST_STARTS: list = [None, []]
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """0 and every token index after it that starts a sentence, read once per Doc (sentence
+    boundaries are fixed once the Doc is parsed)."""
+    ref, starts = _LAST_STARTS
+    if ref is None or ref() is not doc:
+        starts = [0] + [k for k, start in enumerate(doc.to_array(SENT_START).tolist()) if start == 1 and k > 0]
+        _LAST_STARTS[:] = [weakref.ref(doc), starts]
+    return starts
 
 
 def scope_of(cue: Cue, sent: Span, terminators: Sequence[Cue] = ()) -> tuple[int, int]:
