@@ -46,6 +46,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -290,6 +291,7 @@ _ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
 _ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
+@lru_cache(maxsize=CACHE_SIZE)  # a dozen regex passes; the same expressions recur from document to document
 def normalise_date(text: str) -> str:
     """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
     s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
