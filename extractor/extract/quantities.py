@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pydantic import model_validator
@@ -155,6 +155,7 @@ def carrier_units() -> frozenset[str]:
 # --- numbers ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # a few regex passes; the same figures recur from document to document
 def parse_number(text: str) -> float | None:
     """The value of a number written in digits and/or words, or None.
 
@@ -606,8 +607,8 @@ class _Finder:
     def _length(self, start: int, end: int, count: _Count) -> bool:
         """"37m patrol boats": metres of a platform, not 37 million of them."""
         m = self.ctx.owner.get(count.head)
-        return bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower())) and m is not None \
-            and m.value.category in _PLATFORMS
+        return m is not None and m.value.category in _PLATFORMS \
+            and bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower()))
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
