@@ -274,6 +274,35 @@ def test_matcher_accepts_custom_rules(blank):
     assert [(c.text, c.rule_id) for c in m.find(doc)] == [("may", "p"), ("MIGHT", "h.x")]
 
 
+def test_pattern_anchor_is_a_required_word_and_the_reach_of_a_match():
+    from extractor.extract.cues import _pattern_anchor
+
+    # "is believed to": the verb (shortest form longest), two tokens before it, itself and "to" after
+    words, before, after = _pattern_anchor([{"LOWER": {"IN": ["is", "was"]}}, {"LOWER": "widely", "OP": "?"},
+                                            {"LOWER": {"IN": ["believed", "said"]}}, {"LOWER": "to"}])
+    assert (sorted(words), before, after) == (["believed", "said"], 2, 2)
+    assert _pattern_anchor([{"ORTH": "May"}]) == (["may"], 0, 1)
+    assert _pattern_anchor([{"LOWER": "no"}, {"IS_ALPHA": True, "OP": "+"}]) is None
+    assert _pattern_anchor([{"POS": "NOUN"}]) is None
+
+
+def test_pattern_cues_found_in_windows_are_those_of_the_whole_doc(nlp, matcher):
+    doc = nlp("May was said to be early. Officials did not deny reports that the alleged shipment may have been "
+              "sent; Moscow has never ruled out that it is widely believed to be true, he said, and may not.")
+    assert set(matcher._pattern_matches(doc)) == set(matcher._patterns(doc, allow_missing=True))
+    assert len(matcher._pattern_matches(doc)) >= 5
+
+
+def test_sentence_of_a_token_is_its_sentence_from_doc_to_doc(nlp):
+    from extractor.extract.cues import _sentence
+
+    docs = [nlp("Kyiv said so. Moscow denied it! Nothing more."), nlp("One sentence only"), nlp("A. B. C.")]
+    for _ in range(2):  # the sentence starts are kept for the last Doc read: switch Docs back and forth
+        for doc in docs:
+            for tok in doc:
+                assert (_sentence(doc, tok.i).start, _sentence(doc, tok.i).end) == (tok.sent.start, tok.sent.end)
+
+
 # ---- robustness -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,15 @@ of a Doc in one pass), :class:`Cue` (one match), :func:`scope_of`, :func:`govern
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
+from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
@@ -167,10 +170,22 @@ class CueMatcher:
         self._phrases = PhraseMatcher(vocab, attr="LOWER")
         self._patterns = Matcher(vocab)
         self._by_key: dict[int, CueRule] = {}
+        #: LOWER hash -> how many tokens (before, after) a pattern match reaches from that word;
+        #: None when some pattern has no such word (then the Matcher reads the whole Doc)
+        self._reach: dict[int, tuple[int, int]] | None = {}
         for rule in self.rules.values():
             self._by_key[vocab.strings.add(rule.id)] = rule
             if rule.pattern is not None:
                 self._patterns.add(rule.id, [rule.pattern])
+                anchor = _pattern_anchor(rule.pattern)
+                if anchor is None or self._reach is None:
+                    self._reach = None
+                    continue
+                words, before, after = anchor
+                for w in words:
+                    h = vocab.strings.add(w)
+                    b, a = self._reach.get(h, (0, 0))
+                    self._reach[h] = (max(b, before), max(a, after))
             else:
                 texts = (rule.literal, *rule.forms)
                 self._phrases.add(rule.id, [Doc(vocab, words=t.split(" ")) for t in texts])
@@ -183,7 +198,7 @@ class CueMatcher:
         tokens, e.g. "denied" as NEGATION and as REPORT, are all kept).
         """
         found = {(s, e, key) for key, s, e in self._phrases(doc)}
-        found.update((s, e, key) for key, s, e in self._patterns(doc, allow_missing=True))
+        found.update((s, e, key) for key, s, e in self._pattern_matches(doc))
         matches = sorted(found, key=lambda m: (m[0] - m[1], m[0], self._by_key[m[2]].id))
         pseudo = [(s, e) for s, e, key in matches if self._by_key[key].category is CueCategory.PSEUDO]
         kept: list[tuple[int, int, int]] = []
@@ -205,11 +220,90 @@ class CueMatcher:
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
 
 
+    def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The pattern Matcher's ``(key, start, end)`` matches: the same set as running it over
+        the whole Doc. Trying every pattern at every token costs most of :meth:`find`, and every
+        match holds a word its pattern requires (:func:`_pattern_anchor`), so the Matcher runs
+        only over the windows around those words, merged where they overlap or touch."""
+        if self._reach is None or not len(self._patterns):
+            return self._patterns(doc, allow_missing=True) if len(self._patterns) else []
+        reach, n = self._reach, len(doc)
+        anchored = [(max(0, i - reach[h][0]), min(n, i + reach[h][1]))
+                    for i, h in enumerate(doc.to_array(LOWER).tolist()) if h in reach]  # fmt: skip
+        return match_windows(self._patterns, doc, anchored, allow_missing=True)
+
+
+def match_windows(matcher: Matcher, doc: Doc, windows: Iterable[tuple[int, int]], **options) -> list[tuple[int, int, int]]:
+    """``matcher``'s ``(key, start, end)`` matches inside the token ranges ``windows`` of ``doc``
+    (merged where they overlap or touch, so no match is found twice); ``options`` go to the
+    Matcher call. When every match of the Doc lies inside some window, the set is the one the
+    Matcher gives over the whole Doc, at the cost of the windows' tokens only."""
+    merged: list[list[int]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = []
+    for lo, hi in merged:
+        # a Matcher run over a Span gives token indices relative to the Span
+        out.extend((key, lo + s, lo + e) for key, s, e in matcher(doc[lo:hi], **options))
+    return out
+
+
+def _pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[list[str], int, int] | None:
+    """A word a token pattern cannot match without: (its lower-case forms, how many tokens a
+    match reaches before it, and from it to the match's end); None when the pattern has none
+    (no required LOWER or ORTH token) or a token of unbounded width ("+", "*", ranges).
+
+    Of several required tokens the one whose shortest form is longest is taken: short words
+    ("to", "is") are the frequent ones, and each occurrence costs a window.
+    """
+    if any(spec.get("OP", "1") not in ("1", "?", "!") for spec in pattern):
+        return None
+    best = None
+    for k, spec in enumerate(pattern):
+        if spec.get("OP", "1") != "1":
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = spec.get(attr)
+            words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+            if not words or not all(isinstance(w, str) for w in words):
+                continue
+            if attr != "LOWER":  # a token of that text has its lower case as LOWER
+                words = [w.lower() for w in words]
+            if best is None or min(map(len, words)) > min(map(len, best[0])):
+                best = (list(words), k, len(pattern) - k)
+    return best
+
+
 def _sentence(doc: Doc, i: int) -> Span:
     """The sentence of token ``i``, or the whole Doc when it has no sentence boundaries."""
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+    bounded = doc.has_annotation("SENT_START")
+    if not bounded and not doc.has_annotation("DEP"):
+        return doc[:]
+    if not bounded or "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
         return doc[i].sent
-    return doc[:]
+    # the span Token.sent gives (the last start at or before i, up to the next start), from the
+    # Doc's sentence starts: Token.sent scans for them token by token in Python on every call
+    starts = _sentence_starts(doc)
+    k = bisect_right(starts, i) - 1
+    return doc[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(doc)]
+
+
+#: The last Doc :func:`_sentence_starts` read (a weak reference) and its sentence starts: the
+#: claims ask for the sentence of one cue or claim token after another, Doc by Doc.
+_LAST_STARTS: list = [None, []]
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """0 and every token index after it that starts a sentence, read once per Doc (sentence
+    boundaries are fixed once the Doc is parsed)."""
+    ref, starts = _LAST_STARTS
+    if ref is None or ref() is not doc:
+        starts = [0] + [k for k, start in enumerate(doc.to_array(SENT_START).tolist()) if start == 1 and k > 0]
+        _LAST_STARTS[:] = [weakref.ref(doc), starts]
+    return starts
 
 
 def scope_of(cue: Cue, sent: Span, terminators: Sequence[Cue] = ()) -> tuple[int, int]:

@@ -46,14 +46,18 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import hash_string
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ISO_PREFIX, DateRef, Granularity
 from .base import DESIGNATION, Mention, char_span
+from .cues import match_windows
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +240,9 @@ class _Grammar:
             | {("the",), ("mid", "-"), ("early", "-"), ("late", "-")}
         )
         self.extend_longest = max(len(p) for p in self.extend_phrases)
+        #: The same phrases as tuples of LOWER hashes, to compare with a Doc's LOWER array
+        #: without building a Token (and its string) per token.
+        self.extend_hashes = frozenset(tuple(hash_string(w) for w in p) for p in self.extend_phrases)
 
         sh, mo, wd, se = _alt(self.shifts), _alt(MONTHS), _alt(WEEKDAYS), _alt(self.seasons)
         num = rf"\d{{1,3}}|{_alt(self.numbers)}"
@@ -284,6 +291,7 @@ _ABBR_DOT = re.compile(rf"\b({_alt(list(MONTHS) + list(WEEKDAYS))})\.")
 _ORD_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
+@lru_cache(maxsize=CACHE_SIZE)  # a dozen regex passes; the same expressions recur from document to document
 def normalise_date(text: str) -> str:
     """Lower-cased expression with dashes, quotes, ordinals, abbreviations and times normalised."""
     s = text.lower().replace("\u2019", "'").replace("\u2018", "'")
@@ -329,7 +337,7 @@ class DateResolver:
         )
         self._cache: OrderedDict[tuple[str, dt.date | None, bool], Resolved | None] = OrderedDict()
         self._cache_size = cache_size
-        self._matcher = None  # (vocab, Matcher), built on first use
+        self._matcher = None  # (vocab, Matcher, anchor reach), built on first use
 
     # ------------------------------------------------------------------ public
 
@@ -780,8 +788,45 @@ class DateResolver:
                                    {"TEXT": {"REGEX": r"^(1[89]|2[01])\d\d[-–](\d\d|(1[89]|2[01])\d\d)$"}}]])
             mt.add("DATE_AGO", [[{"LIKE_NUM": True}, {"LOWER": {"IN": [f"{u}s" for u in UNITS] + list(UNITS)}},
                                  {"LOWER": {"IN": ["ago"]}}]])  # fmt: skip
-            self._matcher = (vocab, mt)
+            # Every match holds a token it cannot do without; LOWER hash -> how many tokens a match
+            # reaches (before, after) that token. Keep in step with the patterns above.
+            reach: dict[int, tuple[int, int]] = {}
+            for words, before, after in (
+                (g.shifts, 0, 2),  # DATE_SHIFTED: the shift word, then the unit
+                ([*weekdays, *g.rel_days], 0, 1),  # DATE_WORD
+                ([*months, *seasons], 3, 2),  # DATE_NAMED: up to three optional tokens, the name, a number
+                (["ago"], 2, 1),  # DATE_AGO: a number and a unit before it
+            ):
+                for w in words:
+                    h = vocab.strings.add(w)
+                    b, a = reach.get(h, (0, 0))
+                    reach[h] = (max(b, before), max(a, after))
+            self._matcher = (vocab, mt, reach)
         return self._matcher[1]
+
+    def matches(self, doc) -> list[tuple[int, int, int]]:
+        """The :meth:`matcher`'s ``(key, start, end)`` matches in ``doc``, the same set as
+        ``self.matcher(doc.vocab)(doc)`` gives, at a fraction of its cost.
+
+        Most of the Matcher's time goes into trying every pattern (and the optional tokens that
+        start DATE_NAMED) at every token of the Doc, where almost none can match. Every match
+        contains a token it requires (a shift word, a weekday, a month or season name, "ago",
+        or a year: DATE_YEAR and DATE_YEARS end in a token starting with four digits), so the
+        Matcher runs only over the windows such a token's match can reach, merged where they
+        overlap or touch.
+        """
+        matcher = self.matcher(doc.vocab)
+        reach = self._matcher[2]
+        strings = doc.vocab.strings
+        n = len(doc)
+        arr = doc.to_array([LOWER, SHAPE])
+        lower, shapes = arr[:, 0].tolist(), arr[:, 1].tolist()
+        anchored = [(max(0, i - reach[low][0]), min(n, i + reach[low][1])) for i, low in enumerate(lower) if low in reach]
+        # DATE_YEAR, DATE_YEARS: the preposition, then the year
+        for shape in set(shapes).difference(_SHAPE_FOUR_DIGITS):
+            _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
+        anchored += [(max(0, i - 1), i + 1) for i, shape in enumerate(shapes) if _SHAPE_FOUR_DIGITS[shape]]
+        return match_windows(matcher, doc, anchored)
 
 
 def as_date(published: object) -> dt.date | None:
@@ -809,6 +854,9 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 # ---------------------------------------------------------------------------- finding in a Doc
 
+#: Token shape hash -> whether the token starts with four digits (filled as shapes are seen).
+_SHAPE_FOUR_DIGITS: dict[int, bool] = {}
+
 _RANGE_JOINERS = {"and", "to", "until", "till", "through", "-", "\u2013", "\u2014"}
 _LIST_JOINERS = {"and", "or"}
 
@@ -827,7 +875,7 @@ def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
 
 def _candidate_spans(doc, resolver: DateResolver, events: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = [_skip_designations(doc, e.start, e.end) for e in doc.ents if e.label_ in ("DATE", "TIME")] + events
-    for _, s, e in resolver.matcher(doc.vocab)(doc):
+    for _, s, e in resolver.matches(doc):
         toks = doc[s:e]
         if any(
             t.lower_ in _AMBIGUOUS_NAMES
@@ -872,8 +920,9 @@ def _trim(doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _extend_left(lower: list[str], s: int, phrases: frozenset[tuple[str, ...]], longest: int) -> int:
-    """Take in the qualifier and part words right before the date ("since", "by the end of")."""
+def _extend_left(lower: list[int], s: int, phrases: frozenset[tuple[int, ...]], longest: int) -> int:
+    """Take in the qualifier and part words right before the date ("since", "by the end of");
+    ``lower`` is the Doc's LOWER array, ``phrases`` the words as LOWER hashes."""
     for _ in range(4):
         for n in range(min(longest, s), 0, -1):
             if tuple(lower[s - n : s]) in phrases:
@@ -933,8 +982,8 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
     expression attaches to: the head of its preposition, or of the date word itself.
     """
     g = resolver.grammar
-    phrases, longest = g.extend_phrases, g.extend_longest
-    lower = [t.lower_ for t in doc]
+    phrases, longest = g.extend_hashes, g.extend_longest
+    lower = doc.to_array(LOWER).tolist()
     events = _event_spans(doc, resolver)
     event_ends = {e for _, e in events}
     spans = []
@@ -983,7 +1032,7 @@ def find_dates(doc, resolver: DateResolver, published: dt.date | None) -> list[M
                           qualifier=res.qualifier)  # fmt: skip
             out.append(Mention(s, e, head, ref))
     if has_deps and published is not None:
-        out.extend(_since_back(doc, out, joined))
+        out.extend(_since_back(doc, lower, out, joined))
         out.sort(key=lambda m: m.start)
     return out
 
@@ -1007,17 +1056,20 @@ def _window_from_event(doc, resolver: DateResolver, text: str, s: int, found: li
 
 #: How many sentences back a bare "since" looks for the date it counts from.
 SINCE_REACH = 2
+_SINCE = hash_string("since")
 
 
-def _since_back(doc, found: list[Mention[DateRef]], taken: list[list[int]]) -> list[Mention[DateRef]]:
+def _since_back(doc, lower: list[int], found: list[Mention[DateRef]], taken: list[list[int]]) -> list[Mention[DateRef]]:
     """A bare "since" ("has since grown", "ever since", "since then") counts from the last date the
     text gave before it, within :data:`SINCE_REACH` sentences: "The first units arrived in November
     2022. Crews have used them ever since." starts in 2022-11. The date keeps at most month precision
-    (the anchor is an event of that time, not its day); with no such date it gets none."""
+    (the anchor is an event of that time, not its day); with no such date it gets none. ``lower``
+    is the Doc's LOWER array."""
     out = []
-    for t in doc:
-        if t.lower_ != "since" or any(s <= t.i < e for s, e in taken):
+    for i, low in enumerate(lower):  # the LOWER array: no Token is built for the other words
+        if low != _SINCE or any(s <= i < e for s, e in taken):
             continue
+        t = doc[i]
         kids = [c for c in t.children if c.dep_ != "punct" and c.lower_ != "ever"]
         if any(c.lower_ != "then" for c in kids) or (t.dep_ != "advmod" and not kids):
             continue

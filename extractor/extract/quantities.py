@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pydantic import model_validator
@@ -100,10 +100,14 @@ def cue_keys(entry: CueEntry) -> list[str]:
 
 @dataclass(frozen=True)
 class _Cues:
-    before: dict[tuple[str, ...], CueEntry]
-    after: dict[tuple[str, ...], CueEntry]
-    vague: dict[tuple[str, ...], float]
-    vague_first: frozenset[str]
+    """The cue lexicon; ``before``, ``after`` and ``vague`` are keyed by the phrase's tokens as
+    LOWER hashes (``vague_first``: the first tokens'), read from a Doc's LOWER array without a
+    Token per word."""
+
+    before: dict[tuple[int, ...], CueEntry]
+    after: dict[tuple[int, ...], CueEntry]
+    vague: dict[tuple[int, ...], float]
+    vague_first: frozenset[int]
     lot: frozenset[str]
     nonmateriel: frozenset[str]
     carriers: frozenset[str]
@@ -115,9 +119,9 @@ class _Cues:
 def _cues(path: str | None = None) -> _Cues:
     """The compiled cue lexicon at ``path`` (default: the packaged one), once per process."""
     tok = alias_tokenizer()
-    before: dict[tuple[str, ...], CueEntry] = {}
-    after: dict[tuple[str, ...], CueEntry] = {}
-    vague: dict[tuple[str, ...], float] = {}
+    before: dict[tuple[int, ...], CueEntry] = {}
+    after: dict[tuple[int, ...], CueEntry] = {}
+    vague: dict[tuple[int, ...], float] = {}
     lot: set[str] = set()
     non: set[str] = set()
     carriers: set[str] = set()
@@ -125,7 +129,7 @@ def _cues(path: str | None = None) -> _Cues:
     variants: set[str] = set()
     for e in load_lexicon(path, CUES_FILE, CueEntry, keys=cue_keys):
         for p in e.phrases:
-            key = tuple(t.lower_ for t in tok(p))
+            key = tuple(t.lower for t in tok(p))  # LOWER hashes
             if e.kind == "variant":
                 variants.add(p)
             elif e.kind == "cue":
@@ -151,6 +155,7 @@ def carrier_units() -> frozenset[str]:
 # --- numbers ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # a few regex passes; the same figures recur from document to document
 def parse_number(text: str) -> float | None:
     """The value of a number written in digits and/or words, or None.
 
@@ -367,6 +372,10 @@ class _Finder:
         self.found: list[Mention[Quantity]] = []
         self.rejected: list[int] = []  # numbers that count something else ("12 states")
         self._sent_starts: list[int] | None = None
+        arr = doc.to_array([LOWER, SHAPE])
+        #: the Doc's LOWER and SHAPE arrays, read for cue phrases and candidates
+        self.lower: list[int] = arr[:, 0].tolist()
+        self.shapes: list[int] = arr[:, 1].tolist()
 
     # -- exclusions --------------------------------------------------------------------------
 
@@ -504,7 +513,7 @@ class _Finder:
     # -- cues --------------------------------------------------------------------------------
 
     def _cue_before(self, i: int) -> tuple[int, list[CueEntry]]:
-        doc = self.doc
+        lower = self.lower
         cues: list[CueEntry] = []
         start = i
         for _ in range(2):
@@ -512,7 +521,7 @@ class _Finder:
             for n in (3, 2, 1):
                 if start - n < 0:
                     continue
-                key = tuple(t.lower_ for t in doc[start - n : start])
+                key = tuple(lower[start - n : start])
                 if key in self.cues.before:
                     hit = (n, self.cues.before[key])
                     break
@@ -530,15 +539,15 @@ class _Finder:
             i += 1  # "1,000-plus", "300-odd"
         for n in (2, 1):
             if i + n <= len(doc):
-                key = tuple(t.lower_ for t in doc[i : i + n])
+                key = tuple(self.lower[i : i + n])
                 if key in self.cues.after:
                     return i + n, [self.cues.after[key]]
         return i, []
 
     def _vague_at(self, i: int) -> tuple[int, float] | None:
-        doc = self.doc
+        lower = self.lower
         for n in (3, 2, 1):
-            key = tuple(t.lower_ for t in doc[i : i + n])
+            key = tuple(lower[i : i + n])
             if len(key) == n and key in self.cues.vague:
                 return i + n, self.cues.vague[key]
         return None
@@ -548,7 +557,7 @@ class _Finder:
     def run(self) -> list[Mention[Quantity]]:
         doc = self.doc
         resume = 0
-        for i in _candidates(doc, self.cues.vague_first):
+        for i in _candidates(doc, self.lower, self.shapes, self.cues.vague_first):
             if i < resume:
                 continue
             if i in self.ctx.owner:
@@ -598,8 +607,8 @@ class _Finder:
     def _length(self, start: int, end: int, count: _Count) -> bool:
         """"37m patrol boats": metres of a platform, not 37 million of them."""
         m = self.ctx.owner.get(count.head)
-        return bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower())) and m is not None \
-            and m.value.category in _PLATFORMS
+        return m is not None and m.value.category in _PLATFORMS \
+            and bool(re.fullmatch(r"\d+(?:\.\d+)?m", self.doc[start:end].text.lower()))
 
     def _is_calibre(self, i: int) -> bool:
         doc = self.doc
@@ -722,21 +731,21 @@ def _phrase_noun(tok):
     return tok
 
 
-def _candidates(doc: Doc, vague_first: frozenset[str]) -> list[int]:
+def _candidates(doc: Doc, lower: list[int], shapes: list[int], vague_first: frozenset[int]) -> list[int]:
     """Tokens where a number or vague count can start: a digit ("13,000", ".50"), a number
-    word, a vague-count word, or "a"/"an"/"half" before a scale word. Read from the LOWER and
-    SHAPE arrays, so no Token object is built for the other tokens."""
+    word, a vague-count word (``vague_first``: LOWER hashes), or "a"/"an"/"half" before a
+    scale word. Read from the Doc's LOWER and SHAPE arrays, so no Token object is built for
+    the other tokens."""
     strings = doc.vocab.strings
-    starters = _NUMBER_WORD_HASHES | _hashes(vague_first)
+    starters = _NUMBER_WORD_HASHES | vague_first
     scales = _SCALE_HASHES
-    arr = doc.to_array([LOWER, SHAPE]).tolist()
     out: list[int] = []
-    for i, (low, shape) in enumerate(arr):
+    for i, (low, shape) in enumerate(zip(lower, shapes)):
         if low in starters:
             out.append(i)
         elif low in _ARTICLE_HASHES:
-            if i + 1 < len(arr) and (arr[i + 1][0] in scales or arr[i + 1][0] in _ARTICLE_HASHES
-                                     or arr[i + 1][0] in _SCORE_HYPHEN):
+            if i + 1 < len(lower) and (lower[i + 1] in scales or lower[i + 1] in _ARTICLE_HASHES
+                                       or lower[i + 1] in _SCORE_HYPHEN):
                 out.append(i)
         else:
             digit = _SHAPE_STARTS_DIGIT.get(shape)
