@@ -460,3 +460,20 @@ def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
     assert len(claims) >= len(text) // CHUNK_CHARS
     for claim in claims:
         assert text[claim["span"]["start"]:claim["span"]["end"]] == claim["text"]
+
+
+def test_a_run_freezes_what_lives_before_the_first_document(tmp_path, fake):
+    """The objects alive once the model is loaded (the model's, the lexicons') are moved out of
+    the cyclic collector's generations for the run; nothing when there is nothing to extract."""
+    import gc
+
+    gc.unfreeze()
+    src = write_jsonl(tmp_path / "in.jsonl", docs(2))
+    try:
+        run(RunOptions([str(src)], output=str(tmp_path / "o.jsonl")), extractor=fake)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    empty = write_jsonl(tmp_path / "empty.jsonl", [])
+    run(RunOptions([str(empty)], output=str(tmp_path / "o2.jsonl")), extractor=fake)
+    assert gc.get_freeze_count() == 0

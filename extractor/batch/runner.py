@@ -19,6 +19,7 @@ reported through ``on_reject`` and written to the rejects file. Fatal problems r
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import os
@@ -44,6 +45,7 @@ from ..io.writers import (
 )
 from ..messages import plural
 from ..pipeline import DEFAULT_CHUNK_CHARS
+from .workers import start_method
 from .documents import DocIds, Work, claim_lines, extract_each, reject_line, text_line
 from .state import DocumentEntry, State, StateError, content_hash
 
@@ -316,6 +318,12 @@ class _Run:
         first = next(pending, None)
         if first is None:
             return
+        if self.options.workers == 1 or start_method() == "fork":
+            getattr(self.extractor, "nlp", None)  # (load the model now, to freeze it below)
+            # The model, vocabulary and lexicons are some 120,000 Python objects that live for
+            # the whole run: moved out of the cyclic collector's generations, they are not
+            # traversed again by every full collection (nor their pages touched in forked workers).
+            gc.freeze()
         yield from extract_each(self.extractor, itertools.chain([first], pending), self.options.workers)
 
     # -- writing ---------------------------------------------------------------------------------
