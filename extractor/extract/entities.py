@@ -112,14 +112,15 @@ _LEADING_THE = re.compile(r"^the\s+")
 
 
 # the normalisers are pure functions of a string, called for every token of every entity and
-# title walk, and documents repeat their names: their results are cached
-@lru_cache(maxsize=1 << 16)
+# title walk, and documents repeat their names: their results are cached (a few thousand each,
+# so that a long run or a huge document does not grow them without bound)
+@lru_cache(maxsize=1 << 13)
 def strip_accents(text: str) -> str:
     """``text`` without combining accents ("Türkiye" → "Turkiye", "Élysée" → "Elysee")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def normalise_name(text: str) -> str:
     """The lookup key of a name: lower case, no accents, dots, apostrophes or hyphens, no leading
     "the", no trailing possessive ("The U.S.'s" → "us", "al-Shabaab" → "al shabaab")."""
@@ -214,7 +215,7 @@ def _head_words(words: list[str]) -> list[str]:
     return words
 
 
-@lru_cache(maxsize=1 << 14)  # a pure function of its strings; documents quote the same sources again
+@lru_cache(maxsize=1 << 12)  # a pure function of its strings; documents quote the same sources again
 def _classify(text: str, label: str | None = None) -> SourceKind | None:
     """The kind of a source phrase by its cue words and entity label; None when nothing says."""
     raw = _WORD.findall(text.replace("’", "'"))
@@ -268,7 +269,7 @@ def _titled_name(doc, start: int, end: int, by_token: dict) -> bool:
         normalise_name(t.text) in _COMPANY_WORDS or t.lower_ in _COMPANY_WORDS for t in words)
 
 
-@lru_cache(maxsize=1 << 14)  # a pure function of a string
+@lru_cache(maxsize=1 << 12)  # a pure function of a string
 def strip_title(name: str) -> str:
     """A person's name without leading titles ("Deputy Kang Dae Sik" → "Kang Dae Sik",
     "Defence Minister Shin Won-sik" → "Shin Won-sik"). The last word is always kept."""
