@@ -250,6 +250,8 @@ class Extractor:
         """Stream ``(document, claims)`` pairs in input order, in this process (batch runs spread
         the documents over worker processes themselves: :mod:`extractor.batch.workers`). With the
         gate on, a piece of a document without arms vocabulary stops after the tokenizer."""
+        from .extract.base import TEXT_KEY
+
         nlp = self.nlp
         gate = nlp.get_pipe(GATE) if self.gate and GATE in nlp.pipe_names else None
         disable = [GATE] if gate is not None else []
@@ -268,6 +270,7 @@ class Extractor:
                 text = mask_dateline(chunk)
                 self._warm(text)
                 d = nlp.make_doc(text)
+                d.user_data[TEXT_KEY] = text  # the components read it instead of rebuilding it
                 d._.extractor_doc_id = document.doc_id
                 d._.extractor_published = document.published
                 d._.extractor_offset = offset

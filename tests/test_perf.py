@@ -170,3 +170,33 @@ def test_the_warmer_stops_at_the_tokenizer_s_cache_size():
     assert len(warmer.seen) == 5  # a text is warmed whole once begun
     warmer("six seven")
     assert warmer.seen == {"one", "two", "three", "four", "five"}
+
+
+def test_doc_text_reads_the_kept_text_and_falls_back_to_the_doc():
+    import spacy
+
+    from extractor.extract.base import TEXT_KEY, doc_text
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Kyiv \u2014 Ukraine got 12  howitzers.\n")
+    assert doc_text(doc) == doc.text
+    doc.user_data[TEXT_KEY] = "kept"
+    assert doc_text(doc) == "kept"
+
+
+def test_the_pipeline_keeps_each_piece_s_own_text(extractor, monkeypatch):
+    """Every Doc the Extractor makes carries the very text it was made from (what Doc.text gives)."""
+    from extractor.extract.base import TEXT_KEY
+    from extractor.models import Document
+
+    seen = []
+    real_run = type(extractor)._run
+
+    def spy(self, batch, disable):
+        seen.extend((d.user_data.get(TEXT_KEY), d.text) for d in batch)
+        return real_run(self, batch, disable)
+
+    monkeypatch.setattr(type(extractor), "_run", spy)
+    text = "MOSCOW \u2014 Russia sent 40 tanks to Belarus.\n\nThe shipment, officials said, left on Monday."
+    list(extractor.extract_many([Document(doc_id="t", text=text)]))
+    assert seen and all(kept == made for kept, made in seen)

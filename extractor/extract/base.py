@@ -50,6 +50,17 @@ def shape_tokens(doc, wanted: Callable[[str], bool], memo: dict[int, bool]) -> l
     return numpy.flatnonzero(numpy.isin(shapes, numpy.array(keep, dtype=shapes.dtype))).tolist()
 
 
+#: ``Doc.user_data`` key of the text a Doc was made from (:func:`doc_text`).
+TEXT_KEY = "extractor_text"
+
+
+def doc_text(doc) -> str:
+    """The Doc's text: the string the pipeline made it from when it kept it (``Doc.text`` is the
+    same string, joined from every token again on each access), else ``doc.text``."""
+    text = doc.user_data.get(TEXT_KEY)
+    return doc.text if text is None else text
+
+
 def char_span(doc, start: int, end: int) -> tuple[str, Span]:
     """Text and character span of tokens ``[start, end)`` of ``doc``."""
     sp = doc[start:end]

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from spacy.attrs import LOWER
 
+from .base import doc_text
+
 if TYPE_CHECKING:
     from ..models import Actor, Attribution
     from .base import ClaimDraft
@@ -22,7 +24,7 @@ class DocContext:
         self.doc = doc
         #: tokens of materiel nouns used in their civilian sense ("commercial aircraft")
         self.civilian_tokens = frozenset(civilian_tokens)
-        self.text = doc.text  # built once: Doc.text joins every token on each access
+        self.text = doc_text(doc)  # once: Doc.text joins every token on each access
         self.offset = offset
         self.munitions = munitions
         self.quantities = quantities

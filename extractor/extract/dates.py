@@ -56,7 +56,7 @@ from spacy.strings import hash_string
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ISO_PREFIX, DateRef, Granularity
-from .base import DESIGNATION, Mention, char_span
+from .base import DESIGNATION, Mention, char_span, doc_text
 from .cues import match_windows
 
 log = logging.getLogger(__name__)
@@ -866,7 +866,7 @@ def _event_spans(doc, resolver: DateResolver) -> list[tuple[int, int]]:
     if resolver.grammar.event_re is None:
         return []
     out = []
-    for m in resolver.grammar.event_re.finditer(doc.text):
+    for m in resolver.grammar.event_re.finditer(doc_text(doc)):
         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if sp is not None:
             out.append((sp.start, sp.end))
