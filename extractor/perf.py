@@ -75,26 +75,52 @@ def model_ops() -> Iterator[str]:
 
 
 def predict_maxout(nlp) -> int:
-    """Give every thinc ``Maxout`` layer of ``nlp``'s components that runs on numpy a prediction
-    path without the argmax (:func:`_maxout_forward`); returns how many layers it changed. Does
-    nothing with ``EXTRACTOR_OPS=default``, on other ops (a GPU) or on layers whose forward is
-    not thinc's own."""
+    """Give every thinc ``Maxout`` and ``LayerNorm`` layer of ``nlp``'s components that runs on
+    numpy a prediction path (:func:`_maxout_forward`, :func:`_layernorm_forward`); returns how
+    many layers it changed. Does nothing with ``EXTRACTOR_OPS=default``, on other ops (a GPU) or
+    on layers whose forward is not thinc's own."""
     if os.environ.get(OPS_VARIABLE, "").lower() == "default":
         return 0
     from thinc.api import NumpyOps
-    from thinc.layers import maxout
+    from thinc.layers import layernorm, maxout
 
+    paths = {maxout.forward: _maxout_forward, layernorm.forward: _layernorm_forward}
     changed = 0
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is None or not hasattr(model, "walk"):
             continue
         for layer in model.walk():
-            if getattr(layer, "_func", None) is maxout.forward and isinstance(layer.ops, NumpyOps):
-                layer._func = _maxout_forward
+            path = paths.get(getattr(layer, "_func", None))
+            if path is not None and isinstance(layer.ops, NumpyOps):
+                layer._func = path
                 changed += 1
-    log.debug("maxout layers with a prediction path: %d", changed)
+    log.debug("layers with a prediction path: %d", changed)
     return changed
+
+
+def _layernorm_forward(model, X, is_train: bool):
+    """thinc's ``LayerNorm`` forward when predicting: the same numpy operations in the same order
+    on the same values (so the same numbers, bit for bit), with the row means and deviations
+    computed once instead of twice (``X.var`` computes both again) and the scaling done in place
+    (training: thinc's forward)."""
+    from thinc.layers import layernorm
+
+    if is_train:
+        return layernorm.forward(model, X, is_train)
+    import numpy
+
+    mu = X.mean(axis=1, keepdims=True)
+    # X.var(axis=1, keepdims=True): the mean as above, the squared deviations summed along the
+    # rows, divided by the row length as numpy's _var does (an intp count, cast back in place)
+    dev = numpy.subtract(X, mu)
+    var = numpy.add.reduce(numpy.square(dev), axis=1, keepdims=True)
+    numpy.true_divide(var, numpy.intp(X.shape[1]), out=var, casting="unsafe")
+    var += 1e-08
+    dev *= var ** (-1.0 / 2.0)  # thinc: Xhat = (X - mu) * var ** (-1.0 / 2.0)
+    dev *= model.get_param("G")  # thinc: Y = Xhat * G; Y += b
+    dev += model.get_param("b")
+    return dev, _no_backprop
 
 
 def _maxout_forward(model, X, is_train: bool):
@@ -117,8 +143,8 @@ def _maxout_forward(model, X, is_train: bool):
     return best, _no_backprop
 
 
-def _no_backprop(d_best):
-    raise RuntimeError("this Maxout layer ran in prediction mode (extractor.perf.predict_maxout)")
+def _no_backprop(dY):
+    raise RuntimeError("this layer ran in prediction mode (extractor.perf.predict_maxout)")
 
 
 class TokenizerWarmer:

@@ -78,23 +78,47 @@ def test_default_ops_leave_the_layers_alone(monkeypatch):
     assert model._func is maxout.forward
 
 
+@pytest.mark.parametrize(("rows", "width"), [(500, 96), (37, 64), (1, 5), (0, 96), (8, 1)])
+def test_layernorm_prediction_path_gives_thinc_s_numbers_bit_for_bit(rows, width):
+    from thinc.api import LayerNorm
+
+    model = LayerNorm(nI=width)
+    model.ops = NumpyOps(use_blis=False)
+    model.initialize()
+    rng = numpy.random.default_rng(3)
+    model.set_param("G", rng.standard_normal(width).astype("float32"))
+    model.set_param("b", rng.standard_normal(width).astype("float32"))
+    X = (rng.standard_normal((rows, width)) * rng.uniform(0.01, 100.0)).astype("float32")
+    X[: rows // 3] = 7.25  # constant rows: no variance but the 1e-08
+    expected = model.predict(X)
+    assert perf.predict_maxout(_pipeline(model)) == 1
+    got = model.predict(X)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert numpy.array_equal(got, expected)
+    assert numpy.array_equal(model.begin_update(X)[0], expected)  # training: thinc's own forward
+
+
 def test_the_loaded_model_predicts_through_the_fast_path(extractor):
-    """The ten Maxout layers of the pinned model (tok2vec's and the NER's embedding and four
-    convolutions each) run the prediction path; tags, parses and entities are unchanged
-    (the dev set's output is compared byte for byte in tests/test_golden.py)."""
+    """The ten Maxout and ten LayerNorm layers of the pinned model (tok2vec's and the NER's
+    embedding and four convolutions each) run the prediction path; tags, parses and entities are
+    unchanged (the dev set's output is compared byte for byte in tests/test_golden.py)."""
+    from thinc.layers import layernorm
+
     nlp = extractor.nlp
+    thinc_forward = {perf._maxout_forward: maxout.forward, perf._layernorm_forward: layernorm.forward}
     patched = [layer for _, c in nlp.pipeline if hasattr(getattr(c, "model", None), "walk")
-               for layer in c.model.walk() if layer._func is perf._maxout_forward]
-    assert len(patched) == 10
+               for layer in c.model.walk() if layer._func in thinc_forward]
+    assert sorted(layer.name for layer in patched) == ["layernorm"] * 10 + ["maxout"] * 10
     text = "Germany delivered 18 Leopard 2 tanks to Ukraine in March, the defence ministry said."
     doc = nlp(text)
-    for layer in patched:
-        layer._func = maxout.forward
+    fast = [(layer, layer._func) for layer in patched]
+    for layer, func in fast:
+        layer._func = thinc_forward[func]
     try:
         reference = nlp(text)
     finally:
-        for layer in patched:
-            layer._func = perf._maxout_forward
+        for layer, func in fast:
+            layer._func = func
     assert [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in doc] == \
         [(t.tag_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in reference]
 
