@@ -462,24 +462,23 @@ def test_five_megabyte_article_runs_in_bounded_memory(tmp_path):
         assert text[claim["span"]["start"]:claim["span"]["end"]] == claim["text"]
 
 
-def test_a_run_tunes_the_garbage_collector_while_it_extracts_and_restores_it(tmp_path):
-    """During the extraction the objects alive before it (the model's, the lexicons') are frozen
-    and young objects are collected less often; afterwards the collector is as it was."""
+def test_a_run_freezes_what_lives_before_the_extraction_and_unfreezes_it_after(tmp_path):
+    """During the extraction the objects alive before it (the model's, the lexicons') are frozen;
+    afterwards the collector is as it was (thresholds untouched)."""
     import gc
-
-    from extractor.batch.runner import YOUNG_COLLECTION_THRESHOLD
 
     seen = []
 
     class Watching(LineExtractor):
         def extract_many(self, documents):
-            seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
+            seen.append((gc.get_freeze_count(), gc.get_threshold()))
             yield from super().extract_many(documents)
 
+    gc.unfreeze()
     before = gc.get_threshold()
     src = write_jsonl(tmp_path / "in.jsonl", docs(2))
     run(RunOptions([str(src)], output=str(tmp_path / "o.jsonl")), extractor=Watching())
     assert len(seen) == 1
-    frozen, young = seen[0]
-    assert frozen > 0 and young == max(before[0], YOUNG_COLLECTION_THRESHOLD)
+    frozen, thresholds = seen[0]
+    assert frozen > 0 and thresholds == before
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
