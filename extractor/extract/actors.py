@@ -68,11 +68,6 @@ def _is_platform(ctx, noun) -> bool:
     return m is not None and m.value.category in PLATFORM_CATS
 
 
-def ent_text(ctx, m) -> str:
-    doc = ctx.doc
-    return ctx.text[doc[m.start].idx: doc[m.end - 1].idx + len(doc[m.end - 1])]
-
-
 def ent_text_span(ctx, m) -> tuple[str, Span]:
     """The text of mention ``m`` and its character span in the original text (its tokens are
     read once for both)."""

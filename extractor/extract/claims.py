@@ -39,7 +39,7 @@ from ..models import (
     Span,
     make_claim_id,
 )
-from .actors import acts, as_state, clause_actors, complete_pair, ent_text
+from .actors import acts, as_state, clause_actors, complete_pair, ent_text_span
 from .attributions import (
     BARE_BODIES,
     FrameFinder,
@@ -933,7 +933,8 @@ def _item_claim(ctx, sent, own: list[ClaimDraft], lead: list[ClaimDraft], doc_id
             # "to be ordered from BAE Systems": a seller; any other named party takes part
             prep = doc[m.head].head
             role = Role.supplier if doc[m.head].dep_ == "pobj" and prep.lower_ == "from" else Role.other
-            actors.append(Actor(text=ent_text(ctx, m), span=offset_span(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), offset),
+            text, span = ent_text_span(ctx, m)
+            actors.append(Actor(text=text, span=span,
                                 name=m.value.name, role=role, type=m.value.type, entity_id=m.value.entity_id))
     s_char, e_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     return ClaimDraft(
