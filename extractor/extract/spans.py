@@ -80,9 +80,8 @@ def read_mentions(doc: Doc, group: str, reader: str) -> list:
     values = doc.user_data.get(_VALUES, {})
     out = []
     for s in span_group(doc, group, reader):
-        start, end = s.start, s.end
-        value, head = values.get((s.label, start, end, s.id), (None, None))
-        out.append(Mention(start, end, head, value))
+        value, head = values.get(_span_key(s), (None, None))
+        out.append(Mention(s.start, s.end, head, value))
     return out
 
 
