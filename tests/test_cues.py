@@ -294,13 +294,13 @@ def test_pattern_cues_found_in_windows_are_those_of_the_whole_doc(nlp, matcher):
 
 
 def test_sentence_of_a_token_is_its_sentence_from_doc_to_doc(nlp):
-    from extractor.extract.cues import _sentence
+    from extractor.extract.base import sentence_of
 
     docs = [nlp("Kyiv said so. Moscow denied it! Nothing more."), nlp("One sentence only"), nlp("A. B. C.")]
     for _ in range(2):  # the sentence starts are kept for the last Doc read: switch Docs back and forth
         for doc in docs:
             for tok in doc:
-                assert (_sentence(doc, tok.i).start, _sentence(doc, tok.i).end) == (tok.sent.start, tok.sent.end)
+                assert (sentence_of(doc, tok.i).start, sentence_of(doc, tok.i).end) == (tok.sent.start, tok.sent.end)
 
 
 # ---- robustness -------------------------------------------------------------------------------------

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import weakref
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 import numpy
 from pydantic import BaseModel
-from spacy.attrs import SHAPE
+from spacy.attrs import SENT_START, SHAPE
 
 from ..models import Actor, Attribution, Claim, ClaimType, DateRef, Modality, Munition, Quantity, Span
 
@@ -48,6 +50,36 @@ def shape_tokens(doc, wanted: Callable[[str], bool], memo: dict[int, bool]) -> l
         return []
     # the ids are 64-bit unsigned: compared as such (a Python int list may become float64)
     return numpy.flatnonzero(numpy.isin(shapes, numpy.array(keep, dtype=shapes.dtype))).tolist()
+
+
+def sentence_of(doc, i: int):
+    """The sentence of token ``i`` (the Span ``Token.sent`` gives), or the whole Doc when it has
+    no sentence boundaries."""
+    bounded = doc.has_annotation("SENT_START")
+    if not bounded and not doc.has_annotation("DEP"):
+        return doc[:]
+    if not bounded or "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
+        return doc[i].sent
+    # the last start at or before i, up to the next start, from the Doc's sentence starts:
+    # Token.sent scans for them token by token in Python on every call
+    starts = _sentence_starts(doc)
+    k = bisect_right(starts, i) - 1
+    return doc[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(doc)]
+
+
+#: The last Doc :func:`_sentence_starts` read (a weak reference) and its sentence starts: the
+#: claims ask for the sentence of one cue, munition or claim token after another, Doc by Doc.
+_LAST_STARTS: list = [None, []]
+
+
+def _sentence_starts(doc) -> list[int]:
+    """0 and every token index after it that starts a sentence, read once per Doc (sentence
+    boundaries are fixed once the Doc is parsed)."""
+    ref, starts = _LAST_STARTS
+    if ref is None or ref() is not doc:
+        starts = [0] + [k for k, start in enumerate(doc.to_array(SENT_START).tolist()) if start == 1 and k > 0]
+        _LAST_STARTS[:] = [weakref.ref(doc), starts]
+    return starts
 
 
 #: ``Doc.user_data`` key of the text a Doc was made from (:func:`doc_text`).

@@ -15,21 +15,20 @@ of a Doc in one pass), :class:`Cue` (one match), :func:`scope_of`, :func:`govern
 
 from __future__ import annotations
 
-import weakref
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import Modality
+from .base import sentence_of
 
 CUES_FILE = "cues.jsonl"
 
@@ -219,7 +218,6 @@ class CueMatcher:
             )
         return sorted(cues, key=lambda c: (c.start, c.end, c.rule_id))
 
-
     def _pattern_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The pattern Matcher's ``(key, start, end)`` matches: the same set as running it over
         the whole Doc. Trying every pattern at every token costs most of :meth:`find`, and every
@@ -275,35 +273,6 @@ def _pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[list[str], int, int]
             if best is None or min(map(len, words)) > min(map(len, best[0])):
                 best = (list(words), k, len(pattern) - k)
     return best
-
-
-def _sentence(doc: Doc, i: int) -> Span:
-    """The sentence of token ``i``, or the whole Doc when it has no sentence boundaries."""
-    bounded = doc.has_annotation("SENT_START")
-    if not bounded and not doc.has_annotation("DEP"):
-        return doc[:]
-    if not bounded or "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
-        return doc[i].sent
-    # the span Token.sent gives (the last start at or before i, up to the next start), from the
-    # Doc's sentence starts: Token.sent scans for them token by token in Python on every call
-    starts = _sentence_starts(doc)
-    k = bisect_right(starts, i) - 1
-    return doc[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(doc)]
-
-
-#: The last Doc :func:`_sentence_starts` read (a weak reference) and its sentence starts: the
-#: claims ask for the sentence of one cue or claim token after another, Doc by Doc.
-_LAST_STARTS: list = [None, []]
-
-
-def _sentence_starts(doc: Doc) -> list[int]:
-    """0 and every token index after it that starts a sentence, read once per Doc (sentence
-    boundaries are fixed once the Doc is parsed)."""
-    ref, starts = _LAST_STARTS
-    if ref is None or ref() is not doc:
-        starts = [0] + [k for k, start in enumerate(doc.to_array(SENT_START).tolist()) if start == 1 and k > 0]
-        _LAST_STARTS[:] = [weakref.ref(doc), starts]
-    return starts
 
 
 def scope_of(cue: Cue, sent: Span, terminators: Sequence[Cue] = ()) -> tuple[int, int]:
@@ -387,7 +356,7 @@ def governs(cue: Cue, token: Token, terminators: Sequence[Cue] = ()) -> bool:
     i = token.i
     if cue.start <= i < cue.end:
         return True
-    lo, hi = scope_of(cue, _sentence(doc, cue.start), terminators)
+    lo, hi = scope_of(cue, sentence_of(doc, cue.start), terminators)
     if not lo <= i < hi:
         return False
     if not doc.has_annotation("DEP"):
@@ -423,7 +392,7 @@ def modality_for(tokens_or_span: Doc | Span, cues: Iterable[Cue], root: int) -> 
     doc = tokens_or_span.doc if isinstance(tokens_or_span, Span) else tokens_or_span
     lo, hi = (tokens_or_span.start, tokens_or_span.end) if isinstance(tokens_or_span, Span) else (0, len(doc))
     token = doc[root]
-    sent = _sentence(doc, root)
+    sent = sentence_of(doc, root)
     lo, hi = max(lo, sent.start), min(hi, sent.end)
     local = [c for c in cues if lo <= c.start and c.end <= hi]
     parsed = doc.has_annotation("DEP")

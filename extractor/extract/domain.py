@@ -20,7 +20,6 @@ also the words of business, sport and space news ("delivered 61 jets", "fired a 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Literal
@@ -30,6 +29,7 @@ from spacy.tokens import Doc
 
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import MunitionCategory
+from .base import sentence_of
 
 C = MunitionCategory
 
@@ -194,17 +194,8 @@ class DomainGate:
     def military_munitions(self, doc, munitions) -> list:
         """``munitions`` without those used in a civilian sense. A sentence that also names a
         weapon of a purely military category keeps them: "commercial drones to drop grenades"."""
-        # the start of a token's sentence, from one pass over the sentences when first asked
-        # (Token.sent scans for the sentence's edges on every call)
-        starts: list[int] = []
-
-        def sent_start(i: int) -> int:
-            if not starts:
-                starts.extend(s.start for s in doc.sents)
-            return starts[bisect_right(starts, i) - 1]
-
-        armed_sents = {sent_start(m.start) for m in munitions if m.value.category in MILITARY_CATS}
-        return [m for m in munitions if not self.civilian(doc, m) or sent_start(m.start) in armed_sents]
+        armed_sents = {sentence_of(doc, m.start).start for m in munitions if m.value.category in MILITARY_CATS}
+        return [m for m in munitions if not self.civilian(doc, m) or sentence_of(doc, m.start).start in armed_sents]
 
     @staticmethod
     def civilian(doc, mention) -> bool:
