@@ -50,13 +50,13 @@ from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
-from spacy.attrs import LOWER, SHAPE
+from spacy.attrs import LOWER
 from spacy.strings import hash_string
 
 from .. import vocabulary
 from ..lexicon import LexiconEntry, load_package_lexicon
 from ..models import ISO_PREFIX, DateRef, Granularity
-from .base import DESIGNATION, Mention, char_span, doc_text
+from .base import DESIGNATION, Mention, char_span, doc_text, shape_tokens
 from .cues import match_windows
 
 log = logging.getLogger(__name__)
@@ -817,15 +817,12 @@ class DateResolver:
         """
         matcher = self.matcher(doc.vocab)
         reach = self._matcher[2]
-        strings = doc.vocab.strings
         n = len(doc)
-        arr = doc.to_array([LOWER, SHAPE])
-        lower, shapes = arr[:, 0].tolist(), arr[:, 1].tolist()
+        lower = doc.to_array(LOWER).tolist()
         anchored = [(max(0, i - reach[low][0]), min(n, i + reach[low][1])) for i, low in enumerate(lower) if low in reach]
         # DATE_YEAR, DATE_YEARS: the preposition, then the year
-        for shape in set(shapes).difference(_SHAPE_FOUR_DIGITS):
-            _SHAPE_FOUR_DIGITS[shape] = strings[shape].startswith("dddd")
-        anchored += [(max(0, i - 1), i + 1) for i, shape in enumerate(shapes) if _SHAPE_FOUR_DIGITS[shape]]
+        years = shape_tokens(doc, lambda shape: shape.startswith("dddd"), _SHAPE_FOUR_DIGITS)
+        anchored += [(max(0, i - 1), i + 1) for i in years]
         return match_windows(matcher, doc, anchored)
 
 
