@@ -16,7 +16,6 @@ attributes compared by value, ``IN``, ``NOT_IN`` or ``REGEX``, no operators); fo
 model keeps spaCy's ruler. ``tests/test_attribute_table.py`` compares both on every token.
 """
 
-
 import logging
 import re
 from dataclasses import dataclass

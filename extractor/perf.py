@@ -15,8 +15,9 @@ project's machines (see ``bench/README.md``):
 * thinc's ``Maxout`` layer (ten of them run on every token: the shared tok2vec's and the NER's
   own embedding and four convolutions each) returns, besides the maximum over its pieces, the
   index of that maximum, which only training's backward pass reads; its kernel takes a third of
-  the layer. :func:`predict_maxout` gives those layers a prediction path that takes the maximum
-  with numpy (the same numbers, bit for bit) and leaves training to thinc's own forward.
+  the layer. Each is followed by a ``LayerNorm``, which computes the row means and deviations
+  twice. :func:`use_prediction_paths` gives both layers a prediction path without that work
+  (the same numbers, bit for bit) and leaves training to thinc's own forward.
 
 * spaCy's tokenizer caches how it split each whitespace-separated chunk, but stops saving to
   that cache for the rest of a text once one chunk was a special case ("—", "U.S.", "don't"):
@@ -74,7 +75,7 @@ def model_ops() -> Iterator[str]:
         yield "NumpyOps(use_blis=False)"
 
 
-def predict_maxout(nlp) -> int:
+def use_prediction_paths(nlp) -> int:
     """Give every thinc ``Maxout`` and ``LayerNorm`` layer of ``nlp``'s components that runs on
     numpy a prediction path (:func:`_maxout_forward`, :func:`_layernorm_forward`); returns how
     many layers it changed. Does nothing with ``EXTRACTOR_OPS=default``, on other ops (a GPU) or
@@ -144,7 +145,7 @@ def _maxout_forward(model, X, is_train: bool):
 
 
 def _no_backprop(dY):
-    raise RuntimeError("this layer ran in prediction mode (extractor.perf.predict_maxout)")
+    raise RuntimeError("this layer ran in prediction mode (extractor.perf.use_prediction_paths)")
 
 
 class TokenizerWarmer:

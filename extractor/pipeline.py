@@ -55,8 +55,8 @@ def load_nlp(model: str = MODEL_NAME):
 
     The numeric back-end is configured first (:mod:`extractor.perf`: numpy matrix products
     instead of blis' generic kernels, single-threaded BLAS), before spaCy imports numpy, and the
-    model's Maxout layers predict without the argmax only training reads; the components the
-    claim logic does not read (:data:`DISABLED_COMPONENTS`) are not loaded.
+    model's Maxout and LayerNorm layers predict without the work only training needs; the
+    components the claim logic does not read (:data:`DISABLED_COMPONENTS`) are not loaded.
     """
     perf.limit_blas_threads()
     import spacy
@@ -72,7 +72,7 @@ def load_nlp(model: str = MODEL_NAME):
             f"spaCy model {model!r} is not installed; it is a pinned dependency: "
             f"reinstall the project (pip install -e .)"
         ) from exc
-    perf.predict_maxout(nlp)
+    perf.use_prediction_paths(nlp)
     _tabulate_attribute_ruler(nlp)
     # the relevance gate reads tokens only: first, so the Extractor can stop there
     nlp.add_pipe(GATE, first=True)

@@ -34,7 +34,7 @@ def test_prediction_path_gives_thinc_s_numbers_bit_for_bit(n_out, n_pieces, n_in
     # ties between pieces, where the argmax would matter, give the same maximum
     X[: rows // 2] = 0.0
     expected = model.predict(X)
-    assert perf.predict_maxout(_pipeline(model)) == 1
+    assert perf.use_prediction_paths(_pipeline(model)) == 1
     assert model._func is perf._maxout_forward
     got = model.predict(X)
     assert got.dtype == expected.dtype and got.shape == expected.shape == (rows, n_out)
@@ -47,7 +47,7 @@ def test_training_still_runs_thinc_s_forward_and_backward():
     X = numpy.random.default_rng(2).standard_normal((20, 8)).astype("float32")
     expected, backprop = model.begin_update(X)
     expected_dX = backprop(numpy.ones_like(expected))
-    perf.predict_maxout(_pipeline(model))
+    perf.use_prediction_paths(_pipeline(model))
     got, backprop = model.begin_update(X)
     assert numpy.array_equal(got, expected)
     assert numpy.array_equal(backprop(numpy.ones_like(got)), expected_dX)
@@ -55,7 +55,7 @@ def test_training_still_runs_thinc_s_forward_and_backward():
 
 def test_a_prediction_has_no_backward_pass():
     model = _layer(4, 2, 3)
-    perf.predict_maxout(_pipeline(model))
+    perf.use_prediction_paths(_pipeline(model))
     _, backprop = perf._maxout_forward(model, numpy.zeros((2, 3), dtype="float32"), is_train=False)
     with pytest.raises(RuntimeError, match="prediction mode"):
         backprop(numpy.zeros((2, 4), dtype="float32"))
@@ -66,7 +66,7 @@ def test_only_thinc_s_own_maxout_layers_change():
     relu = Relu(nO=4, nI=4)
     foreign = _layer(4, 2, 3)
     foreign._func = lambda model, X, is_train: maxout.forward(model, X, is_train)
-    assert perf.predict_maxout(_pipeline(chain(inner, relu), foreign, None)) == 1
+    assert perf.use_prediction_paths(_pipeline(chain(inner, relu), foreign, None)) == 1
     assert inner._func is perf._maxout_forward
     assert foreign._func is not perf._maxout_forward
 
@@ -74,7 +74,7 @@ def test_only_thinc_s_own_maxout_layers_change():
 def test_default_ops_leave_the_layers_alone(monkeypatch):
     monkeypatch.setenv(perf.OPS_VARIABLE, "default")
     model = _layer(4, 2, 3)
-    assert perf.predict_maxout(_pipeline(model)) == 0
+    assert perf.use_prediction_paths(_pipeline(model)) == 0
     assert model._func is maxout.forward
 
 
@@ -91,7 +91,7 @@ def test_layernorm_prediction_path_gives_thinc_s_numbers_bit_for_bit(rows, width
     X = (rng.standard_normal((rows, width)) * rng.uniform(0.01, 100.0)).astype("float32")
     X[: rows // 3] = 7.25  # constant rows: no variance but the 1e-08
     expected = model.predict(X)
-    assert perf.predict_maxout(_pipeline(model)) == 1
+    assert perf.use_prediction_paths(_pipeline(model)) == 1
     got = model.predict(X)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert numpy.array_equal(got, expected)

@@ -180,7 +180,6 @@ def validate_options(options: RunOptions) -> None:
         raise OptionError("standard input ('-') can be read only once")
 
 
-
 #: Claims of one document serialised and written at a time.
 WRITE_CLAIMS = 1000
 
@@ -202,6 +201,7 @@ def _collector_for_a_run() -> Iterator[None]:
     finally:
         if not frozen_before:
             gc.unfreeze()
+
 
 class _Run:
     """The mutable parts of one run; :func:`run` is its only user."""
